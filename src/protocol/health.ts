@@ -1,0 +1,231 @@
+/**
+ * The gradient-health payload: what the kernel publishes while a model trains (one output item of
+ * MIME type {@link HEALTH_MIME}, replaced in place), what the renderer draws and what the code lenses
+ * read. Types only, plus a few constants: this file is imported by browser code (renderers/), by the
+ * kernel and by the extension host, so it must not import anything.
+ *
+ * Versioning: `version` is bumped on any change that an older reader would misread. Readers must
+ * ignore fields they do not know and reject a payload whose version they do not support.
+ */
+
+/** MIME type of the gradient-health output item. */
+export const HEALTH_MIME = 'application/vnd.gradscope.health+json';
+
+/** Current schema version of {@link HealthSnapshot}. */
+export const HEALTH_SCHEMA_VERSION = 1;
+
+/** Largest serialized size of one snapshot, in bytes; long runs are downsampled to stay under it. */
+export const HEALTH_MAX_BYTES = 256 * 1024;
+
+/** Where a training run is. */
+export type RunStatus = 'training' | 'stopped' | 'finished' | 'failed';
+
+/** How bad a finding is. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Activation kinds the saturation probe distinguishes. `other` covers custom activations. */
+export type ActivationKind =
+  | 'sigmoid' | 'tanh' | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'selu'
+  | 'softmax' | 'linear' | 'softplus' | 'swish' | 'gelu' | 'other';
+
+/**
+ * A numeric series over training steps (or epochs, where the field says so). `step[i]` is the x value
+ * of `value[i]`. After downsampling, `value[i]` is the mean over a bucket of original points and
+ * `min[i]`/`max[i]` (present only when downsampled) are the envelope over that bucket, so spikes stay
+ * visible. Non-finite values are encoded as `null` (JSON has no NaN/Infinity).
+ */
+export interface Series {
+  step: number[];
+  value: (number | null)[];
+  min?: (number | null)[];
+  max?: (number | null)[];
+}
+
+/** One layer of the model as the frozen-layer map and the summary show it. */
+export interface LayerInfo {
+  /** tfjs layer name, unique within the model (e.g. `dense_Dense3`). */
+  name: string;
+  /** tfjs class name, e.g. `Dense`, `Conv2D`, `BatchNormalization`, `Dropout`. */
+  className: string;
+  /** Position in `model.layers`, input side first. */
+  index: number;
+  /** Activation kind of the layer's output, when the layer has one. */
+  activation?: ActivationKind;
+  /** The layer's `trainable` flag. */
+  trainable: boolean;
+  /** Parameter counts. */
+  params: { trainable: number; nonTrainable: number };
+  /** Output shape with `null` for the batch dimension. */
+  outputShape: (number | null)[];
+  /** True when the layer has weights (Dense, Conv, BatchNorm, recurrent…). */
+  hasWeights: boolean;
+  /** True when the layer was taken from another model (gs.transfer.reuse). */
+  reused?: boolean;
+}
+
+/** Model summary with the frozen-layer map. */
+export interface ModelSummary {
+  name: string;
+  layers: LayerInfo[];
+  totalParams: number;
+  trainableParams: number;
+}
+
+/** Latest saturation measurement of one layer, on the fixed probe batch. Fractions are in [0, 1]. */
+export interface SaturationSample {
+  kind: ActivationKind;
+  /** ReLU family: fraction of activations that are exactly zero. */
+  zero?: number;
+  /** ReLU family: fraction of units that are zero for every sample of the probe batch. */
+  dead?: number;
+  /** sigmoid: a < 0.01 or a > 0.99; tanh: |a| > 0.99. */
+  saturated?: number;
+  /** LeakyReLU / ELU / SELU: fraction of net inputs in the negative regime. */
+  negative?: number;
+  /** SELU (reported for every layer, judged for SELU): mean and standard deviation of the output. */
+  mean?: number;
+  std?: number;
+}
+
+/** Per-layer measurements over time. Present for every layer that has weights. */
+export interface LayerSeries {
+  layer: string;
+  /** RMS over the probe batch of s^k = ∂L/∂n^k (n^k the layer's net input, before activation). */
+  sensitivityRms: Series;
+  /** max |s^k| over the probe batch. */
+  sensitivityMax: Series;
+  /** l2 norm of ∂L/∂W^k (all the layer's trainable weights together). */
+  gradNorm: Series;
+  /** ‖ΔW‖ / ‖W‖ of the last update (rule of thumb: about 1e-3). */
+  updateRatio: Series;
+  /** Saturation over time, one series per field of {@link SaturationSample} that applies. */
+  saturation?: { [K in 'zero' | 'dead' | 'saturated' | 'negative' | 'mean' | 'std']?: Series };
+  /** Latest saturation sample. */
+  latestSaturation?: SaturationSample;
+  /** BatchNormalization layers: latest batch statistics vs moving statistics, averaged over channels. */
+  batchNorm?: {
+    step: number;
+    batchMean: number; movingMean: number;
+    batchVar: number; movingVar: number;
+    /** max over channels of |batchMean - movingMean| / sqrt(movingVar + eps). */
+    maxMeanShift: number;
+  };
+}
+
+/** Something that happened during the run, marked on the charts. */
+export interface RunEvent {
+  step: number;
+  epoch: number;
+  kind: 'lr-reduced' | 'early-stop' | 'restored-best' | 'nan' | 'interrupted' | 'frozen-changed';
+  detail: string;
+}
+
+/** Stable codes of the findings. */
+export type FindingCode =
+  | 'vanishing-gradient' | 'exploding-gradient' | 'nan-loss' | 'dead-relu'
+  | 'saturated-sigmoid' | 'saturated-tanh' | 'selu-not-normalizing'
+  | 'lr-too-high' | 'lr-too-low' | 'plateau' | 'overfitting' | 'frozen-all';
+
+/** Stable ids of the edits the quick fixes can apply (src/fixes turns each into an AST edit). */
+export type FixId =
+  | 'activation-selu'          // relu/sigmoid/tanh → selu + kernelInitializer 'leCunNormal' (+ dropout → alphaDropout)
+  | 'activation-leaky-relu'    // relu → leakyReLU layer
+  | 'activation-elu'           // relu → elu
+  | 'activation-relu'          // sigmoid/tanh hidden layer → relu
+  | 'add-batchnorm'            // insert tf.layers.batchNormalization() after the layer
+  | 'add-clipnorm'             // clipnorm: 1.0 on gs.fit
+  | 'add-clipvalue'            // clipvalue: 1.0 on gs.fit
+  | 'add-global-clipnorm'      // globalClipnorm: 1.0 on gs.fit
+  | 'wrap-optimizer-clipped'   // optimizer → gs.optimizers.clipped(optimizer, { clipnorm: 1 })
+  | 'switch-to-gs-fit'         // model.fit(x, y, a) → gs.fit(model, x, y, a)
+  | 'lr-divide-10'             // learning rate ÷ 10
+  | 'add-exponential-schedule' // schedule: gs.schedules.exponential(…)
+  | 'add-plateau-callback'     // callbacks: [gs.callbacks.reduceLROnPlateau(…)]
+  | 'add-early-stopping'       // callbacks: [gs.callbacks.earlyStopping({ patience: 5, restoreBestWeights: true })]
+  | 'add-dropout'              // tf.layers.dropout({ rate: 0.2 }) before the last hidden layers
+  | 'freeze-base'              // gs.transfer.freeze(model, …)
+  | 'fine-tune-top';           // gs.transfer.fineTune(model, { top: 2, lrFactor: 0.1 })
+
+/** A rule's verdict: what is wrong, where, the numbers that show it, and what to do. */
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** Layer names involved (empty for run-level findings such as nan-loss). */
+  layers: string[];
+  /** One line a user reads, e.g. "dense_2: 72 % of units dead (ReLU) at step 1200". */
+  message: string;
+  /** The numbers behind it and the step they were measured at. */
+  evidence: { step: number; [key: string]: number | string | null };
+  /** Suggested fixes, most recommended first. */
+  fixes: FixId[];
+}
+
+/** Where, in the user's cells, something was created (mapped through the cell source maps). */
+export interface SourceLocation {
+  /** URI of the cell document (`vscode-notebook-cell:` scheme) when run in the editor, else a label. */
+  cell: string;
+  /** 0-based index of the cell in the notebook, when known. */
+  cellIndex?: number;
+  /** 1-based line and column in the cell's source. */
+  line: number;
+  column: number;
+  /** The call that created it, e.g. `tf.layers.dense`, `tf.sequential`, `model.compile`, `gs.fit`. */
+  call: string;
+}
+
+/** Where the model's parts were defined, for the code lenses (src/fixes). */
+export interface SourceMapOfModel {
+  /** Layer name → where its factory was called. */
+  layers: Record<string, SourceLocation>;
+  model?: SourceLocation;
+  compile?: SourceLocation;
+  fit?: SourceLocation;
+}
+
+/** The whole payload of one gradient-health output. */
+export interface HealthSnapshot {
+  version: typeof HEALTH_SCHEMA_VERSION;
+  /** Stable for one training run; a new gs.fit call starts a new run. */
+  runId: string;
+  status: RunStatus;
+  /** Backend name (`tensorflow`, `wasm`, `cpu`) and, for GPU, the device. */
+  backend: string;
+  device?: string;
+  /** Wall-clock time of this snapshot, ms since epoch. */
+  time: number;
+  progress: {
+    epoch: number;          // 0-based epoch currently running (or last run)
+    epochs: number;
+    step: number;           // global step (batches done)
+    stepsPerEpoch: number;
+    totalSteps: number;
+    elapsedMs: number;
+    etaMs?: number;
+  };
+  model: ModelSummary;
+  training: {
+    /** Learning rate per step. */
+    lr: Series;
+    /** Schedule kind shown in the legend, e.g. `exponential`, `power`, `plateau`, `constant`. */
+    scheduleKind: string;
+    /** Training loss per step. */
+    loss: Series;
+    /** Per-epoch training / validation loss and metrics; `step` holds the epoch number (1-based). */
+    epochLoss: Series;
+    epochValLoss?: Series;
+    metrics: Record<string, Series>;
+    /** Global gradient norm before and after clipping, per step. */
+    gradNormPreClip?: Series;
+    gradNormPostClip?: Series;
+    events: RunEvent[];
+  };
+  /** Per-layer series, input side first. */
+  layers: LayerSeries[];
+  /** Step numbers at which the per-layer probes ran. */
+  sampleEvery: number;
+  findings: Finding[];
+  /** Where the model was defined, when known. */
+  sources?: SourceMapOfModel;
+  /** Set when status is 'failed'. */
+  error?: string;
+}

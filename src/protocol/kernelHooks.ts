@@ -1,0 +1,46 @@
+/**
+ * The contract between the notebook kernel and the code that cells call (the `gradscope` training
+ * library and the diagnostics). The kernel installs one {@link KernelHooks} object on `globalThis`
+ * under {@link KERNEL_HOOKS_KEY}; outside a kernel (plain Node, `require('./dist/gradscope.js')`)
+ * there is none and the library runs headless. Type-only imports: shared by kernel, library and host.
+ */
+
+import type { HealthSnapshot, SourceLocation } from './health';
+
+/** `globalThis[KERNEL_HOOKS_KEY]` holds the kernel's hooks while a kernel runs. */
+export const KERNEL_HOOKS_KEY = Symbol.for('gradscope.kernel');
+
+/** A rich output that can be updated in place. */
+export interface DisplayHandle {
+  readonly id: string;
+  /** Replaces the output's content (same output, updated in place). */
+  update(value: unknown, mime?: string): void;
+}
+
+/** What the kernel offers to code running in a cell. */
+export interface KernelHooks {
+  /** True from an interrupt request until the current cell finishes. */
+  readonly interrupted: boolean;
+  /** Calls `listener` when the user interrupts the running cell; returns an unsubscribe function. */
+  onInterrupt(listener: () => void): () => void;
+  /**
+   * Shows `value` as a rich output of the running cell. With a `mime`, `value` is that MIME type's
+   * data (a string for text/html, an object for JSON types, base64 or a Uint8Array for image/png);
+   * without, the kernel picks a representation.
+   */
+  display(value: unknown, mime?: string): DisplayHandle;
+  /** Sends a health snapshot to the running cell's output (the kernel throttles and replaces it). */
+  publishHealth(snapshot: HealthSnapshot): void;
+  /**
+   * Maps the caller's stack to the user's cell source: the innermost frame that lies in a cell,
+   * or undefined when the call did not come from a cell. `call` names the call for the record.
+   */
+  callSite(call: string, stack?: string): SourceLocation | undefined;
+  /** The backend the kernel chose at start, e.g. `{ name: 'wasm' }` or `{ name: 'tensorflow', device: 'GPU 0' }`. */
+  readonly backend: { name: string; device?: string };
+}
+
+/** The kernel's hooks when running inside a Gradscope kernel, else undefined. */
+export function kernelHooks(): KernelHooks | undefined {
+  return (globalThis as Record<symbol, unknown>)[KERNEL_HOOKS_KEY] as KernelHooks | undefined;
+}

@@ -1,0 +1,56 @@
+/**
+ * What `gs.fit` tells an observer while it trains: the seam between the training loop (src/training)
+ * and the gradient-health monitor (src/diagnostics). The training loop owns the order of calls; an
+ * observer must never throw into it (a failing probe is reported, training goes on) and must dispose
+ * every tensor it creates.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { RunEvent, RunStatus } from '../protocol/health';
+
+/** Loss function with the tfjs shape: mean loss over the batch as a scalar. */
+export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
+
+/** Handed to {@link TrainingObserver.onTrainBegin} once per `gs.fit` call. */
+export interface TrainBeginInfo {
+  model: tf.LayersModel;
+  epochs: number;
+  stepsPerEpoch: number;
+  /** A fixed probe batch taken from the training data (kept alive until onTrainEnd). */
+  probe: { x: tf.Tensor | tf.Tensor[]; y: tf.Tensor | tf.Tensor[] };
+  /** The loss the model is trained with. */
+  loss: LossFn;
+  optimizer: tf.Optimizer;
+  /** `constant`, `power`, `exponential`, `piecewise`, `cosine`, `oneCycle`, `plateau`, … */
+  scheduleKind: string;
+  /** Global step at which this run starts (0 for a fresh fit). */
+  initialStep: number;
+}
+
+/** Handed to {@link TrainingObserver.onBatchEnd} after each optimizer step. */
+export interface BatchEndInfo {
+  epoch: number;
+  /** Loss of this batch (NaN/Infinity are passed as they are). */
+  loss: number;
+  /** Learning rate used for this step. */
+  lr: number;
+  /** Global gradient l2 norm before and after clipping (present when gs.fit computed gradients). */
+  gradNormPreClip?: number;
+  gradNormPostClip?: number;
+  /** Batch metrics, e.g. `{ acc: 0.91 }`. */
+  metrics: Record<string, number>;
+}
+
+/**
+ * Receives the training loop's events, in order: onTrainBegin, then per step onBatchBegin/onBatchEnd,
+ * per epoch onEpochEnd, and onTrainEnd exactly once (also after an error or an interrupt). Observers
+ * that measure ‖ΔW‖/‖W‖ snapshot the weights they need in onBatchBegin and compare in onBatchEnd.
+ */
+export interface TrainingObserver {
+  onTrainBegin(info: TrainBeginInfo): void | Promise<void>;
+  onBatchBegin(step: number, epoch: number): void | Promise<void>;
+  onBatchEnd(step: number, info: BatchEndInfo): void | Promise<void>;
+  onEpochEnd(epoch: number, logs: Record<string, number>): void | Promise<void>;
+  /** Learning-rate reductions, early stopping, restored weights, NaN, interrupts. */
+  onEvent(event: RunEvent): void;
+  onTrainEnd(status: RunStatus, error?: string): void | Promise<void>;
+}
