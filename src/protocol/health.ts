@@ -229,3 +229,19 @@ export interface HealthSnapshot {
   /** Set when status is 'failed'. */
   error?: string;
 }
+
+/**
+ * Findings of one run as the kernel sends them to the extension host (code lenses, squiggles, quick
+ * fixes). `cellText` holds each involved cell's source as it was when the run started, so the host
+ * can tell whether a cell was edited since and re-locate (or drop) what it points at.
+ */
+export interface FindingsReport {
+  /** URI of the cell whose execution produced the run. */
+  cell: string;
+  runId: string;
+  status: RunStatus;
+  findings: Finding[];
+  sources?: SourceMapOfModel;
+  /** Cell URI → source text at run time, for every cell named in `sources`. */
+  cellText: Record<string, string>;
+}

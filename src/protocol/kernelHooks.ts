@@ -5,7 +5,7 @@
  * there is none and the library runs headless. Type-only imports: shared by kernel, library and host.
  */
 
-import type { HealthSnapshot, SourceLocation } from './health';
+import type { HealthSnapshot, SourceLocation, SourceMapOfModel } from './health';
 
 /** `globalThis[KERNEL_HOOKS_KEY]` holds the kernel's hooks while a kernel runs. */
 export const KERNEL_HOOKS_KEY = Symbol.for('gradscope.kernel');
@@ -36,6 +36,11 @@ export interface KernelHooks {
    * or undefined when the call did not come from a cell. `call` names the call for the record.
    */
   callSite(call: string, stack?: string): SourceLocation | undefined;
+  /**
+   * Where the model's layers (and `tf.sequential`/`tf.model`, `model.compile`) were created in the
+   * cells: the kernel records the call site of every tfjs layer factory a cell calls.
+   */
+  sourcesOf(model: unknown): SourceMapOfModel | undefined;
   /** The backend the kernel chose at start, e.g. `{ name: 'wasm' }` or `{ name: 'tensorflow', device: 'GPU 0' }`. */
   readonly backend: { name: string; device?: string };
 }

@@ -24,6 +24,8 @@ export interface TrainBeginInfo {
   scheduleKind: string;
   /** Global step at which this run starts (0 for a fresh fit). */
   initialStep: number;
+  /** `new Error().stack` captured synchronously at the gs.fit call (maps the fit call to its cell). */
+  callStack?: string;
 }
 
 /** Handed to {@link TrainingObserver.onBatchEnd} after each optimizer step. */
