@@ -1,0 +1,179 @@
+/**
+ * Debian's Chromium driven by playwright-core against a code-server workbench: runs an
+ * extension-host mocha suite through the workbench URL payload, or drives the UI like a user.
+ *
+ * @example
+ * const browser = await launchBrowser();
+ * try {
+ *   const { exitCode, log } = await runExtensionTests(browser, server, { folder: ws,
+ *     extensionDevelopmentPath: root, extensionTestsPath: `${root}/out/test/e2e/suite/index.js` });
+ * } finally { await browser.close(); }
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { CodeServer } from './codeServer';
+
+/** Where screenshots go (gitignored). */
+export const ARTIFACTS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'test-artifacts', 'e2e');
+
+/** Launches Debian's Chromium headless (`CHROMIUM` overrides its path). Never downloads a browser. */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`no Chromium at ${executablePath}: apt-get install chromium (see .ci/run) or set CHROMIUM`);
+  }
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Closes a page so the workbench disconnects cleanly (else its extension host lingers). */
+export async function closePage(page: Page): Promise<void> {
+  if (page.isClosed()) return;
+  await page.close({ runBeforeUnload: true }).catch(() => {});
+  // runBeforeUnload resolves before the page is gone; wait for it, but not forever.
+  for (let i = 0; i < 50 && !page.isClosed(); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** Saves a full-page screenshot as test-artifacts/e2e/NAME.png; returns the path. */
+export async function screenshot(page: Page, name: string): Promise<string | undefined> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  try {
+    await page.screenshot({ path, timeout: 10_000 });
+    return path;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Options of {@link runExtensionTests}. */
+export interface ExtensionTestsArgs {
+  /** Folder the workbench opens. */
+  folder: string;
+  /** Absolute path of the extension loaded as a development extension. */
+  extensionDevelopmentPath: string;
+  /** Absolute path of the JS module exporting `run(): Promise<void>`. */
+  extensionTestsPath: string;
+  /** Give up after this long. Defaults to 240 s. */
+  timeoutMs?: number;
+  /** Screenshot name saved when the suite fails. Defaults to `extension-tests`. */
+  name?: string;
+}
+
+/** The outcome of an extension-host suite: the exit code VS Code reports and the log it forwarded. */
+export interface ExtensionTestsResult {
+  exitCode: number;
+  log: string;
+}
+
+/**
+ * Opens the workbench with `extensionDevelopmentPath`/`extensionTestsPath` in the URL payload
+ * (code-server rejects them on its command line) and waits for `codeAutomationExit`.
+ */
+export async function runExtensionTests(browser: Browser, server: CodeServer, args: ExtensionTestsArgs): Promise<ExtensionTestsResult> {
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(args.extensionDevelopmentPath)],
+    ['extensionTestsPath', remote(args.extensionTestsPath)],
+  ]);
+  const url = `${server.origin}/?folder=${encodeURIComponent(args.folder)}&payload=${encodeURIComponent(payload)}`;
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const lines: string[] = [];
+  let done!: (code: number) => void;
+  const exit = new Promise<number>((r) => (done = r));
+  try {
+    await page.exposeFunction('codeAutomationLog', (type: string, parts: unknown[]) => {
+      // VS Code forwards console calls as (format string, ...values).
+      lines.push(`[${type}] ${format(...(Array.isArray(parts) ? parts : [parts]))}`);
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number) => done(Number(code)));
+    await page.goto(url);
+    const timeoutMs = args.timeoutMs ?? 240_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<number>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`extension tests did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    try {
+      const exitCode = await Promise.race([exit, timeout]);
+      if (exitCode !== 0) await screenshot(page, args.name ?? 'extension-tests');
+      return { exitCode, log: lines.join('\n') };
+    } catch (e) {
+      await screenshot(page, args.name ?? 'extension-tests');
+      throw new Error(`${(e as Error).message}\n--- forwarded log ---\n${lines.join('\n')}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  } finally {
+    await closePage(page);
+  }
+}
+
+/** Opens the workbench on `folder` and waits until it is interactive. */
+export async function openWorkbench(browser: Browser, server: CodeServer, folder: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${server.origin}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+/** Runs a command from the command palette by its label, e.g. `Notebook: Run All`. */
+export async function runCommand(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${label}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+}
+
+/**
+ * Opens a workspace file with Quick Open and waits for the notebook editor. In a fresh profile a
+ * notebook opened before the extension host registered its type opens as text: close and reopen.
+ */
+export async function openNotebook(page: Page, fileName: string, attempts = 4): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(fileName);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    try {
+      await page.locator('.notebook-editor .cell-list-container, .notebookOverlay').first().waitFor({ timeout: 8_000 });
+      return;
+    } catch {
+      await runCommand(page, 'View: Close All Editors').catch(() => {});
+    }
+  }
+  await screenshot(page, `open-${fileName}`);
+  throw new Error(`${fileName} did not open in the notebook editor after ${attempts} attempts`);
+}
+
+/** Every frame of the page, webview iframes (where notebook outputs render) included. */
+export function allFrames(page: Page): Frame[] {
+  return page.frames();
+}
+
+/** Waits until some frame's body text contains `text` (outputs live in webview iframes); returns that frame. */
+export async function waitForOutputText(page: Page, text: string | RegExp, timeoutMs = 120_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  const matches = (s: string) => (typeof text === 'string' ? s.includes(text) : text.test(s));
+  while (Date.now() < deadline) {
+    for (const frame of allFrames(page)) {
+      const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+      if (matches(body)) return frame;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no output showing ${String(text)} within ${timeoutMs / 1000} s`);
+}
