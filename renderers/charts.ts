@@ -1,0 +1,77 @@
+/**
+ * chart.js set-up shared by the sections: only the parts the panel uses are registered (smaller
+ * bundle), animations are off (live updates must not flicker), and axis/legend colours come from the
+ * VS Code theme.
+ */
+import {
+  Chart, LineController, LineElement, PointElement, BarController, BarElement, LinearScale,
+  LogarithmicScale, CategoryScale, Filler, Legend, Tooltip, type ChartOptions, type Plugin,
+} from 'chart.js';
+import type { Theme } from './theme';
+
+Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale,
+  LogarithmicScale, CategoryScale, Filler, Legend, Tooltip);
+
+export { Chart };
+
+/** Options every chart starts from: no animation, theme colours, no point markers. */
+export function baseOptions(theme: Theme): ChartOptions<'line'> {
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    parsing: false,
+    normalized: true,
+    spanGaps: false,
+    color: theme.fg,
+    font: { family: theme.font, size: theme.fontSize },
+    elements: { point: { radius: 0, hitRadius: 4 }, line: { borderWidth: 1.5, tension: 0 } },
+    interaction: { mode: 'nearest', intersect: false, axis: 'x' },
+    plugins: {
+      legend: { labels: { color: theme.fg, boxWidth: 12, boxHeight: 2 } },
+      tooltip: { enabled: true },
+    },
+  };
+}
+
+/** Axis colours for a scale options object. */
+export function axisColors(theme: Theme): { ticks: { color: string }; grid: { color: string }; border: { color: string } } {
+  return { ticks: { color: theme.fg }, grid: { color: theme.grid }, border: { color: theme.grid } };
+}
+
+/** A vertical marker drawn by {@link markersPlugin}. */
+export interface Marker { x: number; label: string; dash: number[]; color: string }
+
+/**
+ * Draws vertical dashed lines with a text label at given x values (events on the LR chart). Markers
+ * differ by dash pattern and label text, not only by colour.
+ */
+export const markersPlugin: Plugin<'line'> = {
+  id: 'gsMarkers',
+  afterDatasetsDraw(chart) {
+    const markers = (chart.options.plugins as { gsMarkers?: { markers: Marker[] } }).gsMarkers?.markers ?? [];
+    const { ctx, chartArea, scales } = chart;
+    const x = scales.x;
+    if (!x || markers.length === 0) return;
+    ctx.save();
+    ctx.font = `11px ${chart.options.font?.family ?? 'sans-serif'}`;
+    ctx.textBaseline = 'top';
+    let row = 0;
+    for (const m of markers) {
+      const px = x.getPixelForValue(m.x);
+      if (px < chartArea.left - 1 || px > chartArea.right + 1) continue;
+      ctx.strokeStyle = m.color;
+      ctx.fillStyle = m.color;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash(m.dash);
+      ctx.beginPath();
+      ctx.moveTo(px, chartArea.top);
+      ctx.lineTo(px, chartArea.bottom);
+      ctx.stroke();
+      const w = ctx.measureText(m.label).width;
+      const tx = px + 3 + w > chartArea.right ? px - 3 - w : px + 3;
+      ctx.fillText(m.label, tx, chartArea.top + 2 + 13 * (row++ % 3));
+    }
+    ctx.restore();
+  },
+};

@@ -1,0 +1,107 @@
+/**
+ * Learning rate per step (log scale when it spans more than 10×) with the training loss on a second
+ * axis; the schedule kind is in the legend and run events (plateau reductions, early stop, restored
+ * weights, NaN) are vertical markers told apart by dash pattern and label, and listed as text.
+ */
+import type { HealthSnapshot, RunEvent } from '../src/protocol/health';
+import { Chart, axisColors, baseOptions, markersPlugin, type Marker } from './charts';
+import { el, replaceChildren } from './dom';
+import { fmtNum } from './format';
+import { SectionFrame, sampleIndices, type Section, type TableData } from './section';
+import { finiteRange, toPoints, valueAt } from './series';
+import { readTheme, type Theme } from './theme';
+
+/** Most rows the LR table shows; longer runs show evenly spaced samples. */
+const TABLE_ROWS = 200;
+
+const EVENT_LABEL: Record<RunEvent['kind'], string> = {
+  'lr-reduced': 'LR ↓', 'early-stop': 'early stop', 'restored-best': 'best weights restored',
+  nan: 'NaN', interrupted: 'interrupted', 'frozen-changed': 'trainable changed',
+};
+const EVENT_DASH: Record<RunEvent['kind'], number[]> = {
+  'lr-reduced': [4, 3], 'early-stop': [], 'restored-best': [1, 3], nan: [6, 2, 1, 2], interrupted: [2, 2], 'frozen-changed': [8, 4],
+};
+
+/** True when the LR axis should be logarithmic: positive values spanning more than 10×. */
+export function lrNeedsLog(s: HealthSnapshot): boolean {
+  const r = finiteRange(s.training.lr, true);
+  return !!r && r.max / r.min > 10;
+}
+
+/** Learning-rate section; see the module comment. */
+export class LearningRateSection implements Section {
+  readonly root: HTMLElement;
+  private readonly frame: SectionFrame;
+  private readonly chart: Chart<'line'>;
+  private readonly events = el('ul', { class: 'gs-events gs-note' });
+  private theme: Theme = readTheme();
+  private logScale: boolean;
+
+  constructor(private snap: HealthSnapshot) {
+    this.frame = new SectionFrame('lr', 'Learning rate and loss', 'Learning rate and loss per step', () => this.table());
+    this.root = this.frame.root;
+    const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Learning rate and training loss per step' } });
+    this.frame.body.append(el('div', { class: 'gs-chart' }, canvas), this.events);
+    this.logScale = lrNeedsLog(snap);
+    this.chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: this.options(), plugins: [markersPlugin] });
+    this.update(snap);
+  }
+
+  private options() {
+    const t = this.theme;
+    const o = baseOptions(t);
+    o.scales = {
+      x: { type: 'linear', title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
+      y: { type: this.logScale ? 'logarithmic' : 'linear', position: 'left',
+        title: { display: true, text: `learning rate${this.logScale ? ' (log)' : ''}`, color: t.fg }, ...axisColors(t) },
+      y1: { type: 'linear', position: 'right', title: { display: true, text: 'loss', color: t.fg },
+        ...axisColors(t), grid: { drawOnChartArea: false, color: t.grid } },
+    };
+    return o;
+  }
+
+  update(s: HealthSnapshot): void {
+    this.snap = s;
+    const t = this.theme;
+    const log = lrNeedsLog(s);
+    if (log !== this.logScale) {
+      this.logScale = log;
+      this.chart.options = this.options();
+    }
+    const lr = { label: `learning rate (${s.training.scheduleKind} schedule)`, data: toPoints(s.training.lr), yAxisID: 'y', borderColor: t.blue, backgroundColor: t.blue };
+    const loss = { label: 'training loss', data: toPoints(s.training.loss), yAxisID: 'y1', borderColor: t.orange, backgroundColor: t.orange, borderDash: [5, 2] };
+    const ds = this.chart.data.datasets;
+    if (ds.length === 2) { Object.assign(ds[0], lr); Object.assign(ds[1], loss); } else this.chart.data.datasets = [lr, loss];
+    const markers: Marker[] = s.training.events.map((e) => ({
+      x: e.step, label: EVENT_LABEL[e.kind] ?? e.kind, dash: EVENT_DASH[e.kind] ?? [3, 3],
+      color: e.kind === 'nan' ? t.red : e.kind === 'early-stop' ? t.purple : t.fg,
+    }));
+    (this.chart.options.plugins as { gsMarkers?: { markers: Marker[] } }).gsMarkers = { markers };
+    this.chart.update('none');
+    const json = JSON.stringify(s.training.events);
+    if (this.events.dataset.json !== json) {
+      this.events.dataset.json = json;
+      replaceChildren(this.events, ...s.training.events.map((e) =>
+        el('li', {}, `step ${e.step} (epoch ${e.epoch + 1}): ${EVENT_LABEL[e.kind] ?? e.kind} — ${e.detail}`)));
+    }
+    this.frame.refreshTable();
+  }
+
+  private table(): TableData {
+    const { lr, loss } = this.snap.training;
+    const idx = sampleIndices(lr.step.length, TABLE_ROWS);
+    const rows = idx.map((i) => [String(lr.step[i]), fmtNum(lr.value[i]), fmtNum(valueAt(loss, lr.step[i]))]);
+    const note = idx.length < lr.step.length ? `Showing ${idx.length} of ${lr.step.length} samples, evenly spaced.` : undefined;
+    return { head: ['step', 'learning rate', 'loss'], rows, note };
+  }
+
+  retheme(): void {
+    this.theme = readTheme();
+    this.chart.options = this.options();
+    this.update(this.snap);
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+}

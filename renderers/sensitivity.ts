@@ -1,0 +1,145 @@
+/**
+ * Sensitivities: the RMS of s^k = ∂L/∂n^k per layer over steps on a log scale, with the exploding and
+ * vanishing zones drawn as bands relative to the output layer (the diagnostics rule compares the first
+ * layer to the last with the same factor), and a layer × step heatmap view.
+ */
+import type { ChartDataset } from 'chart.js';
+import type { HealthSnapshot, LayerSeries } from '../src/protocol/health';
+import { Chart, axisColors, baseOptions } from './charts';
+import { el, toggleButton } from './dom';
+import { fmtNum, lastFinite } from './format';
+import { drawHeatmap } from './heatmap';
+import { SectionFrame, type Section, type TableData } from './section';
+import { toPoints, valueAt } from './series';
+import { layerColor, readTheme, withAlpha, type Theme } from './theme';
+
+/** Factor of the default `gradscope.diagnostics.vanishingFactor` setting. */
+export const DEFAULT_FACTOR = 100;
+/** Per-layer lines get a legend only up to this many layers; beyond it the colour ramp explains depth. */
+const LEGEND_MAX_LAYERS = 10;
+
+/** The factor the rules used, read from a vanishing/exploding finding's evidence when present. */
+export function bandFactor(s: HealthSnapshot): number {
+  for (const f of s.findings) {
+    const v = f.evidence.factor;
+    if ((f.code === 'vanishing-gradient' || f.code === 'exploding-gradient') && typeof v === 'number' && v > 1) return v;
+  }
+  return DEFAULT_FACTOR;
+}
+
+/** Sensitivity section; see the module comment. */
+export class SensitivitySection implements Section {
+  readonly root: HTMLElement;
+  private readonly frame: SectionFrame;
+  private readonly chart: Chart<'line'>;
+  private readonly lines = el('div', { class: 'gs-chart' });
+  private readonly heat = el('canvas', { class: 'gs-heatmap', attrs: { role: 'img' } });
+  private readonly heatWrap = el('div', { class: 'gs-heat-wrap' });
+  private readonly note = el('p', { class: 'gs-note' });
+  private readonly resize: ResizeObserver;
+  private heatOn = false;
+  private theme: Theme = readTheme();
+
+  constructor(private snap: HealthSnapshot) {
+    this.frame = new SectionFrame('sensitivity', 'Sensitivities ∂L/∂net (RMS per layer)', 'Latest per-layer measurements', () => this.table());
+    this.root = this.frame.root;
+    const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Per-layer sensitivity RMS over steps, log scale' } });
+    this.lines.append(canvas);
+    this.heatWrap.append(this.heat, el('p', { class: 'gs-note', text: 'Rows: layers, input (top) → output (bottom). Colour: log10 sensitivity RMS. Red hatch: non-finite.' }));
+    this.heatWrap.hidden = true;
+    const heatButton = toggleButton('Heatmap', false, (on) => this.showHeatmap(on));
+    heatButton.setAttribute('aria-label', 'Show sensitivities as a layer by step heatmap');
+    this.frame.tools.append(heatButton);
+    this.frame.body.append(this.lines, this.heatWrap, this.note);
+    this.chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: this.options() });
+    this.resize = new ResizeObserver(() => { if (this.heatOn) this.drawHeat(); });
+    this.resize.observe(this.frame.body);
+    this.update(snap);
+  }
+
+  private options() {
+    const t = this.theme;
+    const o = baseOptions(t);
+    o.scales = {
+      x: { type: 'linear', title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
+      y: { type: 'logarithmic', title: { display: true, text: 'RMS of ∂L/∂net', color: t.fg }, ...axisColors(t) },
+    };
+    o.plugins!.legend!.labels!.filter = (item, data) => {
+      const ds = data.datasets[item.datasetIndex!] as { gsBand?: boolean };
+      return ds.gsBand === true || data.datasets.length - 2 <= LEGEND_MAX_LAYERS;
+    };
+    return o;
+  }
+
+  update(s: HealthSnapshot): void {
+    this.snap = s;
+    const t = this.theme;
+    const n = s.layers.length;
+    const factor = bandFactor(s);
+    const ref = n ? s.layers[n - 1].sensitivityRms : undefined;
+    const ds = this.chart.data.datasets as (ChartDataset<'line'> & { gsBand?: boolean })[];
+    const want = n + 2;
+    ds.length = Math.min(ds.length, want);
+    const put = (i: number, d: ChartDataset<'line'> & { gsBand?: boolean }) => {
+      if (ds[i]) Object.assign(ds[i], d); else ds[i] = d;
+    };
+    put(0, {
+      label: `exploding zone (> output layer × ${factor})`, gsBand: true,
+      data: ref ? toPoints(ref, undefined, (v) => v * factor) : [],
+      borderColor: t.red, borderDash: [4, 3], borderWidth: 1, backgroundColor: withAlpha(t.red, 0.12), fill: 'end',
+    });
+    put(1, {
+      label: `vanishing zone (< output layer ÷ ${factor})`, gsBand: true,
+      data: ref ? toPoints(ref, undefined, (v) => v / factor) : [],
+      borderColor: t.blue, borderDash: [1, 3], borderWidth: 1, backgroundColor: withAlpha(t.blue, 0.12), fill: 'start',
+    });
+    s.layers.forEach((l, i) => put(i + 2, {
+      label: l.layer, gsBand: false, data: toPoints(l.sensitivityRms), fill: false,
+      borderColor: layerColor(t, i, n), backgroundColor: layerColor(t, i, n),
+    }));
+    this.chart.update('none');
+    this.note.textContent = n > LEGEND_MAX_LAYERS
+      ? `${n} layers: colour runs from blue (input side) to orange (output side). Bands are relative to the output layer.`
+      : 'Bands are relative to the output layer’s sensitivity at each step.';
+    if (this.heatOn) this.drawHeat();
+    this.frame.refreshTable();
+  }
+
+  private showHeatmap(on: boolean): void {
+    this.heatOn = on;
+    this.lines.hidden = on;
+    this.heatWrap.hidden = !on;
+    if (on) this.drawHeat();
+  }
+
+  private drawHeat(): void {
+    this.heat.setAttribute('aria-label', `Heatmap of log10 sensitivity RMS for ${this.snap.layers.length} layers; use the Table toggle for the numbers`);
+    drawHeatmap(this.heat, this.snap.layers, this.theme, this.frame.body.clientWidth || 700);
+  }
+
+  private table(): TableData {
+    const s = this.snap;
+    const ref = s.layers.length ? lastFinite(s.layers[s.layers.length - 1].sensitivityRms.step, s.layers[s.layers.length - 1].sensitivityRms.value) : undefined;
+    const rows = s.layers.map((l: LayerSeries) => {
+      const n = l.sensitivityRms.step.length;
+      const step = n ? l.sensitivityRms.step[n - 1] : undefined;
+      const at = (x: typeof l.gradNorm) => (step === undefined ? '—' : fmtNum(valueAt(x, step)));
+      const rms = n ? l.sensitivityRms.value[n - 1] : undefined;
+      const rel = rms !== undefined && rms !== null && ref && ref.value > 0 ? fmtNum(rms / ref.value) : '—';
+      return [l.layer, step === undefined ? '—' : String(step), rms === undefined ? '—' : fmtNum(rms),
+        at(l.sensitivityMax), at(l.gradNorm), at(l.updateRatio), rel];
+    });
+    return { head: ['layer (input → output)', 'step', 'RMS ∂L/∂net', 'max |∂L/∂net|', '‖∂L/∂W‖', '‖ΔW‖/‖W‖', 'RMS ÷ output layer'], rows };
+  }
+
+  retheme(): void {
+    this.theme = readTheme();
+    this.chart.options = this.options();
+    this.update(this.snap);
+  }
+
+  destroy(): void {
+    this.resize.disconnect();
+    this.chart.destroy();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Turns payload series into chart points. Long series are reduced per pixel bucket to the bucket's
+ * minimum and maximum (in step order), so a 10 000-step run draws about as fast as a short one and a
+ * single spike still shows. A non-finite value (`null`) in a bucket is kept as a gap.
+ */
+import type { Series } from '../src/protocol/health';
+
+/** A chart point; `y: null` breaks the line. */
+export interface Point { x: number; y: number | null }
+
+/** Default number of points per line: about two per horizontal pixel at notebook width. */
+export const MAX_POINTS = 1200;
+
+/**
+ * Converts a series to points, reduced to at most about `maxPoints` points.
+ * @example toPoints(layer.sensitivityRms) // [{ x: 0, y: 0.012 }, …]
+ */
+export function toPoints(s: Series, maxPoints = MAX_POINTS, map?: (v: number, i: number) => number | null): Point[] {
+  const n = s.step.length;
+  const val = (i: number): number | null => {
+    const v = s.value[i];
+    if (v === null) return null;
+    return map ? map(v, i) : v;
+  };
+  if (n <= maxPoints) {
+    const out = new Array<Point>(n);
+    for (let i = 0; i < n; i++) out[i] = { x: s.step[i], y: val(i) };
+    return out;
+  }
+  const buckets = Math.max(1, Math.floor(maxPoints / 3));
+  const size = n / buckets;
+  const out: Point[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor(b * size), hi = Math.min(n, Math.floor((b + 1) * size));
+    let iMin = -1, iMax = -1, iNull = -1;
+    let vMin = Infinity, vMax = -Infinity;
+    for (let i = lo; i < hi; i++) {
+      const v = val(i);
+      if (v === null || !Number.isFinite(v)) { if (iNull < 0) iNull = i; continue; }
+      if (v < vMin) { vMin = v; iMin = i; }
+      if (v > vMax) { vMax = v; iMax = i; }
+    }
+    const picks: [number, number | null][] = [];
+    if (iMin >= 0) picks.push([iMin, vMin]);
+    if (iMax >= 0 && iMax !== iMin) picks.push([iMax, vMax]);
+    if (iNull >= 0) picks.push([iNull, null]);
+    picks.sort((a, b2) => a[0] - b2[0]);
+    for (const [i, y] of picks) out.push({ x: s.step[i], y });
+  }
+  return out;
+}
+
+/** Smallest and largest finite value of a series (undefined when it has none). */
+export function finiteRange(s: Series, positiveOnly = false): { min: number; max: number } | undefined {
+  let min = Infinity, max = -Infinity;
+  for (const v of s.value) {
+    if (v === null || !Number.isFinite(v) || (positiveOnly && v <= 0)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min <= max ? { min, max } : undefined;
+}
+
+/** Value of the series at step `step`, or the latest sample before it (series steps ascend). */
+export function valueAt(s: Series, step: number): number | null | undefined {
+  let lo = 0, hi = s.step.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.step[mid] <= step) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found < 0 ? undefined : s.value[found];
+}
