@@ -1,0 +1,207 @@
+/**
+ * One probe of a model on one batch: a forward and backward pass that measures, per layer with weights,
+ * the sensitivity s^k = ∂L/∂n^k (n^k the net input, before the activation), the l2 norm of ∂L/∂W^k,
+ * activation saturation and batch-norm statistics.
+ *
+ * tfjs fuses the activation into Dense/Conv layers, so n^k is never a tensor of the model's own graph.
+ * The probe swaps each layer's activation object for a wrapper that passes n^k through an identity
+ * with a custom gradient (which records dy = ∂L/∂n^k) before applying the real activation, and restores
+ * the layer afterwards. Supported: Dense, Conv1D/2D/3D, DepthwiseConv2D, SeparableConv2D,
+ * Conv2DTranspose (net input = pre-activation), SimpleRNN (pre-activation of every time step, RMS over
+ * batch × time), and layers without an activation such as BatchNormalization, Embedding,
+ * LayerNormalization, PReLU (net input = the layer's output). Not supported: LSTM and GRU (their cells
+ * apply several activations per step, so "the" net input is not defined): their sensitivity is null,
+ * their gradient norm is still measured. Model regularization losses are not part of L.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LossFn } from '../training/observer';
+import type { SaturationSample } from '../protocol/health';
+import { fusedActivationOf, kindOfActivationName, standaloneActivationKind, type ActivationLike } from './activations';
+import { scaledNorm, type NormParts } from './norms';
+import { readOut, type Slot } from './probeStats';
+
+/** Options of {@link probeModel}. */
+export interface ProbeArgs {
+  /** Run the forward pass in training mode (dropout active). Defaults to true. */
+  training?: boolean;
+  /** Measure saturation and batch-norm statistics too. Defaults to true. */
+  saturation?: boolean;
+}
+
+/** What one probe measured on one layer with weights. */
+export interface ProbeLayer {
+  layer: string;
+  index: number;
+  /** RMS and max |∂L/∂n| over the batch; null when the layer kind is not supported. */
+  sensitivityRms: number | null;
+  sensitivityMax: number | null;
+  /** l2 norm of ∂L/∂W over the layer's trainable weights; null when it has none. */
+  gradNorm: number | null;
+  saturation?: SaturationSample;
+  batchNorm?: { batchMean: number; movingMean: number; batchVar: number; movingVar: number; maxMeanShift: number };
+}
+
+/** Result of {@link probeModel}. */
+export interface ProbeResult {
+  loss: number;
+  layers: ProbeLayer[];
+}
+
+const UNSUPPORTED = new Set(['LSTM', 'GRU', 'ConvLSTM2D', 'RNN', 'Bidirectional', 'TimeDistributed']);
+
+function hasWeights(layer: tf.layers.Layer): boolean {
+  return layer.weights.length > 0;
+}
+
+/**
+ * Probes `model` on one batch. Leaves the model exactly as it was (activations, call methods and
+ * batch-norm moving statistics are restored) and disposes every tensor it creates.
+ */
+export function probeModel(
+  model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], loss: LossFn, args: ProbeArgs = {},
+): ProbeResult {
+  const training = args.training ?? true;
+  const wantSaturation = args.saturation ?? true;
+  const slots: Slot[] = [];
+  const restore: (() => void)[] = [];
+  const keep = <T extends tf.Tensor>(t: T): T => tf.keep(t);
+  try {
+    let lastWeighted: Slot | undefined;
+    model.layers.forEach((layer, index) => {
+      if (hasWeights(layer)) {
+        const slot: Slot = { layer, index, supported: !UNSUPPORTED.has(layer.getClassName()), grads: [], sens: [], nets: [], acts: [], bnInputs: [] };
+        slots.push(slot);
+        lastWeighted = slot;
+        if (!slot.supported) return;
+        const cell = (layer as unknown as { cell?: tf.layers.Layer }).cell;
+        const owner = cell ?? layer;
+        const act = fusedActivationOf(owner);
+        if (act) {
+          slot.kind = kindOfActivationName(act.getClassName());
+          const wrapper = wrapActivation(act, slot, wantSaturation, keep);
+          (owner as unknown as { activation: ActivationLike }).activation = wrapper;
+          restore.push(() => { (owner as unknown as { activation: ActivationLike }).activation = act; });
+        } else {
+          const isBn = layer.getClassName() === 'BatchNormalization';
+          patchCall(layer, restore, (inputs, out) => {
+            if (isBn && wantSaturation) slot.bnInputs.push(keep(single(inputs)));
+            return capture(slot)(out);
+          });
+        }
+      } else {
+        const kind = standaloneActivationKind(layer);
+        const target = lastWeighted;
+        // A Dense(linear) followed by a ReLU layer is one "layer with an activation" for the user.
+        if (kind && target && wantSaturation && (target.kind === undefined || target.kind === 'linear')) {
+          target.kind = kind;
+          patchCall(layer, restore, (inputs, out) => {
+            target.nets.push(keep(single(inputs)));
+            target.acts.push(keep(out));
+            return out;
+          });
+        }
+      }
+    });
+
+    const savedState = snapshotNonTrainable(model);
+    restore.push(() => savedState.restore());
+
+    const vars = slots.flatMap((s) => s.layer.trainableWeights.map((w) => ({ slot: s, v: w.read() })));
+    const xs: tf.Tensor[] = vars.map((e) => e.v);
+    // Below the lowest trainable weight there is no path from the loss to any x of the tape, so the
+    // capture gradients would not run: differentiate w.r.t. the input too when the first layer is frozen.
+    const xsInputs = Array.isArray(x) ? x : [x];
+    const firstFrozen = slots.length > 0 && slots[0].layer.trainableWeights.length === 0;
+    if (firstFrozen) xs.push(...xsInputs.filter((t) => t.dtype === 'float32'));
+    const { value, grads } = tf.engine().gradients(() => {
+      const pred = model.apply(x, { training }) as tf.Tensor | tf.Tensor[];
+      return totalLoss(loss, y, pred);
+    }, xs, undefined, true);
+    vars.forEach((e, i) => {
+      const g = grads[i];
+      if (g) e.slot.grads.push(keepParts(scaledNorm(g)));
+    });
+    for (const g of grads) g?.dispose();
+    const lossValue = value.dataSync()[0];
+    value.dispose();
+    restore.splice(0).reverse().forEach((f) => f());
+    return { loss: lossValue, layers: readOut(slots) };
+  } finally {
+    restore.reverse().forEach((f) => f());
+    for (const s of slots) {
+      tf.dispose([...s.nets, ...s.acts, ...s.bnInputs]);
+      for (const p of [...s.grads, ...s.sens]) tf.dispose([p.max, p.sumSq]);
+    }
+  }
+}
+
+function keepParts(p: NormParts): NormParts {
+  return { max: tf.keep(p.max), sumSq: tf.keep(p.sumSq), size: p.size };
+}
+
+/** Identity whose gradient records the incoming dy (= ∂L/∂n) into the slot. */
+function capture(slot: Slot): (n: tf.Tensor) => tf.Tensor {
+  const f = tf.customGrad(((n: tf.Tensor) => ({
+    value: n.clone(),
+    gradFunc: (dy: tf.Tensor) => {
+      slot.sens.push(keepParts(scaledNorm(dy)));
+      return dy;
+    },
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return (n) => f(n);
+}
+
+function wrapActivation(
+  act: ActivationLike, slot: Slot, record: boolean, keep: <T extends tf.Tensor>(t: T) => T,
+): ActivationLike {
+  const cap = capture(slot);
+  return {
+    // A name tfjs cannot fuse, so Dense/Conv take the unfused path and call apply() with n.
+    getClassName: () => 'gradscopeProbe',
+    apply(n: tf.Tensor, axis?: number) {
+      const net = cap(n);
+      const a = axis === undefined ? act.apply(net) : act.apply(net, axis);
+      if (record) { slot.nets.push(keep(net)); slot.acts.push(keep(a)); }
+      return a;
+    },
+  };
+}
+
+type CallFn = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+
+function patchCall(layer: tf.layers.Layer, restore: (() => void)[], after: (inputs: tf.Tensor | tf.Tensor[], out: tf.Tensor) => tf.Tensor): void {
+  const target = layer as unknown as { call: CallFn };
+  const original = target.call;
+  target.call = function (this: unknown, inputs, kwargs) {
+    const out = original.call(layer, inputs, kwargs);
+    return Array.isArray(out) ? out : after(inputs, out);
+  };
+  restore.push(() => { delete (target as { call?: CallFn }).call; if (target.call !== original) target.call = original; });
+}
+
+function single(t: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  return Array.isArray(t) ? t[0] : t;
+}
+
+function totalLoss(loss: LossFn, y: tf.Tensor | tf.Tensor[], pred: tf.Tensor | tf.Tensor[]): tf.Scalar {
+  const ys = Array.isArray(y) ? y : [y];
+  const ps = Array.isArray(pred) ? pred : [pred];
+  if (ys.length !== ps.length) throw new Error(`probe: ${ys.length} targets for ${ps.length} model outputs`);
+  let total = loss(ys[0], ps[0]);
+  for (let i = 1; i < ys.length; i++) total = tf.add(total, loss(ys[i], ps[i]));
+  return total;
+}
+
+/** Training-mode batch norm updates its moving statistics; the probe must not change the model. */
+function snapshotNonTrainable(model: tf.LayersModel): { restore(): void } {
+  const saved = model.layers.flatMap((l) => l.nonTrainableWeights.map((w) => ({ w, value: tf.keep(w.read().clone()) })));
+  let done = false;
+  return {
+    restore() {
+      if (done) return;
+      done = true;
+      for (const { w, value } of saved) { w.write(value); value.dispose(); }
+    },
+  };
+}
+
