@@ -1,0 +1,124 @@
+/**
+ * `gs.optimizers.clipped`: wraps any tfjs optimizer so that every `applyGradients` (and thus
+ * `minimize`, plain `model.fit` and `gs.fit`) clips the gradients first, and records the global
+ * gradient norm before and after clipping for each step.
+ *
+ * @example
+ * ```ts
+ * const opt = gs.optimizers.clipped(tf.train.adam(1e-3), { clipnorm: 1 });
+ * model.compile({ optimizer: opt, loss: 'meanSquaredError' });
+ * await model.fit(x, y, { epochs: 5 });
+ * opt.norms.pre;  // global gradient norm of each step, before clipping
+ * opt.norms.post; // … and after
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs';
+import { byGlobalNorm, byNorm, byValue, globalNorm, type GradientSet } from './clip';
+import { getLearningRate, setLearningRate } from './learningRate';
+
+type Grads = Parameters<tf.Optimizer['applyGradients']>[0];
+type SavedWeights = Awaited<ReturnType<tf.Optimizer['getWeights']>>;
+
+/** Arguments of {@link clipped}. `clipnorm` and `globalClipnorm` exclude each other. */
+export interface ClippedArgs {
+  /** Clip each gradient element to [-clipvalue, clipvalue], applied after the norm clipping. Defaults to none. */
+  clipvalue?: number;
+  /** Rescale each gradient tensor to l2 norm ≤ clipnorm (Keras `clipnorm`). Defaults to none. */
+  clipnorm?: number;
+  /** Rescale all gradients together to global norm ≤ globalClipnorm. Defaults to none. */
+  globalClipnorm?: number;
+  /** Record the pre/post global norms of each step in `norms` (one small read per step). Defaults to true. */
+  recordNorms?: boolean;
+}
+
+/** A tfjs optimizer that clips before delegating to the optimizer it wraps. */
+export class ClippedOptimizer extends tf.Optimizer {
+  static className = 'ClippedOptimizer';
+  /** Global gradient norm of each step before (`pre`) and after (`post`) clipping. */
+  readonly norms: { pre: number[]; post: number[] } = { pre: [], post: [] };
+  /** Norms of the most recent step, or undefined before the first step. */
+  last: { pre: number; post: number } | undefined;
+  readonly clipvalue?: number;
+  readonly clipnorm?: number;
+  readonly globalClipnorm?: number;
+  private readonly record: boolean;
+
+  constructor(readonly inner: tf.Optimizer, args: ClippedArgs = {}) {
+    super();
+    if (!(inner instanceof tf.Optimizer)) {
+      throw new Error('gs.optimizers.clipped: the first argument must be a tfjs optimizer (e.g. tf.train.adam())');
+    }
+    if (args.clipnorm != null && args.globalClipnorm != null) {
+      throw new Error('gs.optimizers.clipped: pass either `clipnorm` (per tensor) or `globalClipnorm`, not both');
+    }
+    for (const k of ['clipvalue', 'clipnorm', 'globalClipnorm'] as const) {
+      const v = args[k];
+      if (v != null && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
+        throw new Error(`gs.optimizers.clipped: \`${k}\` must be a positive finite number, got ${String(v)}`);
+      }
+    }
+    this.clipvalue = args.clipvalue;
+    this.clipnorm = args.clipnorm;
+    this.globalClipnorm = args.globalClipnorm;
+    this.record = args.recordNorms ?? true;
+  }
+
+  /** The wrapped optimizer's learning rate. */
+  get learningRate(): number {
+    return getLearningRate(this.inner);
+  }
+  set learningRate(lr: number) {
+    setLearningRate(this.inner, lr);
+  }
+  /** Sets the wrapped optimizer's learning rate (works for SGD/Momentum too). */
+  setLearningRate(lr: number): void {
+    setLearningRate(this.inner, lr);
+  }
+
+  /** Clips `variableGradients` (norm first, then value, as Keras), records the norms, applies. */
+  override applyGradients(variableGradients: Grads): void {
+    tf.tidy(() => {
+      let g = variableGradients as GradientSet;
+      const pre = this.record ? globalNorm(g) : undefined;
+      if (this.clipnorm != null) g = byNorm(g, this.clipnorm);
+      if (this.globalClipnorm != null) g = byGlobalNorm(g, this.globalClipnorm);
+      if (this.clipvalue != null) g = byValue(g, this.clipvalue);
+      if (pre) {
+        const noClip = this.clipnorm == null && this.globalClipnorm == null && this.clipvalue == null;
+        const both = noClip ? pre.dataSync() : tf.stack([pre, globalNorm(g)]).dataSync();
+        this.last = { pre: both[0], post: noClip ? both[0] : both[1] };
+        this.norms.pre.push(this.last.pre);
+        this.norms.post.push(this.last.post);
+      }
+      this.inner.applyGradients(g as Grads);
+    });
+  }
+
+  override get iterations(): number {
+    return this.inner.iterations;
+  }
+  override dispose(): void {
+    this.inner.dispose();
+  }
+  override async getWeights(): Promise<SavedWeights> {
+    return this.inner.getWeights();
+  }
+  override async setWeights(weightValues: SavedWeights): Promise<void> {
+    return this.inner.setWeights(weightValues);
+  }
+  override getConfig(): tf.serialization.ConfigDict {
+    const c: tf.serialization.ConfigDict = { inner: this.inner.getClassName(), innerConfig: this.inner.getConfig() };
+    if (this.clipvalue != null) c.clipvalue = this.clipvalue;
+    if (this.clipnorm != null) c.clipnorm = this.clipnorm;
+    if (this.globalClipnorm != null) c.globalClipnorm = this.globalClipnorm;
+    return c;
+  }
+}
+
+/**
+ * Wraps `optimizer` so that it clips every update (see {@link ClippedArgs}) and records the global
+ * gradient norm before and after clipping in `norms`. Works with plain `model.fit`.
+ */
+export function clipped(optimizer: tf.Optimizer, args: ClippedArgs = {}): ClippedOptimizer {
+  return new ClippedOptimizer(optimizer, args);
+}
