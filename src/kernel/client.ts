@@ -1,0 +1,227 @@
+/**
+ * The host's handle on a kernel process: starts it, runs cells one at a time, interrupts, restarts,
+ * and turns a kernel death (process.exit, out of memory, native crash) into a failed cell with a
+ * clear message. No `vscode` here: the extension's controller and the headless runner share it.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import type { FindingsReport } from '../protocol/health';
+import type { ErrorLocation, HostMessage, KernelMessage, KernelOptions, KernelOutput } from './protocol';
+
+/** How long an interrupt may take before the kernel is restarted instead (its variables are lost). */
+const INTERRUPT_TIMEOUT_MS = 3000;
+/** How the kernel's log announces that it could not start (see main.ts). */
+const START_FAILURE = 'kernel failed to start: ';
+/** Lines of the kernel's stderr kept to explain a death. */
+const STDERR_TAIL_LINES = 20;
+
+/** Receives what a running cell produces. */
+export interface ExecutionSink {
+  output(output: KernelOutput, displayId?: string): void;
+  updateDisplay(displayId: string, output: KernelOutput): void;
+  findings?(report: FindingsReport): void;
+}
+
+/** How a cell ended. `died` means the kernel process ended while it ran. */
+export interface ExecutionResult {
+  status: 'ok' | 'error' | 'interrupted' | 'died';
+  error?: ErrorLocation;
+  /** For `died`: the message shown to the user. */
+  message?: string;
+}
+
+/** The kernel's `ready` message. */
+export interface KernelInfo {
+  backend: string;
+  device?: string;
+  tfjsVersion: string;
+  notes: string[];
+}
+
+/** Options for {@link KernelClient}. */
+export interface KernelClientArgs {
+  /** Path of dist/kernel.js. */
+  kernelPath: string;
+  options: KernelOptions;
+  /** Node.js options for the kernel process, e.g. `['--max-old-space-size=8192']`. */
+  execArgv?: string[];
+  /** Kernel log lines (its stderr, start-up notes, output printed while no cell runs). */
+  log?: (line: string) => void;
+  /** Called when a kernel process starts (info) or ends (reason). */
+  onStatus?: (status: { state: 'ready'; info: KernelInfo } | { state: 'dead'; reason: string }) => void;
+}
+
+interface Running {
+  id: number;
+  sink: ExecutionSink;
+  resolve(r: ExecutionResult): void;
+  interruptTimer?: NodeJS.Timeout;
+}
+
+/** One kernel at a time; a dead kernel is replaced on the next run. */
+export class KernelClient {
+  private child: ChildProcess | undefined;
+  private starting: Promise<KernelInfo> | undefined;
+  private running: Running | undefined;
+  private nextId = 1;
+  private stderrTail: string[] = [];
+  private killedOnPurpose = false;
+  private startFailure: string | undefined;
+  info: KernelInfo | undefined;
+
+  constructor(private readonly args: KernelClientArgs) {}
+
+  /** True while a kernel process is alive. */
+  get alive(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Starts the kernel if none runs; resolves once it has chosen its backend. */
+  start(): Promise<KernelInfo> {
+    if (this.alive && this.starting) return this.starting;
+    this.killedOnPurpose = false;
+    this.startFailure = undefined;
+    this.stderrTail = [];
+    const child = fork(this.args.kernelPath, [], {
+      cwd: this.args.options.workspaceDir,
+      env: { ...process.env, GRADSCOPE_KERNEL_OPTIONS: JSON.stringify(this.args.options), ELECTRON_RUN_AS_NODE: '1' },
+      execArgv: this.args.execArgv ?? [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.child = child;
+    child.stdout?.on('data', (d: Buffer) => this.log(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => {
+      this.log(d.toString());
+    });
+    this.starting = new Promise<KernelInfo>((resolve, reject) => {
+      const onMessage = (m: KernelMessage) => {
+        if (m.type === 'ready') {
+          this.info = { backend: m.backend, device: m.device, tfjsVersion: m.tfjsVersion, notes: m.notes };
+          this.log(`kernel ready: backend ${m.backend}${m.device ? ` (${m.device})` : ''}, tfjs ${m.tfjsVersion}`);
+          for (const n of m.notes) this.log(`  ${n}`);
+          this.args.onStatus?.({ state: 'ready', info: this.info });
+          resolve(this.info);
+        } else {
+          this.onMessage(m);
+        }
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code, signal) => {
+        const reason = this.deathReason(code, signal);
+        if (!this.info || this.child !== child) reject(new Error(`the kernel failed to start: ${reason}`));
+        this.onExit(child, reason);
+      });
+      child.once('error', (e) => reject(e));
+    });
+    this.starting.catch(() => undefined);
+    return this.starting;
+  }
+
+  /** Runs one cell; resolves when it ends, fails or the kernel dies. Calls must not overlap. */
+  async execute(req: Omit<Extract<HostMessage, { type: 'execute' }>, 'type' | 'id'>, sink: ExecutionSink): Promise<ExecutionResult> {
+    if (this.running) throw new Error('a cell is already running in this kernel');
+    try {
+      await this.start();
+    } catch (e) {
+      return { status: 'died', message: (e as Error).message };
+    }
+    const id = this.nextId++;
+    return new Promise<ExecutionResult>((resolve) => {
+      this.running = { id, sink, resolve };
+      this.child!.send({ type: 'execute', id, ...req } satisfies HostMessage);
+    });
+  }
+
+  /** Interrupts the running cell (SIGINT); restarts the kernel when it does not respond in time. */
+  interrupt(): void {
+    const running = this.running;
+    if (!running || !this.child) return;
+    this.child.kill('SIGINT');
+    clearTimeout(running.interruptTimer);
+    running.interruptTimer = setTimeout(() => {
+      if (this.running !== running) return;
+      this.log('the kernel did not respond to the interrupt; restarting it');
+      this.kill(`it did not stop within ${INTERRUPT_TIMEOUT_MS / 1000} s of the interrupt (code stuck after an await cannot be interrupted) and was restarted`);
+    }, INTERRUPT_TIMEOUT_MS);
+  }
+
+  /** Ends the kernel (its variables are lost); the next run starts a new one. */
+  async restart(): Promise<KernelInfo> {
+    this.kill('the kernel was restarted');
+    return this.start();
+  }
+
+  /** Ends the kernel process for good. */
+  dispose(): void {
+    this.kill('the kernel was shut down');
+  }
+
+  private kill(reason: string): void {
+    const child = this.child;
+    if (!child) return;
+    this.killedOnPurpose = true;
+    this.finishRunning({ status: 'died', message: `The kernel died: ${reason}; variables are lost; the next run starts a new kernel.` });
+    this.child = undefined;
+    this.starting = undefined;
+    this.info = undefined;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+
+  private onMessage(m: KernelMessage): void {
+    const r = this.running;
+    switch (m.type) {
+      case 'log':
+        if (m.text.startsWith(START_FAILURE)) this.startFailure = m.text.slice(START_FAILURE.length);
+        this.log(m.text);
+        return;
+      case 'interruptReceived':
+        return;
+      case 'output':
+        if (r?.id === m.id) r.sink.output(m.output, m.displayId);
+        else if (m.output.output_type === 'stream') this.log(m.output.text);
+        return;
+      case 'updateDisplay':
+        if (r?.id === m.id) r.sink.updateDisplay(m.displayId, m.output);
+        return;
+      case 'findings':
+        if (r?.id === m.id) r.sink.findings?.(m.report);
+        return;
+      case 'done':
+        if (r?.id === m.id) this.finishRunning({ status: m.status, error: m.error });
+        return;
+    }
+  }
+
+  private onExit(child: ChildProcess, reason: string): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    this.starting = undefined;
+    this.info = undefined;
+    this.log(`kernel exited: ${reason}`);
+    this.args.onStatus?.({ state: 'dead', reason });
+    if (!this.killedOnPurpose) {
+      this.finishRunning({ status: 'died', message: `The kernel died: ${reason}; variables are lost; the next run starts a new kernel.` });
+    }
+  }
+
+  private finishRunning(result: ExecutionResult): void {
+    const r = this.running;
+    if (!r) return;
+    clearTimeout(r.interruptTimer);
+    this.running = undefined;
+    r.resolve(result);
+  }
+
+  private deathReason(code: number | null, signal: NodeJS.Signals | null): string {
+    const tail = this.stderrTail.join('\n');
+    if (/heap out of memory|Reached heap limit|Allocation failed/i.test(tail)) return 'it ran out of memory (JavaScript heap)';
+    if (signal) return `it was ended by ${signal}${signal === 'SIGSEGV' || signal === 'SIGABRT' ? ' (a native crash)' : ''}`;
+    if (!this.info && this.startFailure) return `it could not start: ${this.startFailure}`;
+    return `its process exited with code ${code} (process.exit() or a fatal error in the cell)`;
+  }
+
+  private log(text: string): void {
+    this.stderrTail = [...this.stderrTail, ...text.split('\n').filter(Boolean)].slice(-STDERR_TAIL_LINES);
+    this.args.log?.(text.replace(/\n$/, ''));
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The kernel's side of {@link KernelHooks}: what gs.fit and the diagnostics call while a cell runs
+ * (interrupt flag, rich displays, health snapshots, call sites of layers).
+ */
+import type { FindingsReport, HealthSnapshot, SourceLocation } from '../protocol/health';
+import { HEALTH_MIME } from '../protocol/health';
+import type { KernelHooks } from '../protocol/kernelHooks';
+import type { CellRuntime } from './runtime';
+import type { LayerSources } from './layerSources';
+import { mapStack } from './stackMap';
+import type { KernelMessage } from './protocol';
+
+/** At most this many health updates per second reach the editor; the final one always does. */
+const HEALTH_UPDATES_PER_SECOND = 4;
+
+interface HealthRun {
+  owner: number;
+  displayId: string;
+  lastSent: number;
+  pending?: HealthSnapshot;
+  timer?: NodeJS.Timeout;
+  lastFindings: string;
+}
+
+/** Builds the hooks object that the kernel installs on globalThis. */
+export function createKernelHooks(
+  runtime: CellRuntime,
+  sources: LayerSources,
+  send: (m: KernelMessage) => void,
+  backend: { name: string; device?: string },
+  kernelDir: string,
+): KernelHooks & { callSite(call: string, stack?: string): SourceLocation | undefined } {
+  const runs = new Map<string, HealthRun>();
+
+  function callSite(call: string, stack?: string): SourceLocation | undefined {
+    const { frames } = mapStack(stack ?? new Error().stack ?? '', (f) => runtime.lookup(f), { kernelDir });
+    const frame = frames[0];
+    if (!frame) return undefined;
+    const cell = runtime.cells.get(frame.filename);
+    return { cell: cell?.cellUri ?? frame.filename, line: frame.line, column: frame.column, call };
+  }
+
+  function report(snapshot: HealthSnapshot, owner: number): FindingsReport {
+    const cellText: Record<string, string> = {};
+    for (const c of runtime.cells.values()) cellText[c.cellUri] = c.source;
+    const ownerCell = [...runtime.cells.values()].find((c) => c.cellUri && snapshot.sources?.fit?.cell === c.cellUri);
+    return {
+      cell: ownerCell?.cellUri ?? snapshot.sources?.fit?.cell ?? String(owner),
+      runId: snapshot.runId, status: snapshot.status, findings: snapshot.findings, sources: snapshot.sources, cellText,
+    };
+  }
+
+  function flush(run: HealthRun): void {
+    const snapshot = run.pending;
+    if (!snapshot) return;
+    run.pending = undefined;
+    run.lastSent = Date.now();
+    const output = { output_type: 'display_data' as const, data: { [HEALTH_MIME]: snapshot }, metadata: {} };
+    send({ type: 'updateDisplay', id: run.owner, displayId: run.displayId, output });
+    const findings = JSON.stringify(snapshot.findings);
+    if (findings !== run.lastFindings || snapshot.status !== 'training') {
+      run.lastFindings = findings;
+      send({ type: 'findings', id: run.owner, report: report(snapshot, run.owner) });
+    }
+  }
+
+  return {
+    get interrupted() {
+      return runtime.interrupted;
+    },
+    onInterrupt: (l) => runtime.onInterrupt(l),
+    display: (value, mime) => runtime.display(value, mime),
+    callSite,
+    sourcesOf: (model) => sources.sourcesOf(model),
+    backend,
+    publishHealth(snapshot) {
+      let run = runs.get(snapshot.runId);
+      if (!run) {
+        const owner = runtime.currentId;
+        if (owner === undefined) return;
+        run = { owner, displayId: `health-${snapshot.runId}`, lastSent: 0, lastFindings: '' };
+        runs.set(snapshot.runId, run);
+        // The first snapshot creates the output; later ones replace it in place.
+        runtime.emit({ output_type: 'display_data', data: { [HEALTH_MIME]: snapshot }, metadata: {} }, run.displayId);
+        run.lastSent = Date.now();
+        run.lastFindings = JSON.stringify(snapshot.findings);
+        if (snapshot.findings.length || snapshot.status !== 'training') send({ type: 'findings', id: owner, report: report(snapshot, owner) });
+        return;
+      }
+      run.pending = snapshot;
+      const wait = 1000 / HEALTH_UPDATES_PER_SECOND - (Date.now() - run.lastSent);
+      if (snapshot.status !== 'training' || wait <= 0) {
+        clearTimeout(run.timer);
+        run.timer = undefined;
+        flush(run);
+        if (snapshot.status !== 'training') runs.delete(snapshot.runId);
+      } else if (!run.timer) {
+        const r = run;
+        r.timer = setTimeout(() => {
+          r.timer = undefined;
+          flush(r);
+        }, wait);
+      }
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Messages between the extension host (or the headless runner) and the kernel process, over the
+ * Node IPC channel of `child_process.fork`. Interrupts are not messages: the host sends SIGINT, the
+ * one thing that reaches a kernel stuck in a synchronous loop.
+ */
+import type { FindingsReport } from '../protocol/health';
+
+/** An output in nbformat's shape, so the CLI can write it as is and the editor can convert it. */
+export type KernelOutput =
+  | { output_type: 'stream'; name: 'stdout' | 'stderr'; text: string }
+  | { output_type: 'display_data'; data: Record<string, unknown>; metadata: Record<string, unknown> }
+  | { output_type: 'execute_result'; data: Record<string, unknown>; metadata: Record<string, unknown>; execution_count: number | null }
+  | { output_type: 'error'; ename: string; evalue: string; traceback: string[] };
+
+/** Where a failing cell failed, 1-based, in the cell's own source. */
+export interface ErrorLocation {
+  filename: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Host → kernel. */
+export type HostMessage =
+  | {
+      type: 'execute';
+      id: number;
+      /** The cell's TypeScript source. */
+      source: string;
+      /** Stable virtual file name for this cell (stack frames, source maps). */
+      filename: string;
+      /** How errors name the cell, e.g. `Cell 3`. */
+      label: string;
+      /** The cell document's URI in the editor, or a label in the CLI. */
+      cellUri: string;
+      executionCount: number;
+    }
+  | { type: 'shutdown' };
+
+/** Kernel → host. */
+export type KernelMessage =
+  | { type: 'ready'; backend: string; device?: string; tfjsVersion: string; notes: string[] }
+  | { type: 'output'; id: number; output: KernelOutput; displayId?: string }
+  | { type: 'updateDisplay'; id: number; displayId: string; output: KernelOutput }
+  | { type: 'findings'; id: number; report: FindingsReport }
+  | { type: 'interruptReceived' }
+  | { type: 'done'; id: number; status: 'ok' | 'error' | 'interrupted'; error?: ErrorLocation }
+  | { type: 'log'; text: string };
+
+/** Start-up options, passed to the kernel in the `GRADSCOPE_KERNEL_OPTIONS` environment variable. */
+export interface KernelOptions {
+  /** Folder that user requires resolve from (the notebook's folder; its node_modules and parents'). */
+  workspaceDir: string;
+  /** `auto` or one of the backend names. */
+  backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  /** Install Gradscope's wasm kernel overrides. */
+  wasmOverrides: boolean;
+  /** Extra folders to look in for packages after the workspace (the extension's own node_modules). */
+  extensionDir: string;
+}
