@@ -1,0 +1,156 @@
+/**
+ * Fast and corrected kernels over the wasm backend (issue 8), and cpu fallbacks for the gradient
+ * kernels it lacks (issue 3, "Backend gaps").
+ *
+ * The kernel process calls {@link ensureBackendPatches} once at start, after choosing the backend,
+ * so every cell's plain `model.fit` benefits; `gs.fit` calls it too, for plain Node. Both are
+ * idempotent and share state through a global symbol, so the kernel's and the library's bundled
+ * copies of this file never install twice.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import '@tensorflow/tfjs-backend-wasm';
+ * import { ensureBackendPatches } from './backend';
+ * await tf.setBackend('wasm');
+ * const report = ensureBackendPatches(tf);
+ * // { overrides: 'installed', kernels: ['BatchMatMul', '_FusedMatMul', 'Slice', 'GatherV2'],
+ * //   fallbacks: ['Conv2DBackpropFilter', …] }
+ * ```
+ */
+import { cpuFallbacks } from './cpuFallbacks';
+import { checkWasmInternals, probeOf } from './internals';
+import { matMulOverrides } from './matmul';
+import { selfTest } from './selfTest';
+import { sliceGatherOverrides } from './sliceGather';
+import { GRADSCOPE_KERNEL, type KernelConfig, type Tf } from './types';
+
+/** What {@link ensureBackendPatches} did. */
+export interface BackendPatchReport {
+  /** `installed`; `disabled` by option or `GRADSCOPE_WASM_OVERRIDES=0`; `unsupported` internals; `not-wasm`. */
+  overrides: 'installed' | 'disabled' | 'unsupported' | 'not-wasm';
+  /** Why the overrides are not installed (for `unsupported` and `disabled`). */
+  reason?: string;
+  /** Kernels overridden on wasm. */
+  kernels: string[];
+  /** Kernels missing on wasm that now run on the cpu backend. */
+  fallbacks: string[];
+}
+
+/** The kernel names the overrides replace. */
+export const OVERRIDDEN_KERNELS: readonly string[] = ['BatchMatMul', '_FusedMatMul', 'Slice', 'GatherV2'];
+
+interface PatchState {
+  /** The registry entries our kernels replaced, to put back on removal. */
+  stock: Map<string, KernelConfig>;
+  warned: Set<string>;
+}
+
+const STATE_KEY = Symbol.for('gradscope.wasmPatches');
+
+function state(): PatchState {
+  const g = globalThis as Record<symbol, PatchState | undefined>;
+  return (g[STATE_KEY] ??= { stock: new Map(), warned: new Set() });
+}
+
+function ours(tf: Tf, name: string): boolean {
+  const k = tf.getKernel(name, 'wasm') as unknown as KernelConfig | undefined;
+  return k != null && (k.kernelFunc as unknown as Record<symbol, unknown>)[GRADSCOPE_KERNEL] === true;
+}
+
+function register(tf: Tf, config: KernelConfig, st: PatchState): void {
+  const current = tf.getKernel(config.kernelName, 'wasm') as unknown as KernelConfig | undefined;
+  if (current != null) {
+    if (!st.stock.has(config.kernelName)) st.stock.set(config.kernelName, current);
+    tf.unregisterKernel(config.kernelName, 'wasm');
+  }
+  (config.kernelFunc as unknown as Record<symbol, unknown>)[GRADSCOPE_KERNEL] = true;
+  tf.registerKernel(config as unknown as Parameters<Tf['registerKernel']>[0]);
+}
+
+function restore(tf: Tf, names: readonly string[], st: PatchState): void {
+  for (const name of names) {
+    if (!ours(tf, name)) continue;
+    tf.unregisterKernel(name, 'wasm');
+    const stock = st.stock.get(name);
+    if (stock != null) tf.registerKernel(stock as unknown as Parameters<Tf['registerKernel']>[0]);
+    st.stock.delete(name);
+  }
+}
+
+function warnOnce(st: PatchState, message: string): void {
+  if (st.warned.has(message)) return;
+  st.warned.add(message);
+  console.warn(`gradscope: ${message}`);
+}
+
+/** The cpu fallbacks currently registered (installing the missing ones first). */
+function ensureFallbacks(tf: Tf, st: PatchState): string[] {
+  for (const config of cpuFallbacks(tf)) register(tf, config, st);
+  return tf.getKernelsForBackend('wasm')
+    .map((k) => k.kernelName)
+    .filter((name) => ours(tf, name) && !OVERRIDDEN_KERNELS.includes(name));
+}
+
+function installOverrides(tf: Tf, st: PatchState): string | undefined {
+  const why = checkWasmInternals(probeOf(tf));
+  if (why) return why;
+  const k = (name: string) => tf.getKernel(name, 'wasm') as unknown as KernelConfig;
+  const configs = [
+    ...matMulOverrides({ batchMatMul: k('BatchMatMul'), fusedMatMul: k('_FusedMatMul'), transpose: k('Transpose') }),
+    ...sliceGatherOverrides(tf, k('Slice'), k('GatherV2')),
+  ];
+  for (const c of configs) register(tf, c, st);
+  const failed = selfTest(tf);
+  if (failed) {
+    restore(tf, OVERRIDDEN_KERNELS, st);
+    return `self-test failed: ${failed} gave numbers different from the float64 reference`;
+  }
+  return undefined;
+}
+
+/**
+ * Idempotent. When the active backend is wasm: installs the overrides (unless disabled by
+ * `options.overrides === false` or env `GRADSCOPE_WASM_OVERRIDES=0`) and the cpu fallbacks for missing
+ * gradient kernels. Never throws; says once (console.warn) when it leaves the stock kernels in place.
+ */
+export function ensureBackendPatches(tfModule: Tf, options?: { overrides?: boolean }): BackendPatchReport {
+  const st = state();
+  try {
+    if (tfModule.getBackend() !== 'wasm') return { overrides: 'not-wasm', kernels: [], fallbacks: [] };
+    const fallbacks = ensureFallbacks(tfModule, st);
+    const env = typeof process !== 'undefined' ? process.env?.GRADSCOPE_WASM_OVERRIDES : undefined;
+    if (options?.overrides === false || env === '0') {
+      restore(tfModule, OVERRIDDEN_KERNELS, st);
+      const reason = options?.overrides === false ? 'turned off by option' : 'turned off by GRADSCOPE_WASM_OVERRIDES=0';
+      warnOnce(st, `wasm kernel overrides ${reason}; using the stock tfjs-backend-wasm kernels`);
+      return { overrides: 'disabled', reason, kernels: [], fallbacks };
+    }
+    if (!OVERRIDDEN_KERNELS.every((name) => ours(tfModule, name))) {
+      restore(tfModule, OVERRIDDEN_KERNELS, st);
+      const why = installOverrides(tfModule, st);
+      if (why) {
+        warnOnce(st, `wasm kernel overrides not installed (${why}); using the stock tfjs-backend-wasm kernels, ` +
+          'which are slow for transposed matmuls and wrong for fused matmuls with bias on transposed operands');
+        return { overrides: 'unsupported', reason: why, kernels: [], fallbacks };
+      }
+    }
+    return { overrides: 'installed', kernels: [...OVERRIDDEN_KERNELS], fallbacks };
+  } catch (e) {
+    const reason = `installing failed: ${(e as Error)?.message ?? String(e)}`;
+    try {
+      restore(tfModule, OVERRIDDEN_KERNELS, st);
+    } catch {
+      // Nothing more can be done; the report says what happened.
+    }
+    warnOnce(st, `wasm kernel overrides not installed (${reason})`);
+    return { overrides: 'unsupported', reason, kernels: [], fallbacks: [] };
+  }
+}
+
+/** Restores the stock kernels and removes the cpu fallbacks (tests and the off switch). */
+export function removeBackendPatches(tfModule: Tf): void {
+  const st = state();
+  const names = tfModule.getKernelsForBackend('wasm').map((k) => k.kernelName).filter((n) => ours(tfModule, n));
+  restore(tfModule, names, st);
+}
