@@ -1,0 +1,51 @@
+/** Helpers shared by the health rules (pure, over snapshot data). */
+import type { HealthSnapshot, LayerSeries, Series } from '../protocol/health';
+
+/** What the rules read: everything of a snapshot except the findings. */
+export type RunView = Omit<HealthSnapshot, 'findings'>;
+
+export const pct = (v: number): string => `${Math.round(v * 100)} %`;
+export const sci = (v: number): string => (Number.isFinite(v) ? v.toExponential(1) : String(v));
+
+/** Last non-null value of a series with its step, or undefined. */
+export function lastOf(s: Series | undefined): { step: number; value: number } | undefined {
+  if (!s) return undefined;
+  for (let i = s.value.length - 1; i >= 0; i--) {
+    const v = s.value[i];
+    if (v !== null) return { step: s.step[i], value: v };
+  }
+  return undefined;
+}
+
+export function finiteValues(s: Series): number[] {
+  return s.value.filter((v): v is number => v !== null);
+}
+
+export function mean(a: number[]): number {
+  return a.reduce((x, y) => x + y, 0) / a.length;
+}
+
+export function thirds(v: number[]): { first: number; last: number } {
+  const k = Math.max(1, Math.floor(v.length / 3));
+  return { first: mean(v.slice(0, k)), last: mean(v.slice(-k)) };
+}
+
+/** Weighted layers whose sensitivity was measured, input side first, with their latest RMS. */
+export function sensitivityProfile(run: RunView): { layer: LayerSeries; step: number; rms: number }[] {
+  const out: { layer: LayerSeries; step: number; rms: number }[] = [];
+  for (const l of run.layers) {
+    const last = lastOf(l.sensitivityRms);
+    if (last) out.push({ layer: l, step: last.step, rms: last.value });
+  }
+  return out;
+}
+
+export function activationOf(run: RunView, layer: string): string | undefined {
+  return run.model.layers.find((l) => l.name === layer)?.activation;
+}
+
+export function trainable(run: RunView, layer: string): boolean {
+  const info = run.model.layers.find((l) => l.name === layer);
+  return !!info && info.trainable && info.params.trainable > 0;
+}
+
