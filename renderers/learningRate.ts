@@ -34,13 +34,14 @@ export class LearningRateSection implements Section {
   private readonly frame: SectionFrame;
   private readonly chart: Chart<'line'>;
   private readonly events = el('ul', { class: 'gs-events gs-note' });
+  private readonly canvas = el('canvas', { attrs: { role: 'img' } });
   private theme: Theme = readTheme();
   private logScale: boolean;
 
   constructor(private snap: HealthSnapshot) {
     this.frame = new SectionFrame('lr', 'Learning rate and loss', 'Learning rate and loss per step', () => this.table());
     this.root = this.frame.root;
-    const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Learning rate and training loss per step' } });
+    const canvas = this.canvas;
     this.frame.body.append(el('div', { class: 'gs-chart' }, canvas), this.events);
     this.logScale = lrNeedsLog(snap);
     this.chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: this.options(), plugins: [markersPlugin] });
@@ -78,6 +79,7 @@ export class LearningRateSection implements Section {
     }));
     (this.chart.options.plugins as { gsMarkers?: { markers: Marker[] } }).gsMarkers = { markers };
     this.chart.update('none');
+    this.canvas.setAttribute('aria-label', `Learning rate per step (${s.training.scheduleKind} schedule, ${this.logScale ? 'log' : 'linear'} scale) and training loss on the right axis`);
     const json = JSON.stringify(s.training.events);
     if (this.events.dataset.json !== json) {
       this.events.dataset.json = json;

@@ -1,0 +1,243 @@
+/**
+ * The gradient-health renderer in a real headless Chromium: each fixture is rendered through the
+ * renderer API with fake output items, and the tests assert on what a user sees in the DOM.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { deadRelu, exploding, healthy, malformed, transferFrozen, vanishingSigmoid } from './fixtures/scenarios';
+import { ARTIFACTS, openPage, render, startHarness, type Harness } from './harness';
+
+let h: Harness;
+let page: Page;
+let errors: string[];
+let dialogs: string[];
+
+/** Parses a number as the panel prints it (thin spaces as thousands separators). */
+const num = (s: string) => Number(s.replace(/[\s\u202f]/g, '').replace('%', ''));
+const text = (sel: string) => page.locator(sel).first().innerText();
+
+async function shot(name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+before(async () => {
+  h = await startHarness();
+  ({ page, errors, dialogs } = await openPage(h));
+});
+after(async () => {
+  await h?.close();
+});
+
+describe('gradient-health renderer', () => {
+  test('healthy run: header, four chart sections, SELU mean/std, no findings', async () => {
+    const snap = healthy();
+    await render(page, 'healthy', snap);
+    const host = page.locator('#host-healthy');
+    assert.deepEqual(await host.locator('section.gs-section').evaluateAll((s) => s.map((x) => x.getAttribute('aria-label'))),
+      ['Sensitivities ∂L/∂net (RMS per layer)', 'Saturation (latest probe)', 'Learning rate and loss', 'Frozen-layer map']);
+    assert.equal(await host.locator('section canvas').count() >= 3, true);
+    assert.equal(await host.locator('.gs-status').innerText(), 'FINISHED');
+    const header = await host.locator('.gs-header').innerText();
+    assert.match(header, /epoch 5\/5/);
+    assert.match(header, /step 1\s?000\/1\s?000/);
+    assert.match(header, /backend wasm/);
+    assert.equal(await host.locator('.gs-badge').count(), 0);
+    const lrLabel = await host.locator('.gs-section-lr canvas').getAttribute('aria-label');
+    // 0.01 → 0.01·0.1^2 spans 100×: the LR axis must be logarithmic; the schedule kind is named.
+    assert.match(lrLabel!, /exponential schedule, log scale/);
+    const selu = snap.layers[0].latestSaturation!;
+    const row = await host.locator('.gs-sat-latest').first().innerText();
+    assert.match(row, /mean/);
+    const m = /mean (-?[\d.e-]+), std ([\d.e-]+)/.exec(row)!;
+    assert.ok(Math.abs(Number(m[1]) - selu.mean!) < 5e-3 && Math.abs(Number(m[2]) - selu.std!) < 5e-3, row);
+    assert.deepEqual(errors, []);
+    await shot('healthy-dark');
+  });
+
+  test('vanishing sigmoid stack: badge expands to evidence and fixes; table ratio and heatmap fade', async () => {
+    const snap = vanishingSigmoid();
+    await render(page, 'vanishing', snap);
+    const host = page.locator('#host-vanishing');
+    const badges = host.locator('.gs-badge');
+    assert.equal(await badges.count(), 2);
+    assert.match(await badges.first().innerText(), /error: dense_Dense1: sensitivity .*smaller than at the output/);
+    const detail = host.locator('.gs-finding-detail').first();
+    assert.equal(await detail.isVisible(), false);
+    await badges.first().click();
+    assert.equal(await badges.first().getAttribute('aria-expanded'), 'true');
+    assert.equal(await detail.isVisible(), true);
+    assert.match(await detail.innerText(), /factor\s+100/);
+    assert.match(await detail.innerText(), /Use ReLU in the hidden layer instead of sigmoid\/tanh/);
+    assert.equal(await detail.locator('button.gs-apply').count(), 0, 'no Apply buttons without renderer messaging');
+
+    await host.locator('.gs-section-sensitivity .gs-table-toggle').click();
+    const rows = host.locator('.gs-section-sensitivity table.gs-table tbody tr');
+    assert.equal(await rows.count(), snap.layers.length);
+    const first = await rows.first().locator('th, td').allInnerTexts();
+    assert.equal(first[0], snap.layers[0].layer);
+    const rms = (i: number) => snap.layers[i].sensitivityRms.value.at(-1)!;
+    const expectRatio = rms(0) / rms(snap.layers.length - 1);
+    assert.ok(Math.abs(num(first[6]) / expectRatio - 1) < 0.01, `ratio cell ${first[6]} vs ${expectRatio}`);
+    assert.ok(Math.abs(num(first[2]) / rms(0) - 1) < 0.01, `RMS cell ${first[2]} vs ${rms(0)}`);
+    await host.locator('.gs-section-sensitivity .gs-table-toggle').click();
+
+    await host.getByRole('button', { name: /heatmap/i }).click();
+    const [top, bottom] = await host.locator('canvas.gs-heatmap').evaluate((c: HTMLCanvasElement) => {
+      const ctx = c.getContext('2d')!;
+      const r = c.getBoundingClientRect();
+      const dpr = c.width / r.width;
+      const rowH = (r.height - 18) / 10;
+      // (No named inner functions here: tsx would wrap them in a helper the page does not have.)
+      return [rowH / 2, 9 * rowH + rowH / 2].map((y) => Array.from(ctx.getImageData(Math.round(330 * dpr), Math.round(y * dpr), 1, 1).data));
+    });
+    // Viridis: the input row (tiny sensitivities) is dark purple, the output row bright yellow-green.
+    assert.ok(top[0] + top[1] + top[2] < 250 && bottom[1] > 180, `input row ${top}, output row ${bottom}`);
+    await shot('vanishing-heatmap-dark');
+    await host.getByRole('button', { name: /heatmap/i }).click();
+  });
+
+  test('exploding run ending in NaN: failed status, error text, NaN gaps and marker', async () => {
+    const snap = exploding();
+    await render(page, 'exploding', snap);
+    const host = page.locator('#host-exploding');
+    assert.equal(await host.locator('.gs-status').innerText(), 'FAILED');
+    assert.equal(await host.locator('.gs-head .gs-error-text').innerText(), snap.error);
+    assert.match(await host.locator('.gs-header').innerText(), /loss non-finite/);
+    assert.match(await host.locator('.gs-events').innerText(), /step 340 \(epoch 4\): NaN — loss became NaN/);
+    assert.match((await host.locator('.gs-section-lr canvas').getAttribute('aria-label'))!, /constant schedule, linear scale/);
+    await host.locator('.gs-section-lr .gs-table-toggle').click();
+    const cells = await host.locator('.gs-section-lr tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent)));
+    const last = cells.at(-1)!;
+    assert.equal(last[0], String(snap.training.lr.step.at(-1)));
+    assert.equal(last[2], 'non-finite');
+    assert.ok(cells.length < snap.training.lr.step.length || cells.length === snap.training.lr.step.length);
+    await shot('exploding-dark');
+  });
+
+  test('dead ReLU with a hostile layer name: escaped text, badge, saturation numbers, LR events', async () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    const snap = deadRelu(['dense_1', evil]);
+    await render(page, 'dead', snap);
+    const host = page.locator('#host-dead');
+    assert.equal(await host.locator('img').count(), 0);
+    assert.equal(dialogs.length, 0);
+    assert.equal(await host.locator('.gs-badge').innerText(), `⚠ warning: ${evil}: 72 % dead ReLU`);
+    assert.equal(await host.locator(`.gs-layer[data-layer="${evil.replace(/"/g, '\\"')}"] strong`).innerText(), evil);
+    await host.locator('.gs-section-saturation .gs-table-toggle').click();
+    const row = await host.locator('.gs-section-saturation tbody tr').nth(1).locator('th, td').allInnerTexts();
+    assert.equal(row[0], evil);
+    assert.equal(row[1], 'relu');
+    assert.equal(num(row[2]), Math.round(snap.layers[1].latestSaturation!.dead! * 1000) / 10);
+    const events = await host.locator('.gs-events li').allInnerTexts();
+    assert.equal(events.filter((e) => e.includes('LR ↓')).length, 2);
+    assert.ok(events.some((e) => e.includes('early stop')));
+    // 0.1 → 0.025 spans only 4×: linear LR axis.
+    assert.match((await host.locator('.gs-section-lr canvas').getAttribute('aria-label'))!, /plateau schedule, linear scale/);
+    await shot('dead-relu-dark');
+  });
+
+  test('transfer learning: frozen reused base vs trainable head, not by colour alone, with param counts', async () => {
+    const snap = transferFrozen();
+    await render(page, 'transfer', snap);
+    const host = page.locator('#host-transfer');
+    const base = host.locator('.gs-base');
+    assert.match(await base.innerText(), /reused base/);
+    assert.equal(await base.locator('.gs-layer').count(), 5);
+    const states = await host.locator('.gs-layer .gs-layer-state').allInnerTexts();
+    assert.deepEqual(states, snap.model.layers.map((l) => (l.trainable ? '✎ trainable' : '🔒 frozen')));
+    const bg = await host.locator('.gs-layer-frozen').first().evaluate((e) => getComputedStyle(e).backgroundImage);
+    assert.match(bg, /repeating-linear-gradient/);
+    const params = await host.locator('.gs-layer .gs-layer-params').allInnerTexts();
+    snap.model.layers.forEach((l, i) => {
+      const total = l.params.trainable + l.params.nonTrainable;
+      assert.equal(num(params[i].split(' params')[0]), total, params[i]);
+    });
+    assert.match(await host.locator('.gs-section-frozen .gs-note').first().innerText(), /2 of 7 layers trainable/);
+    await shot('transfer-dark');
+  });
+
+  test('malformed payloads show a short error, never a blank or a throw', async () => {
+    for (const [i, m] of malformed().entries()) {
+      await render(page, `bad${i}`, m.payload);
+      const msg = await page.locator(`#host-bad${i}`).innerText();
+      assert.match(msg, /^Gradscope cannot show this gradient-health output: /, m.name);
+      assert.match(msg, m.expect, m.name);
+    }
+    await render(page, 'badjson', null, { badJson: true });
+    assert.match(await page.locator('#host-badjson').innerText(), /not valid JSON/);
+    assert.deepEqual(errors, []);
+  });
+
+  test('live update of the same run keeps the canvases; a new run or dispose replaces them', async () => {
+    const full = vanishingSigmoid();
+    const cut = (n: number) => {
+      const s = structuredClone(full);
+      const trim = (x: { step: number[]; value: unknown[] }) => { const k = x.step.filter((t) => t <= n).length; x.step.length = k; x.value.length = k; };
+      trim(s.training.lr); trim(s.training.loss);
+      for (const l of s.layers) { trim(l.sensitivityRms); trim(l.sensitivityMax); trim(l.gradNorm); trim(l.updateRatio); for (const v of Object.values(l.saturation ?? {})) trim(v!); }
+      s.progress.step = n;
+      return s;
+    };
+    await render(page, 'live', cut(300));
+    const host = page.locator('#host-live');
+    await host.locator('canvas').evaluateAll((cs) => cs.forEach((c, i) => ((c as any).gsMark = i)));
+    const before = await host.locator('canvas').count();
+    await host.locator('.gs-section-lr .gs-table-toggle').click();
+    assert.match(await host.locator('.gs-header').innerText(), /step 300\/1\s?000/);
+    await render(page, 'live', cut(600));
+    assert.match(await host.locator('.gs-header').innerText(), /step 600\/1\s?000/);
+    const marks = await host.locator('canvas').evaluateAll((cs) => cs.map((c) => (c as any).gsMark));
+    assert.equal(marks.length, before);
+    assert.ok(marks.every((m, i) => m === i), `canvases re-created: ${marks}`);
+    // The visible table follows the update.
+    const lastStep = await host.locator('.gs-section-lr tbody tr').last().locator('th').innerText();
+    assert.equal(lastStep, '600');
+    await render(page, 'live', { ...cut(600), runId: 'another-run' });
+    const after = await host.locator('canvas').evaluateAll((cs) => cs.map((c) => (c as any).gsMark));
+    assert.ok(after.every((m) => m === undefined), 'a new run gets a new panel');
+    await page.evaluate(() => (window as any).gsDispose('live'));
+    assert.equal(await host.locator('.gs-panel').count(), 0);
+  });
+
+  test('keyboard: toggles are focusable buttons with a visible focus ring', async () => {
+    await render(page, 'kbd', healthy());
+    const toggle = page.locator('#host-kbd .gs-section-saturation .gs-table-toggle');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.locator('#host-kbd .gs-section-saturation table').isVisible(), true);
+    await page.keyboard.press('Space');
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const outline = await toggle.evaluate((e) => getComputedStyle(e).outlineStyle);
+    assert.notEqual(outline, 'none');
+  });
+
+  test('with renderer messaging, Apply posts the fix to the host', async () => {
+    const snap = deadRelu();
+    await render(page, 'msg', snap, { api: 'messaging' });
+    const host = page.locator('#host-msg');
+    await host.locator('.gs-badge').click();
+    await host.locator('button.gs-apply').first().click();
+    const posted = await page.evaluate(() => (window as any).gsPosted);
+    assert.deepEqual(posted, [{ type: 'gradscope.applyFix', runId: snap.runId, code: 'dead-relu', layers: snap.findings[0].layers, fix: snap.findings[0].fixes[0] }]);
+  });
+
+  test('light and high-contrast themes render without errors (screenshots)', async () => {
+    for (const theme of ['light', 'hc'] as const) {
+      const p = await openPage(h, theme);
+      await render(p.page, 'vanishing', vanishingSigmoid());
+      await render(p.page, 'transfer', transferFrozen());
+      const fg = await p.page.locator('.gs-panel').first().evaluate((e) => getComputedStyle(e).color);
+      assert.equal(fg, theme === 'light' ? 'rgb(59, 59, 59)' : 'rgb(255, 255, 255)');
+      await p.page.screenshot({ path: join(ARTIFACTS, `vanishing-${theme}.png`), fullPage: true });
+      assert.deepEqual(p.errors, []);
+      await p.page.close();
+    }
+  });
+});
