@@ -121,6 +121,22 @@ function profileEnv(profileDir: string): Record<string, string> {
   return { XDG_CONFIG_HOME: join(profileDir, 'xdg-config'), XDG_DATA_HOME: join(profileDir, 'xdg-data') };
 }
 
+/**
+ * Runs the code-server CLI (e.g. `['--install-extension', vsix]`) against the profile in `profileDir`,
+ * the same layout {@link startCodeServer} uses, without a running server.
+ */
+export function codeServerCli(profileDir: string, args: string[]): { status: number | null; output: string } {
+  const entry = ensureCodeServer((l) => console.error(l));
+  const r = spawnSync(process.execPath, [entry, ...profileArgs(profileDir), ...args], {
+    env: { ...process.env, ...profileEnv(profileDir) }, encoding: 'utf8', timeout: 180_000,
+  });
+  return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}
+
+function profileArgs(profileDir: string): string[] {
+  return ['--user-data-dir', join(profileDir, 'user-data'), '--extensions-dir', join(profileDir, 'extensions')];
+}
+
 /** Starts code-server (installing it first if needed) and resolves once `/healthz` answers. */
 export async function startCodeServer(args: CodeServerArgs = {}): Promise<CodeServer> {
   const entry = ensureCodeServer((l) => (args.onOutput ?? console.error)(l));
@@ -143,7 +159,7 @@ export async function startCodeServer(args: CodeServerArgs = {}): Promise<CodeSe
   }
   const port = args.port ?? (await freePort());
   const env = { ...process.env, ...profileEnv(profileDir), ...args.env };
-  const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  const common = profileArgs(profileDir);
   let out = '';
   const child: ChildProcess = spawn(process.execPath, [
     entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
@@ -166,10 +182,7 @@ export async function startCodeServer(args: CodeServerArgs = {}): Promise<CodeSe
     profileDir,
     extensionsDir,
     output: () => out,
-    cli(cliArgs) {
-      const r = spawnSync(process.execPath, [entry, ...common, ...cliArgs], { env, encoding: 'utf8', timeout: 120_000 });
-      return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
-    },
+    cli: (cliArgs) => codeServerCli(profileDir, cliArgs),
     async stop() {
       if (stopped) return;
       stopped = true;

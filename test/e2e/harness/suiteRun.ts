@@ -5,7 +5,7 @@
  * @example
  * await runSuiteInCodeServer(browser, { suites: ['smoke'], fixtures: ['smoke.tfnb'] });
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -21,10 +21,11 @@ export interface SuiteRunArgs {
   /** Fixtures copied into the temp workspace. */
   fixtures: string[];
   /**
-   * Prepares the server before the workbench opens (e.g. installs a vsix) and returns the development
-   * extension to load. Defaults to loading the repository itself as the development extension.
+   * Prepares the profile before the server starts (e.g. installs a vsix with `codeServerCli`) and
+   * returns the development extension to load. Defaults to loading the repository itself as the
+   * development extension.
    */
-  prepare?: (server: CodeServer, probePath: string) => Promise<string> | string;
+  prepare?: (profileDir: string, probePath: string) => Promise<string> | string;
   /** Screenshot name on failure. Defaults to the suites' names. */
   name?: string;
 }
@@ -40,8 +41,10 @@ export async function runSuiteInCodeServer(browser: Browser, args: SuiteRunArgs)
   const report = join(scratch, 'report.json');
   let server: CodeServer | undefined;
   try {
-    server = await startCodeServer({ env: { GRADSCOPE_E2E_SUITES: args.suites.join(','), GRADSCOPE_E2E_REPORT: report } });
-    const devPath = args.prepare ? await args.prepare(server, probePath) : REPO_ROOT;
+    const profileDir = join(scratch, 'profile');
+    mkdirSync(profileDir);
+    const devPath = args.prepare ? await args.prepare(profileDir, probePath) : REPO_ROOT;
+    server = await startCodeServer({ profileDir, env: { GRADSCOPE_E2E_SUITES: args.suites.join(','), GRADSCOPE_E2E_REPORT: report } });
     const { exitCode, log } = await runExtensionTests(browser, server, {
       folder: ws, extensionDevelopmentPath: devPath, extensionTestsPath: testsPath, name: args.name ?? args.suites.join('-'),
     });

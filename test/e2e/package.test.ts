@@ -1,0 +1,62 @@
+/**
+ * The package a user installs (issue 7): `vsce package` builds a vsix with what the extension needs at
+ * runtime and nothing of the sources or tests; installed into a real VS Code (code-server), it
+ * activates and runs the smoke notebook with its own bundled node_modules.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { codeServerCli } from './harness/codeServer';
+import { packageVsix } from './harness/packageVsix';
+import { runSuiteInCodeServer } from './harness/suiteRun';
+import { launchBrowser } from './harness/workbench';
+
+function listFiles(dir: string, base = dir): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? listFiles(p, base) : [relative(base, p)];
+  });
+}
+
+describe('the Gradscope vsix', () => {
+  let browser: Browser | undefined;
+  let scratch = '';
+  before(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'gradscope-vsix-'));
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('installs into VS Code with its runtime files only, activates and runs a notebook', { timeout: 420_000 }, async () => {
+    const vsix = packageVsix(join(scratch, 'gradscope.vsix'));
+    let files: string[] = [];
+    await runSuiteInCodeServer(browser!, {
+      suites: ['packaged', 'smoke'],
+      fixtures: ['smoke.tfnb'],
+      name: 'packaged',
+      prepare: (profileDir, probePath) => {
+        const r = codeServerCli(profileDir, ['--install-extension', vsix]);
+        assert.equal(r.status, 0, `code-server --install-extension failed:\n${r.output}`);
+        const extensions = join(profileDir, 'extensions');
+        const dir = readdirSync(extensions).find((d) => d.startsWith('gradscope.gradscope-'));
+        assert.ok(dir, `no gradscope.gradscope-* in ${readdirSync(extensions)}`);
+        files = listFiles(join(extensions, dir));
+        return probePath;
+      },
+    });
+    for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'media/icon.png', 'dist/extension.js', 'dist/kernel.js',
+      'dist/cli.js', 'dist/gradscope.js', 'dist/renderer.js', 'node_modules/@tensorflow/tfjs/dist/tf.node.js',
+      'node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+      'node_modules/esbuild/lib/main.js']) {
+      assert.ok(files.includes(needed), `the vsix lacks ${needed}`);
+    }
+    const unwanted = files.filter((f) => /^(src|test|out|renderers|\.build|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    assert.deepEqual(unwanted, [], 'sources, tests and source maps stay out of the vsix');
+  });
+});
