@@ -1,11 +1,11 @@
 /**
- * Slice and axis-0 GatherV2 over the wasm backend's, copying only the selected elements within the
+ * Slice and GatherV2 over the wasm backend's, copying only the selected elements within the
  * wasm heap.
  *
  * The stock 4.22.0 Slice first copies the WHOLE source tensor out of the heap into JavaScript
  * (`readSync`) on every call, so slicing a batch from an 8192-row dataset costs as much as copying the
  * dataset; it also checks no bounds and returns uninitialised memory past the end. The stock gather
- * loops element by element. Both overrides read the source through a view of the heap and move rows
+ * loops element by element (and is wrong with batch dims, see below). Both overrides read the source through a view of the heap and move rows
  * with one memmove each (`HEAPU8.copyWithin`).
  */
 import type { Tensor } from '@tensorflow/tfjs';
@@ -62,33 +62,43 @@ function slice(tf: Tf, stock: KernelConfig, args: KernelArgs): TensorInfo {
   return out;
 }
 
-/** GatherV2 along axis 0 without batch dims: one memmove per index. Other cases go to the stock kernel. */
+/**
+ * GatherV2 on any axis and batch dims: one memmove per gathered slice. The stock 4.22.0 kernel loops
+ * element by element and, with batch dims and one-element slices, returns uninitialised memory for
+ * every batch after the first. Strings and non-int32 indices go to the stock kernel.
+ */
 function gather(tf: Tf, stock: KernelConfig, args: KernelArgs): TensorInfo {
   const x = args.inputs.x as TensorInfo;
   const indices = args.inputs.indices as TensorInfo;
   const attrs = (args.attrs ?? {}) as { axis?: number; batchDims?: number };
   const bytes = BYTES[x.dtype];
-  const axis = tf.util.parseAxisParam(attrs.axis ?? 0, x.shape)[0];
-  if (bytes === undefined || axis !== 0 || (attrs.batchDims ?? 0) !== 0 || indices.dtype !== 'int32') {
-    return stock.kernelFunc(args) as TensorInfo;
-  }
+  if (bytes === undefined || indices.dtype !== 'int32') return stock.kernelFunc(args) as TensorInfo;
   const backend = args.backend as WasmBackend;
-  const rows = x.shape[0];
+  const axis = tf.util.parseAxisParam(attrs.axis ?? 0, x.shape)[0];
+  const info = tf.backend_util.segment_util.collectGatherOpShapeInfo(
+    x as unknown as Tensor, indices as unknown as Tensor, axis, attrs.batchDims ?? 0);
   const ids = Int32Array.from(backend.typedArrayFromHeap(indices) as Int32Array);
+  const dim = x.shape[axis];
   for (let i = 0; i < ids.length; i++) {
-    if (!(ids[i] >= 0 && ids[i] <= rows - 1)) {
-      throw new Error(`GatherV2: the index value ${ids[i]} is not in [0, ${rows - 1}]`);
+    if (!(ids[i] >= 0 && ids[i] <= dim - 1)) {
+      throw new Error(`GatherV2: the index value ${ids[i]} is not in [0, ${dim - 1}]`);
     }
   }
-  const rowSize = tf.util.sizeFromShape(x.shape.slice(1)) * bytes;
-  const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
-  if (rowSize === 0 || ids.length === 0) return out;
+  const out = backend.makeOutput(info.outputShape, x.dtype);
+  const slice = info.sliceSize * bytes;
+  if (slice === 0 || ids.length === 0 || info.outerSize === 0) return out;
+  const perBatch = ids.length / info.batchSize;
   const heap = backend.wasm.HEAPU8;
   const src = offsetOf(backend, x);
-  const dst = offsetOf(backend, out);
-  for (let i = 0; i < ids.length; i++) {
-    const from = src + ids[i] * rowSize;
-    heap.copyWithin(dst + i * rowSize, from, from + rowSize);
+  let dst = offsetOf(backend, out);
+  for (let b = 0; b < info.batchSize; b++) {
+    for (let o = 0; o < info.outerSize; o++) {
+      const base = src + (b * info.outerSize + o) * info.dimSize * slice;
+      for (let i = 0; i < perBatch; i++, dst += slice) {
+        const from = base + ids[b * perBatch + i] * slice;
+        heap.copyWithin(dst, from, from + slice);
+      }
+    }
   }
   return out;
 }
