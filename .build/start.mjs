@@ -8,9 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+import 'tsx'; // registers TypeScript loading (as `node --import tsx`) for the imports below
 
-register(); // the harness is TypeScript, shared with test/e2e
 const { packageVsix } = await import('../test/e2e/harness/packageVsix.ts');
 const { startCodeServer, codeServerCli } = await import('../test/e2e/harness/codeServer.ts');
 
