@@ -146,7 +146,9 @@ export function fixesFor(report: FindingsReport, findingIndex: number, texts: Ce
   for (const id of finding.fixes) {
     let activation: string | undefined;
     const edits: PlannedEdit[] = [];
-    for (const [cell, target] of byCell) {
+    // The training call's cell first: its options (schedule, optimizer) override the compiled ones.
+    const cells = [...byCell].sort(([, a], [, b]) => Number(b.fit !== undefined) - Number(a.fit !== undefined));
+    for (const [cell, target] of cells) {
       const text = texts(cell)!;
       activation ??= activationOf(text, target.layers?.[0]);
       const r = applyFix(id, text, target);
@@ -160,10 +162,10 @@ export function fixesFor(report: FindingsReport, findingIndex: number, texts: Ce
   return out;
 }
 
-/** Where a finding is shown: its layers' calls, else the fit call, the compile call, the model call. */
+/** Where a finding is shown: its layers' calls; for a run-level finding the fit, compile or model call. */
 function anchorsOf(report: FindingsReport, finding: Finding, texts: CellTexts): Located[] {
-  const layers = finding.layers.map((n) => find(report, report.sources?.layers[n], texts)).filter((l): l is Located => !!l);
-  if (layers.length) return layers;
+  // A layer finding whose layers cannot be found any more is dropped, not moved to another line.
+  if (finding.layers.length) return finding.layers.map((n) => find(report, report.sources?.layers[n], texts)).filter((l): l is Located => !!l);
   const fallback = findFit(report, texts) ?? find(report, report.sources?.compile, texts) ?? find(report, report.sources?.model, texts);
   return fallback ? [fallback] : [];
 }
