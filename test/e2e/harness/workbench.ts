@@ -115,10 +115,16 @@ export async function runExtensionTests(browser: Browser, server: CodeServer, ar
   }
 }
 
-/** Opens the workbench on `folder` and waits until it is interactive. */
-export async function openWorkbench(browser: Browser, server: CodeServer, folder: string): Promise<Page> {
+/**
+ * Opens the workbench on `folder` and waits until it is interactive; with `extensionDevelopmentPath`
+ * that folder's extension is loaded as a development extension (no vsix needed).
+ */
+export async function openWorkbench(browser: Browser, server: CodeServer, folder: string, extensionDevelopmentPath?: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(`${server.origin}/?folder=${encodeURIComponent(folder)}`);
+  const payload = extensionDevelopmentPath
+    ? `&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${extensionDevelopmentPath}`]]))}`
+    : '';
+  await page.goto(`${server.origin}/?folder=${encodeURIComponent(folder)}${payload}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.statusbar').waitFor({ timeout: 60_000 });
   return page;
@@ -176,4 +182,23 @@ export async function waitForOutputText(page: Page, text: string | RegExp, timeo
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`no output showing ${String(text)} within ${timeoutMs / 1000} s`);
+}
+
+/** If VS Code asks which kernel to use, picks the one whose label contains `label`. */
+export async function pickKernelIfAsked(page: Page, label: string, waitMs = 5_000): Promise<boolean> {
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+  try {
+    await row.waitFor({ state: 'visible', timeout: waitMs });
+  } catch {
+    return false;
+  }
+  await row.click();
+  return true;
+}
+
+/** Clicks Run All in the notebook editor's toolbar (the palette hides it unless the notebook has focus). */
+export async function runAll(page: Page): Promise<void> {
+  const button = page.locator('.notebook-toolbar-container .action-item', { hasText: 'Run All' }).first();
+  await button.waitFor({ state: 'visible', timeout: 15_000 });
+  await button.click();
 }
