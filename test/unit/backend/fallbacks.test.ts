@@ -1,0 +1,90 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
+import { assertClose, tf, useWasm, values } from './helpers';
+
+type Build = () => tf.LayersModel;
+
+const cnn: Build = () => tf.sequential({
+  layers: [
+    tf.layers.conv2d({ inputShape: [10, 10, 2], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+    tf.layers.maxPooling2d({ poolSize: 2 }),
+    tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, activation: 'relu' }),
+    tf.layers.separableConv2d({ filters: 3, kernelSize: 2, activation: 'tanh' }),
+    tf.layers.averagePooling2d({ poolSize: 2 }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units: 3, activation: 'softmax' }),
+  ],
+});
+
+const embedding: Build = () => tf.sequential({
+  layers: [
+    tf.layers.embedding({ inputDim: 12, outputDim: 5, inputLength: 7 }),
+    tf.layers.conv1d({ filters: 4, kernelSize: 3, activation: 'relu' }),
+    tf.layers.globalAveragePooling1d(),
+    tf.layers.dense({ units: 3, activation: 'softmax' }),
+  ],
+});
+
+/** Gradients of the loss w.r.t. every trainable weight, on the current backend, from fixed weights. */
+function gradients(build: Build, x: () => tf.Tensor, y: () => tf.Tensor): Float32Array[] {
+  const model = build();
+  model.setWeights(model.getWeights().map((w, i) => tf.tensor(values(w.size, 200 + i).map((v) => v * 0.4), w.shape)));
+  const { grads } = tf.variableGrads(() =>
+    tf.losses.softmaxCrossEntropy(y(), model.apply(x(), { training: true }) as tf.Tensor) as tf.Scalar);
+  const out = model.trainableWeights.map((w) => grads[w.originalName].dataSync() as Float32Array);
+  tf.dispose(Object.values(grads));
+  model.dispose();
+  return out;
+}
+
+const images = () => tf.tensor4d(values(6 * 10 * 10 * 2, 1), [6, 10, 10, 2]);
+const tokens = () => tf.tensor2d(Array.from(values(6 * 7, 2), (v) => Math.floor((v + 1) * 6)), [6, 7], 'int32');
+const labels = () => tf.oneHot(tf.tensor1d([0, 1, 2, 2, 1, 0], 'int32'), 3);
+
+describe('cpu fallbacks for gradient kernels missing on wasm', () => {
+  before(useWasm);
+  after(() => removeBackendPatches(tf));
+
+  test('without the fallbacks the wasm backend cannot train a CNN (the gap being filled)', () => {
+    removeBackendPatches(tf);
+    assert.throws(() => tf.tidy(() => gradients(cnn, images, labels)), /not registered|Conv2DBackpropFilter|Depthwise/);
+  });
+
+  test('the report lists the registered fallbacks', () => {
+    const report = ensureBackendPatches(tf);
+    for (const k of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']) {
+      assert.ok(report.fallbacks.includes(k), `${k} in ${report.fallbacks}`);
+    }
+  });
+
+  for (const [name, build, x] of [['CNN (conv, depthwise, separable, pooling)', cnn, images], ['embedding + conv1d', embedding, tokens]] as const) {
+    test(`${name}: gradients on wasm agree with cpu within 1e-4`, async () => {
+      ensureBackendPatches(tf);
+      const onWasm = tf.tidy(() => gradients(build, x, labels));
+      await tf.setBackend('cpu');
+      const onCpu = tf.tidy(() => gradients(build, x, labels));
+      await tf.setBackend('wasm');
+      assert.equal(onWasm.length, onCpu.length);
+      onCpu.forEach((g, i) => {
+        assert.ok(g.some((v) => v !== 0), `gradient ${i} is not all zero`);
+        assertClose(onWasm[i], g, 1e-4, `${name} gradient ${i}`);
+      });
+    });
+  }
+
+  test('a CNN and an embedding model train on wasm with model.fit (loss goes down)', async () => {
+    ensureBackendPatches(tf);
+    for (const [build, x] of [[cnn, images], [embedding, tokens]] as const) {
+      const model = build();
+      model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+      const xs = x();
+      const ys = labels();
+      const h = await model.fit(xs, ys, { epochs: 15, batchSize: 6, verbose: 0 });
+      const loss = h.history.loss as number[];
+      assert.ok(loss[loss.length - 1] < loss[0], `loss ${loss[0]} -> ${loss[loss.length - 1]}`);
+      tf.dispose([xs, ys]);
+      model.dispose();
+    }
+  });
+});
