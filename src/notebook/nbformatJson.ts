@@ -135,8 +135,13 @@ function numberText(n: number, holder: object, key: string | number): string {
   return spelled !== undefined && Number(spelled) === n ? spelled : String(n);
 }
 
-/** Serializes like Python's `json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False)` (no trailing newline). */
-export function stringifyJupyter(value: unknown): string {
+/**
+ * Serializes like Python's `json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False)` (no
+ * trailing newline); `compact` writes like `JSON.stringify(value)` instead, key order kept. Both reuse
+ * the spellings of numbers read by {@link parseJson}.
+ */
+export function stringifyJupyter(value: unknown, options: { compact?: boolean } = {}): string {
+  const compact = options.compact === true;
   const out: string[] = [];
   const write = (v: unknown, indent: string, holder: object, key: string | number): void => {
     if (v === null || v === undefined || typeof v === 'function' || typeof v === 'symbol') { out.push('null'); return; }
@@ -144,26 +149,30 @@ export function stringifyJupyter(value: unknown): string {
     if (typeof v === 'string' || typeof v === 'boolean') { out.push(JSON.stringify(v)); return; }
     if (typeof v === 'bigint') { out.push(v.toString()); return; }
     const inner = indent + ' ';
+    const open = compact ? '' : '\n' + inner;
+    const next = compact ? ',' : ',\n' + inner;
+    const close = compact ? '' : '\n' + indent;
     if (Array.isArray(v)) {
       if (v.length === 0) { out.push('[]'); return; }
       out.push('[');
       v.forEach((item, i) => {
-        out.push(i ? ',\n' : '\n', inner);
+        out.push(i ? next : open);
         write(item, inner, v, i);
       });
-      out.push('\n', indent, ']');
+      out.push(close, ']');
       return;
     }
     const obj = (typeof (v as { toJSON?: unknown }).toJSON === 'function' ? (v as { toJSON(): unknown }).toJSON() : v) as Record<string, unknown>;
     if (obj !== v) { write(obj, indent, holder, key); return; }
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort(compareCodePoints);
+    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined && typeof obj[k] !== 'function' && typeof obj[k] !== 'symbol');
+    if (!compact) keys.sort(compareCodePoints);
     if (keys.length === 0) { out.push('{}'); return; }
     out.push('{');
     keys.forEach((k, i) => {
-      out.push(i ? ',\n' : '\n', inner, JSON.stringify(k), ': ');
+      out.push(i ? next : open, JSON.stringify(k), compact ? ':' : ': ');
       write(obj[k], inner, obj, k);
     });
-    out.push('\n', indent, '}');
+    out.push(close, '}');
   };
   write(value, '', {}, 0);
   return out.join('');

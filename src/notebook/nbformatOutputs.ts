@@ -11,6 +11,8 @@
  * ```
  */
 
+import { parseJson, stringifyJupyter } from './nbformatJson';
+
 /** MIME type → data: a string (text, base64) or, for JSON MIME types, any JSON value. */
 export type MimeBundle = Record<string, unknown>;
 
@@ -134,7 +136,8 @@ export function toCellOutput(o: NbOutput): CellOutputData {
   const base64: Record<string, string> = {};
   for (const [mime, value] of Object.entries(data)) {
     if (typeof value !== 'string' || isJsonMime(mime)) {
-      items.push({ mime, data: utf8.encode(JSON.stringify(value)) });
+      // Compact JSON that keeps numbers spelled as read (`1e-05`, `2.0`), so the file is written back unchanged.
+      items.push({ mime, data: utf8.encode(stringifyJupyter(value, { compact: true })) });
     } else if (isBinaryMime(mime)) {
       const bytes = Buffer.from(value, 'base64');
       const layout = base64Layout(value, bytes);
@@ -209,7 +212,7 @@ export function fromCellOutput(o: CellOutputData): NbOutput {
   const base64 = isObject(meta.base64) ? (meta.base64 as Record<string, string>) : {};
   const data: MimeBundle = {};
   for (const item of o.items) {
-    if (isJsonMime(item.mime)) data[item.mime] = JSON.parse(fromUtf8.decode(item.data));
+    if (isJsonMime(item.mime)) data[item.mime] = parseJson(fromUtf8.decode(item.data));
     else if (isBinaryMime(item.mime)) data[item.mime] = wrapBase64(Buffer.from(item.data).toString('base64'), base64[item.mime]);
     else data[item.mime] = fromUtf8.decode(item.data);
   }
