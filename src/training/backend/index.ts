@@ -44,6 +44,8 @@ interface PatchState {
   /** The registry entries our kernels replaced, to put back on removal. */
   stock: Map<string, KernelConfig>;
   warned: Set<string>;
+  /** The last explicit `options.overrides`: the kernel's setting outlives later calls without options. */
+  chosen?: boolean;
 }
 
 const STATE_KEY = Symbol.for('gradscope.wasmPatches');
@@ -113,6 +115,8 @@ function installOverrides(tf: Tf, st: PatchState): string | undefined {
  * Idempotent. When the active backend is wasm: installs the overrides (unless disabled by
  * `options.overrides === false` or env `GRADSCOPE_WASM_OVERRIDES=0`) and the cpu fallbacks for missing
  * gradient kernels. Never throws; says once (console.warn) when it leaves the stock kernels in place.
+ * A call without `options.overrides` keeps the last explicit choice (so `gs.fit` does not undo the
+ * kernel's "overrides off" setting); `true` turns them back on.
  */
 export function ensureBackendPatches(tfModule: Tf, options?: { overrides?: boolean }): BackendPatchReport {
   const st = state();
@@ -120,9 +124,10 @@ export function ensureBackendPatches(tfModule: Tf, options?: { overrides?: boole
     if (tfModule.getBackend() !== 'wasm') return { overrides: 'not-wasm', kernels: [], fallbacks: [] };
     const fallbacks = ensureFallbacks(tfModule, st);
     const env = typeof process !== 'undefined' ? process.env?.GRADSCOPE_WASM_OVERRIDES : undefined;
-    if (options?.overrides === false || env === '0') {
+    if (typeof options?.overrides === 'boolean') st.chosen = options.overrides;
+    if (st.chosen === false || env === '0') {
       restore(tfModule, OVERRIDDEN_KERNELS, st);
-      const reason = options?.overrides === false ? 'turned off by option' : 'turned off by GRADSCOPE_WASM_OVERRIDES=0';
+      const reason = st.chosen === false ? 'turned off by option' : 'turned off by GRADSCOPE_WASM_OVERRIDES=0';
       warnOnce(st, `wasm kernel overrides ${reason}; using the stock tfjs-backend-wasm kernels`);
       return { overrides: 'disabled', reason, kernels: [], fallbacks };
     }

@@ -85,6 +85,9 @@ describe('wasm internals check', () => {
     assert.equal(tf.getKernel('Slice', 'wasm'), stockSlice);
     assert.deepEqual(off.fallbacks, first.fallbacks, 'the cpu fallbacks stay: they are correctness, not speed');
 
+    // A later call without options (as gs.fit makes) keeps the explicit choice.
+    assert.equal(ensureBackendPatches(tf).overrides, 'disabled');
+    assert.equal(ensureBackendPatches(tf, { overrides: true }).overrides, 'installed');
     process.env.GRADSCOPE_WASM_OVERRIDES = '0';
     try {
       assert.equal(warnings(() => ensureBackendPatches(tf)).result.overrides, 'disabled');
