@@ -8,3 +8,7 @@ export { healthMonitor, HealthMonitor } from './monitor';
 export type { HealthMonitorArgs } from './monitor';
 export { sensitivities } from './sensitivity';
 export type { LayerSensitivity, SensitivityArgs } from './sensitivity';
+export { evaluateRules } from './rules';
+export type { RunView } from './rules';
+export { DEFAULT_THRESHOLDS } from './thresholds';
+export type { Thresholds } from './thresholds';

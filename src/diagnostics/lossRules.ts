@@ -52,7 +52,7 @@ function lrRules(run: RunView, t: Thresholds): Finding[] {
 function plateau(run: RunView, t: Thresholds): Finding[] {
   const s = run.training.epochLoss;
   const v = s.value;
-  if (v.length < t.plateauEpochs + 2 || v.some((x) => x === null) || run.scheduleKind === 'plateau') return [];
+  if (v.length < t.plateauEpochs + 2 || v.some((x) => x === null) || run.training.scheduleKind === 'plateau') return [];
   const vals = v as number[];
   const before = Math.min(...vals.slice(0, -t.plateauEpochs));
   const recent = Math.min(...vals.slice(-t.plateauEpochs));

@@ -1,26 +1,254 @@
-/** The gradient-health observer (first version: records nothing yet). */
-import type { TrainingObserver } from '../training/observer';
+/**
+ * The gradient-health monitor: a {@link TrainingObserver} that `gs.fit` calls while it trains. Every
+ * step it records loss, learning rate, metrics and clip norms; every `sampleEvery` steps it probes the
+ * model on the fixed probe batch (sensitivities, gradient norms, saturation, batch norm) and measures
+ * ‖ΔW‖/‖W‖ of that step. Snapshots go to the kernel (at most a few per second, and once at the end),
+ * to `onSnapshot`, and outside a kernel to a JSON file.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { writeFileSync } from 'node:fs';
+import type { HealthSnapshot, RunEvent, RunStatus } from '../protocol/health';
+import { kernelHooks } from '../protocol/kernelHooks';
+import type { BatchEndInfo, TrainBeginInfo, TrainingObserver } from '../training/observer';
+import { LayerRecorder, WeightSnapshot } from './layerRecorder';
+import { probeModel } from './probe';
+import { SeriesBuffer } from './series';
+import { buildSnapshot, type RunState } from './snapshot';
+import { summarizeModel, trainableSignature } from './summary';
+import type { Thresholds } from './thresholds';
+import { Sampler } from './sampler';
 
 /** Options of {@link healthMonitor}. */
 export interface HealthMonitorArgs {
-  /** Run the per-layer probes every N steps; 0 picks a rate keeping overhead within 5 %. Defaults to 0. */
+  /** Probe every N steps; 0 adapts N to keep the probes' cost within `maxOverhead`. Defaults to 0. */
   sampleEvery?: number;
-  /** Outside a kernel, write the snapshots to this JSON file. Defaults to none. */
+  /** Share of training time the adaptive probes may take. Defaults to 0.03 (the budget is 5 %). */
+  maxOverhead?: number;
+  /** Outside a kernel: write snapshots to this JSON file (every few seconds and at the end). Defaults to none. */
   file?: string;
+  /** Least time between two published snapshots, in ms. Defaults to 400. */
+  publishIntervalMs?: number;
+  /** Called with each published snapshot (same cadence as the kernel). Defaults to none. */
+  onSnapshot?: (snapshot: HealthSnapshot) => void;
+  /** Overrides of the rules' thresholds. Defaults to DEFAULT_THRESHOLDS. */
+  thresholds?: Partial<Thresholds>;
+  /** Run the probe forward pass in training mode (dropout active). Defaults to true. */
+  probeTraining?: boolean;
 }
 
-/** Observes a training run and measures gradient health. */
+let runCounter = 0;
+const FILE_INTERVAL_MS = 5000;
+
+/**
+ * Observes one `gs.fit` run at a time and measures gradient health.
+ *
+ * @example
+ * const monitor = gs.diagnostics.healthMonitor({ file: 'health.json' });
+ * await gs.fit(model, x, y, { epochs: 5, observers: [monitor] });
+ * console.log(monitor.snapshot().findings.map((f) => f.message));
+ */
 export class HealthMonitor implements TrainingObserver {
-  constructor(readonly args: HealthMonitorArgs = {}) {}
-  onTrainBegin(): void {}
-  onBatchBegin(): void {}
-  onBatchEnd(): void {}
-  onEpochEnd(): void {}
-  onEvent(): void {}
-  onTrainEnd(): void {}
+  private state?: RunState;
+  private info?: TrainBeginInfo;
+  private sampler?: Sampler;
+  private weights?: WeightSnapshot;
+  private signature = '';
+  private lastPublish = 0;
+  private lastFile = 0;
+  private probeFailed = false;
+  private lastStep = -1;
+  private snapshotMs = 0;
+
+  constructor(readonly args: HealthMonitorArgs = {}) {
+    const every = args.sampleEvery ?? 0;
+    if (!Number.isInteger(every) || every < 0) throw new RangeError(`healthMonitor: sampleEvery must be a whole number ≥ 0 (0 = adaptive), got ${args.sampleEvery}`);
+    const o = args.maxOverhead ?? 0.03;
+    if (!(o > 0 && o < 1)) throw new RangeError(`healthMonitor: maxOverhead must be in (0, 1), got ${args.maxOverhead}`);
+  }
+
+  onTrainBegin(info: TrainBeginInfo): void {
+    this.guard('onTrainBegin', () => {
+      this.disposeRun();
+      this.info = info;
+      const hooks = kernelHooks();
+      const model = info.model;
+      let sources = hooks?.sourcesOf(model);
+      const fit = hooks?.callSite('gs.fit', info.callStack);
+      if (fit) sources = { layers: {}, ...sources, fit };
+      this.signature = trainableSignature(model);
+      this.state = {
+        runId: `${Date.now().toString(36)}-${(++runCounter).toString(36)}`,
+        status: 'training',
+        backend: hooks?.backend.name ?? tf.getBackend(),
+        ...(hooks?.backend.device ? { device: hooks.backend.device } : {}),
+        startTime: Date.now(),
+        epoch: 0, epochs: info.epochs, step: info.initialStep, stepsDone: 0,
+        stepsPerEpoch: info.stepsPerEpoch, totalSteps: info.epochs * info.stepsPerEpoch,
+        model: summarizeModel(model),
+        lr: new SeriesBuffer(), loss: new SeriesBuffer(), epochLoss: new SeriesBuffer(),
+        metrics: new Map(),
+        scheduleKind: info.scheduleKind,
+        events: [],
+        layers: model.layers.filter((l) => l.weights.length > 0).map((l) => new LayerRecorder(l)),
+        sampleEvery: this.args.sampleEvery || 1,
+        ...(sources ? { sources } : {}),
+        thresholds: this.args.thresholds ?? {},
+      };
+      this.sampler = new Sampler(info.initialStep, this.args.sampleEvery ?? 0, this.args.maxOverhead ?? 0.03);
+      this.lastStep = info.initialStep + info.epochs * info.stepsPerEpoch - 1;
+      this.probeFailed = false;
+      this.lastPublish = 0;
+    });
+  }
+
+  onBatchBegin(step: number, epoch: number): void {
+    this.guard('onBatchBegin', () => {
+      const s = this.state;
+      if (!s || !this.sampler) return;
+      s.epoch = epoch;
+      if (this.probeFailed || !(this.sampler.due(step) || step === this.lastStep)) return;
+      const t0 = performance.now();
+      this.weights?.dispose();
+      this.weights = WeightSnapshot.take(s.layers);
+      this.snapshotMs = performance.now() - t0;
+      this.sampler.spent(this.snapshotMs);
+    });
+  }
+
+  onBatchEnd(step: number, info: BatchEndInfo): void {
+    this.guard('onBatchEnd', () => {
+      const s = this.state;
+      if (!s || !this.sampler || !this.info) return;
+      this.sampler.stepEnded();
+      const t0 = performance.now();
+      s.step = step;
+      s.epoch = info.epoch;
+      s.stepsDone++;
+      s.loss.push(step, info.loss);
+      s.lr.push(step, info.lr);
+      for (const k in info.metrics) bufferOf(s.metrics, k).push(step, info.metrics[k]);
+      if (info.gradNormPreClip !== undefined) (s.gradNormPreClip ??= new SeriesBuffer()).push(step, info.gradNormPreClip);
+      if (info.gradNormPostClip !== undefined) (s.gradNormPostClip ??= new SeriesBuffer()).push(step, info.gradNormPostClip);
+      if (this.weights) {
+        const w = this.weights;
+        this.weights = undefined;
+        w.finish(step);
+        this.probe(step);
+        this.sampler.probed(step, this.snapshotMs + performance.now() - t0);
+        s.sampleEvery = this.sampler.interval;
+      }
+      this.maybePublish(false);
+      this.sampler.spent(performance.now() - t0);
+    });
+  }
+
+  onEpochEnd(epoch: number, logs: Record<string, number>): void {
+    this.guard('onEpochEnd', () => {
+      const s = this.state;
+      if (!s || !this.info) return;
+      if (logs.loss !== undefined) s.epochLoss.push(epoch + 1, logs.loss);
+      if (logs.val_loss !== undefined) (s.epochValLoss ??= new SeriesBuffer()).push(epoch + 1, logs.val_loss);
+      for (const [k, v] of Object.entries(logs)) if (k.startsWith('val_') && k !== 'val_loss') bufferOf(s.metrics, k).push(s.step, v);
+      this.checkFrozen(epoch);
+    });
+  }
+
+  onEvent(event: RunEvent): void {
+    this.guard('onEvent', () => {
+      this.state?.events.push(event);
+    });
+  }
+
+  onTrainEnd(status: RunStatus, error?: string): void {
+    this.guard('onTrainEnd', () => {
+      const s = this.state;
+      if (!s) return;
+      s.status = status;
+      if (error !== undefined) s.error = error;
+      this.weights?.dispose();
+      this.weights = undefined;
+      this.maybePublish(true);
+      this.info = undefined; // the probe batch is freed by gs.fit after this call
+    });
+  }
+
+  /** The current (or last) run's snapshot, built now; throws before any run. */
+  snapshot(): HealthSnapshot {
+    if (!this.state) throw new Error('healthMonitor: no training run observed yet (pass the monitor to gs.fit first)');
+    return buildSnapshot(this.state).snapshot;
+  }
+
+  private probe(step: number): void {
+    const s = this.state!;
+    const info = this.info!;
+    try {
+      const result = probeModel(info.model, info.probe.x, info.probe.y, info.loss, { training: this.args.probeTraining ?? true });
+      const byName = new Map(result.layers.map((l) => [l.layer, l]));
+      for (const rec of s.layers) {
+        const p = byName.get(rec.layer.name);
+        if (p) rec.record(step, p);
+      }
+    } catch (e) {
+      // A probe that fails (an unusual layer) must not stop training: report once, stop probing.
+      this.probeFailed = true;
+      console.warn(`gradscope diagnostics: the per-layer probe failed and is turned off for this run: ${(e as Error).message}`);
+    }
+    this.checkFrozen(s.epoch);
+  }
+
+  private checkFrozen(epoch: number): void {
+    const s = this.state!;
+    const model = this.info!.model;
+    const sig = trainableSignature(model);
+    if (sig === this.signature) return;
+    this.signature = sig;
+    s.model = summarizeModel(model);
+    s.events.push({ step: s.step, epoch, kind: 'frozen-changed', detail: `${s.model.trainableParams} of ${s.model.totalParams} parameters trainable` });
+  }
+
+  private maybePublish(final: boolean): void {
+    const s = this.state!;
+    const hooks = kernelHooks();
+    const now = Date.now();
+    const interval = this.args.publishIntervalMs ?? 400;
+    const wantsStream = !!hooks || !!this.args.onSnapshot;
+    const fileDue = !!this.args.file && (final || now - this.lastFile >= FILE_INTERVAL_MS);
+    if (!final && !fileDue && (!wantsStream || now - this.lastPublish < interval)) return;
+    const { snapshot, json } = buildSnapshot(s, undefined, now);
+    if (final || now - this.lastPublish >= interval) {
+      this.lastPublish = now;
+      hooks?.publishHealth(snapshot);
+      this.args.onSnapshot?.(snapshot);
+    }
+    if (fileDue) {
+      this.lastFile = now;
+      writeFileSync(this.args.file!, json);
+    }
+  }
+
+  private guard(where: string, f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      // An observer must never throw into the training loop.
+      console.warn(`gradscope diagnostics: ${where} failed: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  private disposeRun(): void {
+    this.weights?.dispose();
+    this.weights = undefined;
+    this.state = undefined;
+  }
 }
 
-/** Creates a {@link HealthMonitor}. */
-export function healthMonitor(args?: HealthMonitorArgs): TrainingObserver {
+function bufferOf(m: Map<string, SeriesBuffer>, k: string): SeriesBuffer {
+  let b = m.get(k);
+  if (!b) m.set(k, (b = new SeriesBuffer()));
+  return b;
+}
+
+/** Creates a {@link HealthMonitor}; `gs.fit` creates one itself when `diagnostics` is on. */
+export function healthMonitor(args?: HealthMonitorArgs): HealthMonitor {
   return new HealthMonitor(args);
 }

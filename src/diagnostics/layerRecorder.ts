@@ -1,0 +1,133 @@
+/**
+ * Per-layer series of one run: what each probe measured, appended into bounded buffers, and the
+ * update-to-weight ratio ‖ΔW‖/‖W‖ from weights copied before a sampled step.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LayerSeries, SaturationSample } from '../protocol/health';
+import { combineNorms, scaledNorm, type NormParts } from './norms';
+import type { ProbeLayer } from './probe';
+import { SeriesBuffer, encodeNumber } from './series';
+
+const SAT_FIELDS = ['zero', 'dead', 'saturated', 'negative', 'mean', 'std'] as const;
+type SatField = (typeof SAT_FIELDS)[number];
+
+/** Buffers of one layer with weights. */
+export class LayerRecorder {
+  readonly sensitivityRms = new SeriesBuffer();
+  readonly sensitivityMax = new SeriesBuffer();
+  readonly gradNorm = new SeriesBuffer();
+  readonly updateRatio = new SeriesBuffer();
+  readonly saturation = new Map<SatField, SeriesBuffer>();
+  latestSaturation?: SaturationSample;
+  batchNorm?: LayerSeries['batchNorm'];
+
+  constructor(readonly layer: tf.layers.Layer) {}
+
+  /** Appends one probe's measurements. */
+  record(step: number, p: ProbeLayer): void {
+    if (p.sensitivityRms !== null) this.sensitivityRms.push(step, p.sensitivityRms);
+    if (p.sensitivityMax !== null) this.sensitivityMax.push(step, p.sensitivityMax);
+    if (p.gradNorm !== null) this.gradNorm.push(step, p.gradNorm);
+    if (p.saturation) {
+      this.latestSaturation = p.saturation;
+      for (const f of SAT_FIELDS) {
+        const v = p.saturation[f];
+        // mean/std are charted for SELU only (the one kind judged on them); elsewhere only the latest.
+        if (v === undefined || ((f === 'mean' || f === 'std') && p.saturation.kind !== 'selu')) continue;
+        let b = this.saturation.get(f);
+        if (!b) this.saturation.set(f, (b = new SeriesBuffer()));
+        b.push(step, v);
+      }
+    }
+    if (p.batchNorm) this.batchNorm = { step, ...p.batchNorm };
+  }
+
+  /** The layer's series, each downsampled to at most `maxPoints` points. */
+  toSeries(maxPoints: number): LayerSeries {
+    const out: LayerSeries = {
+      layer: this.layer.name,
+      sensitivityRms: this.sensitivityRms.toSeries(maxPoints),
+      sensitivityMax: this.sensitivityMax.toSeries(maxPoints),
+      gradNorm: this.gradNorm.toSeries(maxPoints),
+      updateRatio: this.updateRatio.toSeries(maxPoints),
+    };
+    if (this.saturation.size > 0) {
+      out.saturation = {};
+      for (const [f, b] of this.saturation) out.saturation[f] = b.toSeries(maxPoints);
+    }
+    if (this.latestSaturation) {
+      const s: SaturationSample = { kind: this.latestSaturation.kind };
+      for (const f of SAT_FIELDS) {
+        const v = this.latestSaturation[f];
+        if (v !== undefined) s[f] = encodeNumber(v) ?? NaN;
+      }
+      out.latestSaturation = s;
+    }
+    if (this.batchNorm) {
+      const b = this.batchNorm;
+      out.batchNorm = {
+        step: b.step, batchMean: enc(b.batchMean), movingMean: enc(b.movingMean),
+        batchVar: enc(b.batchVar), movingVar: enc(b.movingVar), maxMeanShift: enc(b.maxMeanShift),
+      };
+    }
+    return out;
+  }
+
+  /** Number of series {@link toSeries} emits (for the snapshot's size budget). */
+  get seriesCount(): number {
+    return 4 + this.saturation.size;
+  }
+}
+
+// Non-finite batch-norm statistics are serialized by JSON.stringify as null, which is the schema's encoding.
+function enc(v: number): number {
+  return encodeNumber(v) ?? NaN;
+}
+
+/** Copies of the trainable weights taken before a sampled step, per layer. */
+export class WeightSnapshot {
+  private constructor(private readonly copies: { rec: LayerRecorder; before: tf.Tensor[] }[]) {}
+
+  /** Copies every trainable weight of the recorded layers. */
+  static take(recorders: LayerRecorder[]): WeightSnapshot {
+    return new WeightSnapshot(recorders
+      .filter((r) => r.layer.trainableWeights.length > 0)
+      .map((rec) => ({ rec, before: rec.layer.trainableWeights.map((w) => tf.keep(w.read().clone())) })));
+  }
+
+  /** Appends ‖W_now − W_before‖ / ‖W_before‖ per layer at `step`, then frees the copies. */
+  finish(step: number): void {
+    try {
+      const plan: { rec: LayerRecorder; delta: NormParts[]; base: NormParts[] }[] = [];
+      const flat = tf.tidy(() => {
+        const scalars: tf.Tensor[] = [];
+        for (const { rec, before } of this.copies) {
+          const now = rec.layer.trainableWeights.map((w) => w.read());
+          if (now.length !== before.length) continue;
+          const delta = now.map((w, i) => scaledNorm(tf.sub(w, before[i])));
+          const base = before.map((w) => scaledNorm(w));
+          for (const p of [...delta, ...base]) scalars.push(p.max, p.sumSq);
+          plan.push({ rec, delta, base });
+        }
+        return scalars.length ? tf.stack(scalars) : tf.zeros([0]);
+      });
+      const v = flat.dataSync();
+      flat.dispose();
+      let k = 0;
+      const read = (ps: NormParts[]) => ps.map((p) => ({ max: v[k++], sumSq: v[k++], size: p.size }));
+      for (const { rec, delta, base } of plan) {
+        const d = combineNorms(read(delta)).norm;
+        const b = combineNorms(read(base)).norm;
+        if (b > 0) rec.updateRatio.push(step, d / b);
+      }
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /** Frees the copies without measuring. */
+  dispose(): void {
+    for (const c of this.copies) tf.dispose(c.before);
+    this.copies.length = 0;
+  }
+}
