@@ -9,15 +9,30 @@
  */
 
 import * as vscode from 'vscode';
+import { isDeepStrictEqual } from 'node:util';
 import {
-  fromCellOutput, parseNotebook, serializeNotebook, toCellOutput,
+  fromCellOutput, parseJson, parseNotebook, serializeNotebook, stringifyJupyter, toCellOutput,
   type NotebookCell, type NotebookModel,
 } from './nbformat';
 
 /** What a VS Code cell's metadata carries so that saving writes the nbformat cell back as it was. */
-interface CellMetadata { metadata?: Record<string, unknown>; id?: string; attachments?: NotebookCell['attachments']; extra?: Record<string, unknown> }
+interface CellMetadata { metadata?: Record<string, unknown>; metadataText?: string; id?: string; attachments?: NotebookCell['attachments']; extra?: Record<string, unknown> }
 /** What the VS Code notebook's metadata carries for the same reason. */
-interface NotebookMetadata { metadata?: Record<string, unknown>; nbformat?: number; nbformat_minor?: number; extra?: Record<string, unknown> }
+interface NotebookMetadata { metadata?: Record<string, unknown>; metadataText?: string; nbformat?: number; nbformat_minor?: number; extra?: Record<string, unknown> }
+
+/**
+ * VS Code copies metadata as plain JSON, which forgets how numbers were spelled in the file (`1.0`,
+ * `1e-05`). When that matters, the spelled text rides along and is used again while the metadata is unchanged.
+ */
+function spelled(metadata: Record<string, unknown>): { metadataText?: string } {
+  const text = stringifyJupyter(metadata, { compact: true });
+  return text === JSON.stringify(metadata) ? {} : { metadataText: text };
+}
+function respelled(metadata: Record<string, unknown> | undefined, text: string | undefined): Record<string, unknown> | undefined {
+  if (metadata === undefined || typeof text !== 'string') return metadata;
+  const parsed = parseJson(text);
+  return isDeepStrictEqual(parsed, metadata) ? (parsed as Record<string, unknown>) : metadata;
+}
 
 /** Raw cells have no kind of their own in VS Code: they are code cells in the `raw` language. */
 const RAW_LANGUAGE = 'raw';
@@ -27,7 +42,7 @@ export function toNotebookData(model: NotebookModel): vscode.NotebookData {
   const cells = model.cells.map((cell) => {
     const kind = cell.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code;
     const data = new vscode.NotebookCellData(kind, cell.source, cell.kind === 'raw' ? RAW_LANGUAGE : cell.language);
-    const metadata: CellMetadata = { metadata: cell.metadata };
+    const metadata: CellMetadata = { metadata: cell.metadata, ...spelled(cell.metadata) };
     if (cell.id !== undefined) metadata.id = cell.id;
     if (cell.attachments) metadata.attachments = cell.attachments;
     if (cell.extra) metadata.extra = cell.extra;
@@ -42,7 +57,7 @@ export function toNotebookData(model: NotebookModel): vscode.NotebookData {
     return data;
   });
   const data = new vscode.NotebookData(cells);
-  const metadata: NotebookMetadata = { metadata: model.metadata, nbformat: model.nbformat, nbformat_minor: model.nbformatMinor };
+  const metadata: NotebookMetadata = { metadata: model.metadata, ...spelled(model.metadata), nbformat: model.nbformat, nbformat_minor: model.nbformatMinor };
   if (model.extra) metadata.extra = model.extra;
   data.metadata = metadata as Record<string, unknown>;
   return data;
@@ -55,7 +70,7 @@ export function fromNotebookData(data: vscode.NotebookData): NotebookModel {
     const meta = (c.metadata ?? {}) as CellMetadata;
     const kind = c.kind === vscode.NotebookCellKind.Markup ? 'markdown' : c.languageId === RAW_LANGUAGE ? 'raw' : 'code';
     const cell: NotebookCell = {
-      kind, source: c.value, language: kind === 'code' ? c.languageId : kind, outputs: [], metadata: meta.metadata ?? {},
+      kind, source: c.value, language: kind === 'code' ? c.languageId : kind, outputs: [], metadata: respelled(meta.metadata, meta.metadataText) ?? {},
     };
     if (meta.id !== undefined) cell.id = meta.id;
     if (meta.extra) cell.extra = meta.extra;
@@ -67,7 +82,7 @@ export function fromNotebookData(data: vscode.NotebookData): NotebookModel {
     return cell;
   });
   const model: NotebookModel = {
-    metadata: nbMeta.metadata ?? parseNotebook('').metadata,
+    metadata: respelled(nbMeta.metadata, nbMeta.metadataText) ?? parseNotebook('').metadata,
     nbformat: nbMeta.nbformat ?? 4,
     nbformatMinor: nbMeta.nbformat_minor ?? 5,
     cells,
