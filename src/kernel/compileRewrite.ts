@@ -123,9 +123,10 @@ export function rewriteCell(js: string): RewriteResult {
         statements.push(decl);
       } else {
         // `export default <expression>` (or an anonymous function/class) shows the value like an expression.
-        s.prependRight(decl.start, '(');
-        s.appendLeft(decl.end, ')');
-        if (decl.type !== 'FunctionDeclaration' && decl.type !== 'ClassDeclaration') s.appendLeft(decl.end, ';');
+        if (decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') {
+          s.prependRight(decl.start, '(');
+          s.appendLeft(decl.end, ');');
+        }
         statements.push({ type: 'ExpressionStatement', start: decl.start, end: decl.end, expression: decl } as unknown as Node);
       }
     } else {

@@ -169,3 +169,22 @@ describe('compileCell: a cell without await is a plain script', () => {
     assert.equal(await nb.run('started && spins > 0'), true);
   });
 });
+
+describe('compileCell: less common statements', () => {
+  test('var in loop heads, rest destructuring and export default in an async cell', async () => {
+    const nb = new Notebook();
+    const v = await nb.run('await null;\nfor (var i = 0; i < 3; i++) {}\nfor (var k in { a: 1 }) {}\nlet [p, ...rest] = [1, 2, 3];\nexport default i + rest.length');
+    assert.equal(v, 5);
+    assert.equal(await nb.run('`${i}${k}${p}`'), '3a1');
+    assert.equal(typeof (await nb.run('export default function () { return 1; }')), 'function');
+  });
+
+  test('a namespace, a label and a comment-only cell', async () => {
+    const nb = new Notebook();
+    assert.equal(await nb.run('namespace NS { export const v = 5; }\nawait null;\nNS.v'), 5);
+    assert.equal(await nb.run('outer: for (const x of [1, 2]) { for (;;) break outer; }\nNS.v + 1'), 6);
+    const empty = nb.compile('// only a comment');
+    assert.equal(empty.hasValue, false);
+    assert.equal(empty.isAsync, false);
+  });
+});
