@@ -34,6 +34,11 @@ export interface ClippedArgs {
 /** A tfjs optimizer that clips before delegating to the optimizer it wraps. */
 export class ClippedOptimizer extends tf.Optimizer {
   static className = 'ClippedOptimizer';
+  // tf.Optimizer's own hasInstance accepts any object with minimize/applyGradients, which would make
+  // every tfjs optimizer "instanceof ClippedOptimizer"; check the real prototype chain instead.
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return x != null && typeof x === 'object' && Object.prototype.isPrototypeOf.call(ClippedOptimizer.prototype, x);
+  }
   /** Global gradient norm of each step before (`pre`) and after (`post`) clipping. */
   readonly norms: { pre: number[]; post: number[] } = { pre: [], post: [] };
   /** Norms of the most recent step, or undefined before the first step. */

@@ -1,0 +1,157 @@
+/**
+ * `gs.fit(model, x, y, args)`: `model.fit` plus learning-rate schedules, gradient clipping, per-step
+ * learning rates and gradient norms in the history, NaN termination, kernel interrupts and the
+ * gradient-health observers. Each step runs the model's own tfjs train function, so the numbers
+ * (and the speed) are those of `model.fit`; batches are gathered by shuffled indices once per epoch.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import * as gs from 'gradscope';
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] });
+ * const x = tf.randomNormal([256, 3]);
+ * const y = x.sum(1, true);
+ * const h = await gs.fit(model, x, y, {
+ *   optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError', epochs: 5, batchSize: 32,
+ *   schedule: gs.schedules.exponential({ initial: 0.1, steps: 40 }), clipnorm: 1,
+ * });
+ * console.log(h.history.loss, h.lr.length); // 5 epoch losses, 40 learning rates
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ensureBackendPatches } from './backend';
+import type { FitHistory } from './history';
+import { checkTrainable, compileIfAsked, internals } from './modelInternals';
+import { TrainingRun, type TrainArgs } from './run';
+
+/** Arguments of {@link fit}: those of `model.fit` plus schedules, clipping and diagnostics. */
+export interface FitArgs extends TrainArgs {
+  /** Samples per step. Defaults to 32. */
+  batchSize?: number;
+  /** `[xVal, yVal]` evaluated at the end of each epoch (`val_*` logs). Defaults to none. */
+  validationData?: [tf.Tensor | tf.Tensor[], tf.Tensor | tf.Tensor[]];
+  /** Fraction in (0, 1) of the samples, taken from the end before shuffling, used for validation. Defaults to none. */
+  validationSplit?: number;
+  /** Shuffle the training samples before each epoch. Defaults to true. */
+  shuffle?: boolean;
+}
+
+type Data = tf.Tensor | tf.Tensor[] | { [name: string]: tf.Tensor };
+
+function positiveInt(who: string, name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${who}: \`${name}\` must be a positive integer, got ${String(v)}`);
+  return v;
+}
+
+/** The tensors of `made` that standardization created (not among the user's `given` ones). */
+function newOnes(made: tf.Tensor[] | undefined, given: unknown): tf.Tensor[] {
+  const keep = new Set<unknown>(given instanceof tf.Tensor ? [given] : Array.isArray(given) ? given : Object.values(given ?? {}));
+  return (made ?? []).filter((t) => !keep.has(t));
+}
+
+const one = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : ts);
+
+/**
+ * Trains `model` on `x`/`y` like `model.fit` and returns a {@link FitHistory}. See {@link FitArgs}
+ * and {@link TrainArgs} for the options; throws `NonFiniteLossError` when the loss stops being finite.
+ */
+export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs = {}): Promise<FitHistory> {
+  const callStack = new Error().stack;
+  const who = 'gs.fit';
+  if (!(model instanceof tf.LayersModel)) throw new Error(`${who}: the first argument must be a tf.LayersModel`);
+  ensureBackendPatches(tf);
+  const epochs = args.epochs == null ? 1 : positiveInt(who, 'epochs', args.epochs);
+  const batchSize = args.batchSize == null ? 32 : positiveInt(who, 'batchSize', args.batchSize);
+  const initialEpoch = args.initialEpoch ?? 0;
+  const split = args.validationSplit;
+  if (split != null && !(split > 0 && split < 1)) throw new Error(`${who}: \`validationSplit\` must be in (0, 1), got ${split}`);
+  compileIfAsked(model, args, who);
+  checkTrainable(model, who);
+  const m = internals(model);
+  if (m.isTraining) throw new Error(`${who}: cannot start training because another fit() call is ongoing`);
+  m.isTraining = true;
+  let made: tf.Tensor[][] = [];
+  const probe: tf.Tensor[] = [];
+  try {
+    const [xs, ys] = await m.standardizeUserData(x, y, undefined, undefined, false, batchSize);
+    made.push(xs, ys);
+    let inputs = xs;
+    let targets = ys;
+    let valIns: tf.Tensor[] | undefined;
+    if (args.validationData != null) {
+      if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
+        throw new Error(`${who}: \`validationData\` must be [xVal, yVal]`);
+      }
+      const [vx, vy] = await m.standardizeUserData(args.validationData[0], args.validationData[1], undefined, undefined, true, batchSize);
+      valIns = [...vx, ...vy];
+      made.push(newOnes(vx, args.validationData[0]), newOnes(vy, args.validationData[1]));
+    } else if (split != null) {
+      const total = xs[0].shape[0];
+      const at = Math.floor(total * (1 - split));
+      if (at < 1 || at >= total) throw new Error(`${who}: validationSplit ${split} leaves no training or no validation samples`);
+      inputs = xs.map((t) => t.slice(0, at));
+      targets = ys.map((t) => t.slice(0, at));
+      valIns = [...xs.map((t) => t.slice(at)), ...ys.map((t) => t.slice(at))];
+      made.push(inputs, targets, valIns);
+    }
+    const n = inputs[0].shape[0];
+    const stepsPerEpoch = Math.ceil(n / batchSize);
+    const k = Math.min(256, n);
+    const px = inputs.map((t) => t.slice(0, k));
+    const py = targets.map((t) => t.slice(0, k));
+    probe.push(...px, ...py);
+    const run = new TrainingRun(model, args, {
+      epochs, initialEpoch, stepsPerEpoch, batchSize, samples: n, doValidation: valIns != null,
+      probe: { x: one(px), y: one(py) }, callStack,
+    });
+    const data = [...inputs, ...targets];
+    try {
+      await run.begin();
+      const order = new Int32Array(n).map((_, i) => i);
+      for (let epoch = initialEpoch; epoch < epochs && !run.stopRequested; epoch++) {
+        await run.beginEpoch(epoch);
+        if (args.shuffle !== false) tf.util.shuffle(order);
+        const ids = tf.tensor1d(order, 'int32');
+        try {
+          for (let b = 0, start = 0; start < n && !run.stopRequested; b++, start += batchSize) {
+            const size = Math.min(batchSize, n - start);
+            await run.trainStep(() => {
+              const batchIds = ids.slice(start, size);
+              return data.map((t) => tf.gather(t, batchIds));
+            }, b, size);
+          }
+        } finally {
+          ids.dispose();
+        }
+        if (run.interrupted) break;
+        await run.endEpoch(epoch, valIns && !m.stopTraining_ ? validate(model, valIns, batchSize) : {});
+      }
+      await run.end();
+    } catch (e) {
+      await run.end(e);
+      throw e;
+    }
+    return run.history;
+  } finally {
+    m.isTraining = false;
+    tf.dispose(probe);
+    tf.dispose(newOnes(made[0], x));
+    tf.dispose(newOnes(made[1], y));
+    for (const ts of made.slice(2)) tf.dispose(ts);
+    made = [];
+  }
+}
+
+/** `val_*` logs through the model's own test function (as model.fit). */
+function validate(model: tf.LayersModel, valIns: tf.Tensor[], batchSize: number): Record<string, number> {
+  const m = internals(model);
+  m.makeTestFunction();
+  const names = m.getDedupedMetricsNames();
+  const values = tf.tidy(() => {
+    const outs = m.testLoop(m.testFunction, valIns, batchSize);
+    return outs.length === 1 ? outs[0].dataSync() : tf.stack(outs).dataSync();
+  });
+  const logs: Record<string, number> = {};
+  names.forEach((name, i) => (logs[`val_${name}`] = values[i]));
+  return logs;
+}
