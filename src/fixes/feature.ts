@@ -35,6 +35,14 @@ function toWorkspaceEdit(edits: readonly PlannedEdit[]): vscode.WorkspaceEdit {
  * Shows the findings of training runs on the cells. The controller calls {@link update} with each
  * findings report and {@link clearCell} when a cell is run again; the instance owns its providers and
  * commands (`gradscope.applyFix`, `gradscope.showHealth`) and disposes them in {@link dispose}.
+ *
+ * @example
+ * const fixes = new FixesFeature();
+ * context.subscriptions.push(
+ *   fixes,
+ *   controller.onFindings((report) => fixes.update(report)),
+ *   controller.onCellRun((cell) => fixes.clearCell(cell.document.uri.toString())),
+ * );
  */
 export class FixesFeature implements vscode.Disposable {
   /** Latest report per cell that ran the training. */

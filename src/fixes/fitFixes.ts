@@ -85,14 +85,14 @@ export const addExponentialSchedule: FixFn = (sf, target) => {
   if (!fit || !fit.x) return undefined;
   const opts = fitOptions(sf, fit);
   if (opts && findProperty(opts, 'schedule')) return undefined;
-  const lr = findLearningRate(sf, target);
-  if (!lr) return undefined;
+  const lr = findLearningRate(sf, target)?.value ?? target.learningRate;
+  if (lr === undefined) return undefined;
   const epochs = (opts && findProperty(opts, 'epochs')?.initializer.getText(sf)) ?? '1';
   const batch = (opts && findProperty(opts, 'batchSize')?.initializer.getText(sf)) ?? '32';
   const x = fit.x.getText(sf);
   const n = ts.isIdentifier(fit.x) ? `${x}.shape[0]` : `(${x}).shape[0]`;
   const { edits, gs } = gsContext(sf, fit, true);
-  const value = `${gs}.schedules.exponential({ initial: ${lr.value}, steps: ${epochs} * Math.ceil(${n} / ${batch}) })`;
+  const value = `${gs}.schedules.exponential({ initial: ${lr}, steps: ${epochs} * Math.ceil(${n} / ${batch}) })`;
   const edit = setFitOption(sf, fit, 'schedule', value);
   return edit ? [...edits, edit] : undefined;
 };

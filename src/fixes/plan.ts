@@ -7,6 +7,7 @@
 import type { Finding, FindingsReport, FixId, Severity, SourceLocation } from '../protocol/health';
 import { applyFix } from './applyFix';
 import { allCalls, callAt, callName, objectArg, parse, stringProperty } from './ast';
+import { findLearningRate } from './learningRate';
 import { locate } from './locate';
 import type { FixTarget } from './types';
 
@@ -92,6 +93,11 @@ function targets(report: FindingsReport, finding: Finding, texts: CellTexts): Ma
   if (compile) get(compile.cell).compile = compile.start;
   const fit = findFit(report, texts);
   if (fit) get(fit.cell).fit = fit.start;
+  // The rate compiled in another cell, for fixes in the fit cell that restate it.
+  if (fit && compile && compile.cell !== fit.cell) {
+    const lr = findLearningRate(parse(texts(compile.cell)!), { compile: compile.start });
+    if (lr) get(fit.cell).learningRate = lr.value;
+  }
   return byCell;
 }
 

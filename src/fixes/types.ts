@@ -22,6 +22,11 @@ export interface FixTarget {
    * last layer of the reused base (a name or an index). Defaults to none (the fix is not offered).
    */
   upTo?: string | number;
+  /**
+   * The learning rate as source text when it is set in another cell (the compile cell), for fixes
+   * that restate it (`add-exponential-schedule`). Defaults to none (read from this cell only).
+   */
+  learningRate?: string;
 }
 
 /** One fix: the edits it makes to a parsed cell, or undefined when it does not apply there. */

@@ -123,6 +123,15 @@ describe('fixesFor', () => {
     assert.equal(apply(modelText, fixes[1].edits), modelText.replace('sgd(0.1)', 'sgd(0.01)'));
   });
 
+  test('an exponential schedule in the fit cell restates the rate compiled in the model cell', () => {
+    const r = report({ findings: [{ code: 'plateau', severity: 'info', layers: [], message: 'loss flat for 10 epochs', evidence: { step: 900 }, fixes: ['add-exponential-schedule'] }] });
+    const [fix] = fixesFor(r, 0, texts());
+    assert.equal(
+      apply(fitText, fix.edits),
+      fitText.replace('{ epochs: 50 }', '{ epochs: 50, schedule: gs.schedules.exponential({ initial: 0.1, steps: 50 * Math.ceil(xs.shape[0] / 32) }) }'),
+    );
+  });
+
   test('without a recorded fit call, the only fit call of the run cell is used', () => {
     const r = report();
     delete r.sources!.fit;
