@@ -18,8 +18,10 @@ export function packageVsix(outFile: string, root = REPO_ROOT): string {
   mkdirSync(dirname(outFile), { recursive: true });
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   // vsce asks y/N about a missing LICENSE file or repository field; without a TTY the question would
-  // fail the run, so answer up front.
-  const r = spawnSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '--out', outFile], {
+  // fail the run, so answer up front. Relative README links stay relative: VS Code resolves them
+  // inside the installed extension (media/ ships in the vsix), and no repository URL is needed.
+  const flags = ['--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'];
+  const r = spawnSync(process.execPath, [vsce, 'package', ...flags, '--out', outFile], {
     cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000,
   });
   if (r.status !== 0 || !existsSync(outFile)) {
