@@ -73,7 +73,8 @@ function patternNames(p: Node, out: string[]): void {
  *   global and can be declared again when the cell runs again;
  * - classes become `var C = class C {…}`; functions stay declarations (hoisted, global), moved in front
  *   of the async wrapper in an async cell;
- * - imports become `__gs_require` calls, `import()` becomes `__gs_import()`, `export` is stripped.
+ * - imports and `require('m')` become `__gs_require` calls, `import()` becomes `__gs_import()`,
+ *   `export` is stripped.
  */
 export function rewriteCell(js: string): RewriteResult {
   let program: Node;
@@ -90,8 +91,12 @@ export function rewriteCell(js: string): RewriteResult {
 
   // Pass 1: top-level await anywhere outside functions, `import()` and `import.meta` anywhere.
   let isAsync = false;
+  const requireCalls: Node[] = [];
   walk(program, (n) => {
-    if (n.type === 'ImportExpression') {
+    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require'
+      && n.arguments.length === 1 && n.arguments[0].type === 'Literal' && typeof n.arguments[0].value === 'string') {
+      requireCalls.push(n.callee);
+    } else if (n.type === 'ImportExpression') {
       s.overwrite(n.start, n.source.start, `${IMPORT}(`);
     } else if (n.type === 'MetaProperty' && n.meta.name === 'import') {
       throw new RewriteError('import.meta is not available in a notebook cell', n.start);
@@ -172,6 +177,10 @@ export function rewriteCell(js: string): RewriteResult {
       }
     });
   }
+
+  // `import fs = require('fs')` (esbuild: `const fs = require("fs")`) and plain `require('m')` resolve
+  // like imports; there is no module-scoped `require` in a cell.
+  if (!declared.includes('require')) for (const callee of requireCalls) s.overwrite(callee.start, callee.end, REQUIRE);
 
   const last = statements[statements.length - 1];
   const hasValue = last?.type === 'ExpressionStatement';

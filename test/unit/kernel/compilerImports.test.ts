@@ -89,4 +89,10 @@ describe('compileCell: imports', () => {
     assert.equal(await nb.run(cell), '/');
     assert.equal(await nb.run(cell), '/');
   });
+
+  test("TypeScript's import x = require('m') and a plain require('m') go through __gs_require", async () => {
+    const nb = notebook();
+    assert.equal(await nb.run("import t = require('transpiled');\nconst p = require('plain');\nt.named + ' ' + p.named"), 'transpiled-named plain-named');
+    assert.deepEqual(nb.required, ['transpiled', 'plain']);
+  });
 });
