@@ -133,7 +133,7 @@ export function piecewise(args: PiecewiseArgs): Schedule {
       throw new Error(`gs.schedules.piecewise: \`boundaries\` must be strictly increasing (${boundaries.join(', ')})`);
     }
   });
-  values.forEach((v, i) => positive(`values[${i}]`, 'piecewise', v));
+  values.forEach((v, i) => nonNegative(`values[${i}]`, 'piecewise', v));
   const bs = boundaries.slice();
   const vs = values.slice();
   return make('piecewise', (t) => {
