@@ -127,8 +127,9 @@ export class TrainingRun {
     return this.interruptFlag;
   }
 
-  private emit(kind: RunEvent['kind'], detail: string): void {
-    const e: RunEvent = { step: this.initialStep + this.step, epoch: this.epoch, kind, detail };
+  /** Records an event at `step`, by default the last completed step. */
+  private emit(kind: RunEvent['kind'], detail: string, step = Math.max(this.initialStep, this.initialStep + this.step - 1)): void {
+    const e: RunEvent = { step, epoch: this.epoch, kind, detail };
     this.history.events.push(e);
     this.hub.event(e);
   }
@@ -218,7 +219,7 @@ export class TrainingRun {
     const msg =
       `gs.fit: the loss became ${loss} at step ${t} (epoch ${this.epoch + 1}, batch ${batch}); ${last}. ` +
       'Lower the learning rate or clip the gradients (e.g. clipnorm: 1).';
-    this.emit('nan', `loss ${loss} at step ${t}; ${last}`);
+    this.emit('nan', `loss ${loss} at step ${t}; ${last}`, t);
     throw new NonFiniteLossError(msg, t, this.lastFinite, this.history);
   }
 
