@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSeries, SaturationSample } from '../protocol/health';
-import { combineNorms, scaledNorm, type NormParts } from './norms';
+import { combineNorms, normTensors, plainNorm, readNorms, type NormParts } from './norms';
 import type { ProbeLayer } from './probe';
 import { SeriesBuffer, encodeNumber } from './series';
 
@@ -104,9 +104,9 @@ export class WeightSnapshot {
         for (const { rec, before } of this.copies) {
           const now = rec.layer.trainableWeights.map((w) => w.read());
           if (now.length !== before.length) continue;
-          const delta = now.map((w, i) => scaledNorm(tf.sub(w, before[i])));
-          const base = before.map((w) => scaledNorm(w));
-          for (const p of [...delta, ...base]) scalars.push(p.max, p.sumSq);
+          const delta = now.map((w, i) => plainNorm(tf.sub(w, before[i])));
+          const base = before.map((w) => plainNorm(w));
+          scalars.push(...normTensors(delta), ...normTensors(base));
           plan.push({ rec, delta, base });
         }
         return scalars.length ? tf.stack(scalars) : tf.zeros([0]);
@@ -114,10 +114,12 @@ export class WeightSnapshot {
       const v = flat.dataSync();
       flat.dispose();
       let k = 0;
-      const read = (ps: NormParts[]) => ps.map((p) => ({ max: v[k++], sumSq: v[k++], size: p.size }));
       for (const { rec, delta, base } of plan) {
-        const d = combineNorms(read(delta)).norm;
-        const b = combineNorms(read(base)).norm;
+        const dn = readNorms(delta, v, k);
+        const bn = readNorms(base, v, dn.next);
+        k = bn.next;
+        const d = combineNorms(dn.nums).norm;
+        const b = combineNorms(bn.nums).norm;
         if (b > 0) rec.updateRatio.push(step, d / b);
       }
     } finally {

@@ -1,39 +1,89 @@
 /**
- * Norms that survive float32: a sum of squares of gradients of 1e-25 underflows to 0 and one of 1e20
- * overflows, so every norm is taken as max|t| times the norm of t / max|t| and combined in float64.
+ * Norms of gradients in float32. Sensitivities can be tiny (1e-25 squares to 0 in float32) or huge,
+ * so their norm is taken as scale · ‖t / scale‖ with scale = max|t| and combined in float64. Weight
+ * gradients and weight deltas, which are large tensors, use a plain sum of squares (one fused pass;
+ * the scaled form costs ~6× more on wasm): their norms underflow to 0 only below ~1e-19 per element
+ * and overflow to Infinity above ~1e19, both far outside what any rule needs to tell apart.
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** The pieces of a scaled l2 norm: ‖t‖ = max · sqrt(sumSq), with `size` elements. */
+/** The pieces of an l2 norm: ‖t‖ = scale · sqrt(sumSq) over `size` elements; `max` = max|t| when known. */
 export interface NormParts {
-  max: tf.Scalar;
   sumSq: tf.Scalar;
+  scale?: tf.Scalar;
+  max?: tf.Scalar;
   size: number;
 }
 
-/** Splits the l2 norm of `t` into max|t| and Σ(t / max|t|)², both float32 scalars. */
+/** The same pieces read back as numbers. */
+export interface NormNumbers {
+  sumSq: number;
+  scale?: number;
+  max?: number;
+  size: number;
+}
+
+// Below this max|t| the tensor is treated as zero for scaling (keeps the division finite, float32 normal range).
+const TINY = 1e-30;
+
+/** max|t| and Σ(t / max|t|)²: exact for any float32 magnitude. */
 export function scaledNorm(t: tf.Tensor): NormParts {
   return tf.tidy(() => {
     const max = tf.max(tf.abs(t)) as tf.Scalar;
-    // divNoNan: an all-zero t gives 0 instead of 0/0.
-    const sumSq = tf.sum(tf.square(tf.divNoNan(t, max))) as tf.Scalar;
-    return { max, sumSq, size: t.size };
+    const scale = tf.maximum(max, TINY) as tf.Scalar;
+    const u = tf.div(t, scale);
+    return { max, scale, sumSq: tf.sum(tf.mul(u, u)) as tf.Scalar, size: t.size };
   });
 }
 
-/** l2 norm, RMS and max |·| of several parts (read back as numbers) taken together. */
-export function combineNorms(parts: { max: number; sumSq: number; size: number }[]): { norm: number; rms: number; max: number } {
+/** Σt² in one pass (see the file comment for its range). */
+export function plainNorm(t: tf.Tensor): NormParts {
+  return tf.tidy(() => ({ sumSq: tf.sum(tf.mul(t, t)) as tf.Scalar, size: t.size }));
+}
+
+/** The tensors of some parts, in the order {@link readNorms} expects them back. */
+export function normTensors(parts: NormParts[]): tf.Tensor[] {
+  const out: tf.Tensor[] = [];
+  for (const p of parts) {
+    out.push(p.sumSq);
+    if (p.scale) out.push(p.scale);
+    if (p.max) out.push(p.max);
+  }
+  return out;
+}
+
+/** Reads parts back from `v` starting at `at` (as laid out by {@link normTensors}); returns the numbers and the next index. */
+export function readNorms(parts: NormParts[], v: ArrayLike<number>, at: number): { nums: NormNumbers[]; next: number } {
+  const nums: NormNumbers[] = [];
+  for (const p of parts) {
+    const n: NormNumbers = { sumSq: v[at++], size: p.size };
+    if (p.scale) n.scale = v[at++];
+    if (p.max) n.max = v[at++];
+    nums.push(n);
+  }
+  return { nums, next: at };
+}
+
+/** Disposes the tensors of some parts. */
+export function disposeNorms(parts: NormParts[]): void {
+  for (const p of parts) tf.dispose([p.sumSq, p.scale, p.max].filter((t): t is tf.Scalar => !!t));
+}
+
+/** l2 norm, RMS and max |·| (NaN when unknown) of several parts taken together. */
+export function combineNorms(parts: NormNumbers[]): { norm: number; rms: number; max: number } {
   let total = 0;
   let size = 0;
   let max = 0;
   for (const p of parts) {
-    if (Number.isNaN(p.max)) return { norm: NaN, rms: NaN, max: NaN };
+    const m = p.max ?? NaN;
+    if (p.max !== undefined && Number.isNaN(m)) return { norm: NaN, rms: NaN, max: NaN };
     // An infinite entry makes t / max NaN; the norm is infinite all the same.
-    if (p.max === Infinity) return { norm: Infinity, rms: Infinity, max: Infinity };
-    if (!Number.isFinite(p.sumSq)) return { norm: NaN, rms: NaN, max: NaN };
-    total += p.max * p.max * p.sumSq;
+    if (m === Infinity) return { norm: Infinity, rms: Infinity, max: Infinity };
+    if (Number.isNaN(p.sumSq)) return { norm: NaN, rms: NaN, max: NaN };
+    const s = p.scale ?? 1;
+    total += s * s * p.sumSq;
     size += p.size;
-    max = Math.max(max, p.max);
+    max = Math.max(max, m);
   }
   const norm = Math.sqrt(total);
   return { norm, rms: size > 0 ? norm / Math.sqrt(size) : 0, max };

@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LossFn } from '../training/observer';
 import type { SaturationSample } from '../protocol/health';
 import { fusedActivationOf, kindOfActivationName, standaloneActivationKind, type ActivationLike } from './activations';
-import { scaledNorm, type NormParts } from './norms';
+import { disposeNorms, plainNorm, scaledNorm, type NormParts } from './norms';
 import { readOut, type Slot } from './probeStats';
 
 /** Options of {@link probeModel}. */
@@ -119,7 +119,7 @@ export function probeModel(
     }, xs, undefined, true);
     vars.forEach((e, i) => {
       const g = grads[i];
-      if (g) e.slot.grads.push(keepParts(scaledNorm(g)));
+      if (g) e.slot.grads.push(keepParts(plainNorm(g)));
     });
     for (const g of grads) g?.dispose();
     const lossValue = value.dataSync()[0];
@@ -130,13 +130,14 @@ export function probeModel(
     restore.reverse().forEach((f) => f());
     for (const s of slots) {
       tf.dispose([...s.nets, ...s.acts, ...s.bnInputs]);
-      for (const p of [...s.grads, ...s.sens]) tf.dispose([p.max, p.sumSq]);
+      disposeNorms([...s.grads, ...s.sens]);
     }
   }
 }
 
 function keepParts(p: NormParts): NormParts {
-  return { max: tf.keep(p.max), sumSq: tf.keep(p.sumSq), size: p.size };
+  for (const t of [p.sumSq, p.scale, p.max]) if (t) tf.keep(t);
+  return p;
 }
 
 /** Identity whose gradient records the incoming dy (= ∂L/∂n) into the slot. */

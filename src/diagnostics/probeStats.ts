@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ActivationKind, SaturationSample } from '../protocol/health';
-import { combineNorms, type NormParts } from './norms';
+import { combineNorms, normTensors, readNorms, type NormParts } from './norms';
 import type { ProbeLayer } from './probe';
 
 /** What the probe records for one layer with weights while the forward/backward pass runs. */
@@ -36,18 +36,14 @@ export function readOut(slots: Slot[]): ProbeLayer[] {
   const scalars: tf.Tensor[] = [];
   const at = (t: tf.Tensor): number => scalars.push(t) - 1;
   type Plan = {
-    grads: { max: number; sumSq: number; size: number }[];
-    sens: { max: number; sumSq: number; size: number }[];
+    norms: number;
     sat: [Field, number][];
     bn?: [number, number, number, number, number];
   };
   const values = tf.tidy(() => {
     const plans: Plan[] = slots.map((s) => {
-      const plan: Plan = {
-        grads: s.grads.map((p) => ({ max: at(p.max), sumSq: at(p.sumSq), size: p.size })),
-        sens: s.sens.map((p) => ({ max: at(p.max), sumSq: at(p.sumSq), size: p.size })),
-        sat: [],
-      };
+      const plan: Plan = { norms: scalars.length, sat: [] };
+      scalars.push(...normTensors(s.grads), ...normTensors(s.sens));
       if (s.acts.length > 0 && s.kind) {
         for (const [field, t] of saturationStats(s.kind, s.nets, s.acts)) plan.sat.push([field, at(t)]);
       }
@@ -64,9 +60,10 @@ export function readOut(slots: Slot[]): ProbeLayer[] {
   values.flat.dispose();
   return slots.map((s, i) => {
     const plan = values.plans[i];
-    const read = (ps: Plan['grads']) => ps.map((p) => ({ max: v[p.max], sumSq: v[p.sumSq], size: p.size }));
-    const sens = s.supported && plan.sens.length > 0 ? combineNorms(read(plan.sens)) : undefined;
-    const grad = plan.grads.length > 0 ? combineNorms(read(plan.grads)) : undefined;
+    const g = readNorms(s.grads, v, plan.norms);
+    const n = readNorms(s.sens, v, g.next);
+    const sens = s.supported && n.nums.length > 0 ? combineNorms(n.nums) : undefined;
+    const grad = g.nums.length > 0 ? combineNorms(g.nums) : undefined;
     const out: ProbeLayer = {
       layer: s.layer.name,
       index: s.index,
