@@ -8,7 +8,7 @@ import type { KernelHooks } from '../protocol/kernelHooks';
 import type { CellRuntime } from './runtime';
 import type { LayerSources } from './layerSources';
 import { mapStack } from './stackMap';
-import type { KernelMessage } from './protocol';
+import type { KernelMessage, KernelOptions } from './protocol';
 
 /** At most this many health updates per second reach the editor; the final one always does. */
 const HEALTH_UPDATES_PER_SECOND = 4;
@@ -29,6 +29,7 @@ export function createKernelHooks(
   send: (m: KernelMessage) => void,
   backend: { name: string; device?: string },
   kernelDir: string,
+  diagnostics?: KernelOptions['diagnostics'],
 ): KernelHooks & { callSite(call: string, stack?: string): SourceLocation | undefined } {
   const runs = new Map<string, HealthRun>();
 
@@ -73,6 +74,7 @@ export function createKernelHooks(
     callSite,
     sourcesOf: (model) => sources.sourcesOf(model),
     backend,
+    diagnostics,
     publishHealth(snapshot) {
       let run = runs.get(snapshot.runId);
       if (!run) {

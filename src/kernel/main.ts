@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   modules.installEngineRedirect();
 
   const backendInfo = { name: engine.name, device: engine.device };
-  const hooks = createKernelHooks(runtime, sources, send, backendInfo, kernelDir);
+  const hooks = createKernelHooks(runtime, sources, send, backendInfo, kernelDir, options.diagnostics);
   const g = globalThis as Record<string | symbol, unknown>;
   g[KERNEL_HOOKS_KEY] = hooks;
   g.__gs_require = (s: string) => modules.require(s);

@@ -55,6 +55,8 @@ export interface KernelOptions {
   backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   /** Install Gradscope's wasm kernel overrides. */
   wasmOverrides: boolean;
+  /** Health-monitor defaults from the settings (see KernelHooks.diagnostics). */
+  diagnostics?: { sampleEvery?: number; thresholds?: Record<string, number> };
   /** Extra folders to look in for packages after the workspace (the extension's own node_modules). */
   extensionDir: string;
 }

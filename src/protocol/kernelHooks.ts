@@ -41,6 +41,11 @@ export interface KernelHooks {
    * cells: the kernel records the call site of every tfjs layer factory a cell calls.
    */
   sourcesOf(model: unknown): SourceMapOfModel | undefined;
+  /**
+   * Defaults for the health monitor from the editor's settings (`gradscope.diagnostics.*`):
+   * `sampleEvery` (0 = adaptive) and threshold overrides by name. Arguments given to gs.fit win.
+   */
+  readonly diagnostics?: { sampleEvery?: number; thresholds?: Record<string, number> };
   /** The backend the kernel chose at start, e.g. `{ name: 'wasm' }` or `{ name: 'tensorflow', device: 'GPU 0' }`. */
   readonly backend: { name: string; device?: string };
 }

@@ -1,0 +1,195 @@
+/**
+ * The Gradscope kernel as VS Code sees it: a NotebookController for `gradscope` notebooks (and for
+ * `.ipynb` TypeScript cells under the Jupyter extension) that runs cells in one kernel process per
+ * notebook, in order, with execution order numbers, timing, cancel and interrupt.
+ */
+import * as path from 'node:path';
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { KernelClient, type ExecutionResult, type KernelInfo } from '../kernel/client';
+import type { FindingsReport } from '../protocol/health';
+import type { KernelOptions } from '../kernel/protocol';
+import { cellFilename, cellLabel, runCell, toVscodeOutput } from './execution';
+
+/** Notebook types the kernel serves, with the controller id used for each. */
+const SERVED = [
+  { notebookType: 'gradscope', id: 'gradscope-kernel' },
+  { notebookType: 'jupyter-notebook', id: 'gradscope-kernel-jupyter' },
+];
+
+/** Runs notebooks' cells; owns its controllers, kernels and disposables. */
+export class GradscopeController implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly controllers: vscode.NotebookController[] = [];
+  private readonly kernels = new Map<string, KernelClient>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly order = new Map<string, number>();
+  private readonly announced = new Set<KernelClient>();
+  private readonly errors = vscode.languages.createDiagnosticCollection('gradscope-errors');
+  private readonly findingsEmitter = new vscode.EventEmitter<FindingsReport>();
+  private readonly cellRunEmitter = new vscode.EventEmitter<vscode.NotebookCell>();
+  /** Fires when a run reports findings (code lenses, squiggles). */
+  readonly onFindings = this.findingsEmitter.event;
+  /** Fires when a cell starts running again (its old findings no longer hold). */
+  readonly onCellRun = this.cellRunEmitter.event;
+
+  constructor(private readonly extensionPath: string, private readonly log: vscode.OutputChannel) {
+    for (const { notebookType, id } of SERVED) {
+      const c = vscode.notebooks.createNotebookController(id, notebookType, 'Gradscope (TypeScript)');
+      c.supportedLanguages = ['typescript'];
+      c.supportsExecutionOrder = true;
+      c.description = 'TensorFlow.js kernel';
+      c.executeHandler = (cells, notebook) => this.executeCells(cells, notebook, c);
+      c.interruptHandler = (notebook) => this.kernels.get(notebook.uri.toString())?.interrupt();
+      this.controllers.push(c);
+      this.disposables.push(c);
+    }
+    this.disposables.push(
+      this.errors, this.findingsEmitter, this.cellRunEmitter,
+      vscode.workspace.onDidCloseNotebookDocument((nb) => this.shutdown(nb.uri.toString())),
+    );
+  }
+
+  /** The kernel of a notebook, created on first use. */
+  kernelFor(notebook: vscode.NotebookDocument): KernelClient {
+    const key = notebook.uri.toString();
+    let k = this.kernels.get(key);
+    if (!k) {
+      const config = vscode.workspace.getConfiguration('gradscope', notebook.uri);
+      k = new KernelClient({
+        kernelPath: path.join(this.extensionPath, 'dist', 'kernel.js'),
+        options: {
+          workspaceDir: notebookDir(notebook),
+          extensionDir: this.extensionPath,
+          backend: config.get('backend', 'auto'),
+          wasmOverrides: config.get('wasmOverrides', true),
+          diagnostics: diagnosticsSettings(config),
+        },
+        execArgv: config.get<string>('kernel.nodeOptions', '').split(/\s+/).filter(Boolean),
+        log: (line) => this.log.appendLine(`[${path.basename(notebook.uri.path)}] ${line}`),
+        onStatus: (s) => this.showStatus(s.state === 'ready' ? s.info : undefined),
+      });
+      this.kernels.set(key, k);
+    }
+    return k;
+  }
+
+  /** Restarts the notebook's kernel: variables are lost, queued cells run in the new one. */
+  async restart(notebook: vscode.NotebookDocument): Promise<void> {
+    const k = this.kernelFor(notebook);
+    this.announced.delete(k);
+    await k.restart();
+  }
+
+  interrupt(notebook: vscode.NotebookDocument): void {
+    this.kernels.get(notebook.uri.toString())?.interrupt();
+  }
+
+  private executeCells(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument, controller: vscode.NotebookController): void {
+    const key = notebook.uri.toString();
+    // Every cell shows as queued at once; they run one after another.
+    const executions = cells.map((cell) => controller.createNotebookCellExecution(cell));
+    let chain = this.queues.get(key) ?? Promise.resolve();
+    for (const exec of executions) chain = chain.then(() => this.executeOne(exec, notebook)).catch((e) => this.log.appendLine(String(e)));
+    this.queues.set(key, chain);
+  }
+
+  private async executeOne(exec: vscode.NotebookCellExecution, notebook: vscode.NotebookDocument): Promise<void> {
+    const key = notebook.uri.toString();
+    const cell = exec.cell;
+    if (exec.token.isCancellationRequested) {
+      exec.start();
+      exec.end(undefined);
+      return;
+    }
+    const count = (this.order.get(key) ?? 0) + 1;
+    this.order.set(key, count);
+    exec.executionOrder = count;
+    exec.start(Date.now());
+    await exec.clearOutput();
+    this.errors.delete(cell.document.uri);
+    this.cellRunEmitter.fire(cell);
+    if (!vscode.workspace.isTrusted) {
+      await exec.replaceOutput(errorOutput('Untrusted workspace', 'Gradscope runs no code in an untrusted workspace: trust this folder (Workspaces: Manage Workspace Trust) to run its cells.'));
+      exec.end(false, Date.now());
+      return;
+    }
+    const kernel = this.kernelFor(notebook);
+    const cancel = exec.token.onCancellationRequested(() => kernel.interrupt());
+    let result: ExecutionResult;
+    try {
+      if (!kernel.alive) {
+        const info = await kernel.start().catch((e: Error) => e);
+        if (info instanceof Error) {
+          await exec.replaceOutput(errorOutput('KernelStartError', `${info.message}\nSee "Gradscope: Show Kernel Log".`));
+          exec.end(false, Date.now());
+          return;
+        }
+      }
+      if (!this.announced.has(kernel) && kernel.info) {
+        this.announced.add(kernel);
+        await exec.appendOutput(toVscodeOutput({ output_type: 'stream', name: 'stdout', text: banner(kernel.info) }));
+      }
+      result = await runCell(kernel, exec, {
+        source: cell.document.getText(),
+        filename: cellFilename(cell),
+        label: cellLabel(cell),
+        cellUri: cell.document.uri.toString(),
+        executionCount: count,
+      }, (report) => this.findingsEmitter.fire(report));
+    } finally {
+      cancel.dispose();
+    }
+    if (result.error) {
+      const line = Math.max(0, result.error.line - 1);
+      const range = new vscode.Range(line, Math.max(0, result.error.column - 1), line, Number.MAX_SAFE_INTEGER);
+      this.errors.set(cell.document.uri, [new vscode.Diagnostic(range, result.error.message, vscode.DiagnosticSeverity.Error)]);
+    }
+    if (result.status === 'died') {
+      this.announced.delete(kernel);
+      await exec.appendOutput(errorOutput('KernelDied', result.message ?? 'The kernel died.'));
+    }
+    exec.end(result.status === 'ok' ? true : result.status === 'interrupted' ? undefined : false, Date.now());
+  }
+
+  private showStatus(info: KernelInfo | undefined): void {
+    for (const c of this.controllers) {
+      c.description = info ? `TensorFlow.js · ${info.backend}${info.device ? ` · ${info.device}` : ''}` : 'TensorFlow.js kernel';
+    }
+  }
+
+  private shutdown(key: string): void {
+    this.kernels.get(key)?.dispose();
+    this.kernels.delete(key);
+    this.queues.delete(key);
+  }
+
+  dispose(): void {
+    for (const k of this.kernels.values()) k.dispose();
+    this.kernels.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function errorOutput(name: string, message: string): vscode.NotebookCellOutput {
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name, message, stack: `${name}: ${message}` })]);
+}
+
+function banner(info: KernelInfo): string {
+  return `Gradscope kernel · backend ${info.backend}${info.device ? ` (${info.device})` : ''} · TensorFlow.js ${info.tfjsVersion}\n`;
+}
+
+/** The `gradscope.diagnostics.*` settings (package.json holds their defaults). */
+function diagnosticsSettings(config: vscode.WorkspaceConfiguration): KernelOptions['diagnostics'] {
+  const thresholds: Record<string, number> = {};
+  for (const name of ['vanishingFactor', 'deadReluFraction', 'saturationFraction']) {
+    const v = config.get<number>(`diagnostics.${name}`);
+    if (typeof v === 'number') thresholds[name] = v;
+  }
+  return { sampleEvery: config.get<number>('diagnostics.sampleEvery'), thresholds };
+}
+
+function notebookDir(notebook: vscode.NotebookDocument): string {
+  if (notebook.uri.scheme === 'file') return path.dirname(notebook.uri.fsPath);
+  return vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+}
