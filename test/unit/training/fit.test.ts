@@ -84,7 +84,7 @@ describe('gs.fit', () => {
     const h = await fit(model, x, y, {
       optimizer: tf.train.sgd(0), loss: 'meanSquaredError', epochs: 10, batchSize: 8, shuffle: false,
       callbacks: [
-        { onEpochEnd: async (e, logs) => void epochs.push([e, logs!.loss as number]), onBatchEnd: async () => void batches++ },
+        { onEpochEnd: async (e: number, logs?: tf.Logs) => void epochs.push([e, logs!.loss as number]), onBatchEnd: async () => void batches++ },
         tf.callbacks.earlyStopping({ monitor: 'loss', patience: 1 }),
       ],
     });
