@@ -39,12 +39,20 @@ function setInitializer(sf: ts.SourceFile, config: ts.ObjectLiteralExpression, i
 }
 
 /**
- * relu/sigmoid/tanh → selu with `kernelInitializer: 'leCunNormal'`, and every `dropout` layer of the
- * same stack → `alphaDropout`: SELU self-normalizes only with LeCun-normal init and alpha dropout
+ * relu/sigmoid/tanh → selu with `kernelInitializer: 'leCunNormal'` on the flagged layers and the other
+ * hidden layers of their stack, and every `dropout` layer of that stack → `alphaDropout`: SELU self-normalizes only with LeCun-normal init and alpha dropout
  * (Klambauer et al. 2017), ordinary dropout breaks the fixed point of mean 0 / variance 1.
  */
 export const activationSelu: FixFn = (sf, target) => {
-  const layers = flagged(sf, target, ['relu', 'sigmoid', 'tanh']);
+  const from = ['relu', 'sigmoid', 'tanh'];
+  const layers = flagged(sf, target, from);
+  // Self-normalization holds only when every hidden layer of the stack is SELU, so the other hidden
+  // layers of the flagged layers' stacks switch too.
+  for (const l of [...layers]) {
+    if (!l.stack) continue;
+    const others = l.stack.layers.filter((c) => !layers.some((x) => x.call === c)).map((c) => c.getStart(sf));
+    layers.push(...flagged(sf, { layers: others }, from));
+  }
   if (!layers.length) return undefined;
   const edits: SourceEdit[] = [];
   const stacks = new Set<ts.ArrayLiteralExpression | string>();

@@ -14,10 +14,19 @@ function nextLayer(stack: LayerStack, layer: ts.CallExpression): ts.CallExpressi
   return stack.layers[stack.layers.indexOf(layer) + 1];
 }
 
-/** `tf.layers.batchNormalization()` after each flagged hidden layer that has none after it yet. */
+/**
+ * `tf.layers.batchNormalization()` after each flagged hidden layer that has none after it yet; for a
+ * run-level finding (`target.layers` undefined, only the model), after every hidden layer with weights.
+ */
 export const addBatchNorm: FixFn = (sf, target) => {
   const edits: SourceEdit[] = [];
-  for (const offset of target.layers ?? []) {
+  let offsets = target.layers ?? [];
+  if (target.layers === undefined && target.model !== undefined) {
+    const model = callAt(sf, target.model);
+    const stack = model && stackOf(sf, model);
+    offsets = stack ? stack.layers.filter(isWeighted).map((l) => l.getStart(sf)) : [];
+  }
+  for (const offset of offsets) {
     const call = callAt(sf, offset);
     const stack = call && stackOf(sf, call);
     if (!call || !stack || isOutputLayer(stack, call)) continue;

@@ -89,6 +89,8 @@ function targets(report: FindingsReport, finding: Finding, texts: CellTexts): Ma
   }
   const model = find(report, report.sources?.model, texts);
   if (model) get(model.cell).model = model.start;
+  // A layer finding never falls back to the whole model (its layers may have been deleted).
+  if (model && finding.layers.length) get(model.cell).layers ??= [];
   const compile = find(report, report.sources?.compile, texts);
   if (compile) get(compile.cell).compile = compile.start;
   const fit = findFit(report, texts);

@@ -9,7 +9,10 @@ import type { SourceEdit } from './ast';
  * text where a call expression starts, as {@link locate} finds them.
  */
 export interface FixTarget {
-  /** Start offsets of the flagged layers' factory calls (`tf.layers.dense(...)`). Defaults to none. */
+  /**
+   * Start offsets of the flagged layers' factory calls (`tf.layers.dense(...)`). Undefined means the
+   * finding is about the whole model (layer fixes then use `model`); `[]` means none was found.
+   */
   layers?: number[];
   /** Start offset of the `tf.sequential(...)` / `tf.model(...)` call. */
   model?: number;

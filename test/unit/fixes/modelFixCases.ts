@@ -38,13 +38,13 @@ const model = tf.sequential({
 `,
   },
   {
-    name: 'selu on a tanh layer of a model.add run replaces its He initializer',
+    name: 'selu on a tanh layer of a model.add run replaces its He init and switches the other hidden layer too',
     fix: 'activation-selu', src: seqAdd,
     target: (s) => ({ layers: [at(s, 'tf.layers.dense', 0)] }),
     out: `const model = tf.sequential();
 model.add(tf.layers.dense({ units: 32, activation: 'selu', kernelInitializer: 'leCunNormal', inputShape: [4] }));
 model.add(tf.layers.alphaDropout({ rate: 0.3 }));
-model.add(tf.layers.dense({ units: 32, activation: 'relu' }));
+model.add(tf.layers.dense({ units: 32, activation: 'selu', kernelInitializer: 'leCunNormal' }));
 model.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
 `,
   },
@@ -109,6 +109,14 @@ model.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
       "model.add(tf.layers.dense({ units: 32, activation: 'relu' }));\n",
       "model.add(tf.layers.dense({ units: 32, activation: 'relu' }));\nmodel.add(tf.layers.batchNormalization());\n",
     ),
+  },
+  {
+    name: 'batchNormalization after every hidden layer for a finding about the whole model',
+    fix: 'add-batchnorm', src: seqArray,
+    target: (s) => ({ model: at(s, 'tf.sequential') }),
+    out: seqArray
+      .replace("inputShape: [8] }),\n", "inputShape: [8] }),\n    tf.layers.batchNormalization(),\n")
+      .replace("activation: 'relu' }),\n", "activation: 'relu' }),\n    tf.layers.batchNormalization(),\n"),
   },
   {
     name: 'batchNormalization not added twice',
