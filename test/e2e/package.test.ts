@@ -5,10 +5,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { REPO_ROOT } from './harness/buildSuite';
 import { codeServerCli } from './harness/codeServer';
 import { packageVsix } from './harness/packageVsix';
 import { runSuiteInCodeServer } from './harness/suiteRun';
@@ -50,11 +51,18 @@ describe('the Gradscope vsix', () => {
         return probePath;
       },
     });
+    // vsce stores README.md and CHANGELOG.md as readme.md and changelog.md.
+    const has = (f: string) => files.some((g) => g.toLowerCase() === f.toLowerCase());
     for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'media/icon.png', 'dist/extension.js', 'dist/kernel.js',
       'dist/cli.js', 'dist/gradscope.js', 'dist/renderer.js', 'node_modules/@tensorflow/tfjs/dist/tf.node.js',
       'node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
       'node_modules/esbuild/lib/main.js']) {
-      assert.ok(files.includes(needed), `the vsix lacks ${needed}`);
+      assert.ok(has(needed), `the vsix lacks ${needed}`);
+    }
+    // The extension's details page shows the README from the install folder: its images must ship too.
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    for (const [, target] of readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)) {
+      if (!/^[a-z]+:/i.test(target)) assert.ok(has(target.replace(/^\.\//, '')), `README shows ${target}, which is not in the vsix`);
     }
     const unwanted = files.filter((f) => /^(src|test|out|renderers|\.build|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts'));
     assert.deepEqual(unwanted, [], 'sources, tests and source maps stay out of the vsix');
