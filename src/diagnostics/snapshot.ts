@@ -46,6 +46,8 @@ export interface RunState {
   sources?: SourceMapOfModel;
   error?: string;
   thresholds: Partial<Thresholds>;
+  /** Points per series that fitted last time (saves rebuilds); maintained by {@link buildSnapshot}. */
+  pointsHint?: number;
 }
 
 function countSeries(s: RunState): number {
@@ -91,12 +93,28 @@ function build(s: RunState, points: number, now: number): HealthSnapshot {
 
 /** The run's snapshot, serialized under `maxBytes`; returns it with its JSON text. */
 export function buildSnapshot(s: RunState, maxBytes = HEALTH_MAX_BYTES, now = Date.now()): { snapshot: HealthSnapshot; json: string } {
-  let points = Math.max(2, Math.min(MAX_POINTS, Math.floor((0.85 * maxBytes) / (countSeries(s) * BYTES_PER_POINT))));
+  let points = s.pointsHint ?? Math.max(2, Math.min(MAX_POINTS, Math.floor((0.85 * maxBytes) / (countSeries(s) * BYTES_PER_POINT))));
+  let grown = false;
   for (;;) {
     const snapshot = build(s, points, now);
     const json = JSON.stringify(snapshot);
     const bytes = Buffer.byteLength(json, 'utf8');
-    if (bytes <= maxBytes || points <= 1) return { snapshot, json };
+    if (bytes <= maxBytes) {
+      // Well under the budget (the estimate is conservative): spend it on resolution, once.
+      const more = Math.min(MAX_POINTS, Math.floor(points * ((0.9 * maxBytes) / bytes)));
+      if (!grown && bytes < 0.7 * maxBytes && more > points) {
+        grown = true;
+        const bigger = build(s, more, now);
+        const biggerJson = JSON.stringify(bigger);
+        if (Buffer.byteLength(biggerJson, 'utf8') <= maxBytes) {
+          s.pointsHint = more;
+          return { snapshot: bigger, json: biggerJson };
+        }
+      }
+      s.pointsHint = points;
+      return { snapshot, json };
+    }
+    if (points <= 1) return { snapshot, json };
     points = Math.max(1, Math.min(points - 1, Math.floor(points * (maxBytes / bytes) * 0.9)));
   }
 }

@@ -1,0 +1,100 @@
+/**
+ * Bounded series and snapshot size: min/max envelopes keep spikes, NaN/Infinity become null, and one
+ * serialized snapshot of a 100 000-step run of a 50-layer model stays under HEALTH_MAX_BYTES.
+ */
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { HEALTH_MAX_BYTES } from '../../../src/protocol/health';
+import { SeriesBuffer, encodeNumber } from '../../../src/diagnostics/series';
+import { LayerRecorder } from '../../../src/diagnostics/layerRecorder';
+import { buildSnapshot, type RunState } from '../../../src/diagnostics/snapshot';
+import { summarizeModel } from '../../../src/diagnostics/summary';
+
+describe('SeriesBuffer', () => {
+  test('keeps every point while under capacity, without envelope', () => {
+    const b = new SeriesBuffer(8);
+    for (let i = 0; i < 8; i++) b.push(i, i * 0.5);
+    assert.deepEqual(b.toSeries(), { step: [0, 1, 2, 3, 4, 5, 6, 7], value: [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5] });
+  });
+
+  test('downsampling keeps a one-step spike in the max envelope and the bucket mean in value', () => {
+    const b = new SeriesBuffer(16);
+    for (let i = 0; i < 1000; i++) b.push(i, i === 637 ? 1000 : 1);
+    const s = b.toSeries(10);
+    assert.ok(s.step.length <= 10);
+    assert.equal(Math.max(...(s.max as number[])), 1000);
+    assert.equal(Math.min(...(s.min as number[])), 1);
+    const k = (s.max as number[]).indexOf(1000);
+    const width = (s.step[k + 1] ?? 1000) - s.step[k];
+    assert.ok(s.step[k] <= 637 && 637 < s.step[k] + width);
+    assert.ok(Math.abs((s.value[k] as number) - (width - 1 + 1000) / width) < 1e-3 * (s.value[k] as number));
+  });
+
+  test('NaN and Infinity become null and mark their bucket', () => {
+    const b = new SeriesBuffer(4);
+    b.push(0, 1); b.push(1, NaN); b.push(2, Infinity); b.push(3, 2);
+    assert.deepEqual(b.toSeries().value, [1, null, null, 2]);
+    for (let i = 4; i < 16; i++) b.push(i, 3);
+    const s = b.toSeries();
+    assert.equal(s.value[0], null, 'the bucket holding step 1 is null after merging');
+    assert.equal(s.max![0], 2, 'its envelope is over the finite values');
+    assert.equal(JSON.stringify(s).includes('NaN'), false);
+  });
+
+  test('memory stays bounded: capacity buckets however many points', () => {
+    const b = new SeriesBuffer(64);
+    for (let i = 0; i < 100_000; i++) b.push(i, Math.sin(i));
+    assert.equal(b.length, 100_000);
+    assert.ok(b.toSeries().step.length <= 64);
+  });
+
+  test('encodeNumber keeps 5 significant digits', () => {
+    assert.equal(encodeNumber(0.000123456789), 0.00012346);
+    assert.equal(encodeNumber(-Infinity), null);
+  });
+});
+
+describe('snapshot size', () => {
+  before(async () => { await tf.setBackend('cpu'); });
+
+  test('100 000 steps × 50 layers sampled every step stays under 256 KB with envelopes', () => {
+    const layers: tf.layers.Layer[] = [tf.layers.dense({ inputShape: [4], units: 4, activation: 'relu' })];
+    for (let i = 1; i < 50; i++) layers.push(tf.layers.dense({ units: 4, activation: i % 2 ? 'relu' : 'selu' }));
+    const model = tf.sequential({ layers });
+    const recs = model.layers.map((l) => new LayerRecorder(l));
+    const state: RunState = {
+      runId: 'r', status: 'training', backend: 'cpu', startTime: 0, epoch: 0, epochs: 100, step: 0, stepsDone: 0,
+      stepsPerEpoch: 1000, totalSteps: 100_000, model: summarizeModel(model),
+      lr: new SeriesBuffer(), loss: new SeriesBuffer(), epochLoss: new SeriesBuffer(), epochValLoss: new SeriesBuffer(),
+      metrics: new Map([['acc', new SeriesBuffer()]]), gradNormPreClip: new SeriesBuffer(), gradNormPostClip: new SeriesBuffer(),
+      scheduleKind: 'constant', events: [], layers: recs, sampleEvery: 1, thresholds: {},
+    };
+    const probes = recs.map((r, i) => ({
+      layer: r.layer.name, index: i, sensitivityRms: 0, sensitivityMax: 1e-2, gradNorm: 0.1,
+      saturation: i % 2 ? { kind: 'relu' as const, zero: 0.5, dead: 0.01, mean: 0.3, std: 0.6 } : { kind: 'selu' as const, negative: 0.4, mean: 0.01, std: 0.98 },
+    }));
+    for (let step = 0; step < 100_000; step++) {
+      const loss = step === 77_777 ? NaN : 2 / (1 + step / 1000) + 0.1 * Math.sin(step);
+      state.loss.push(step, loss); state.lr.push(step, 1e-3); state.metrics.get('acc')!.push(step, 0.5);
+      state.gradNormPreClip!.push(step, 1 + Math.random()); state.gradNormPostClip!.push(step, 1);
+      for (let i = 0; i < recs.length; i++) {
+        probes[i].sensitivityRms = 1e-3 * (1 + Math.sin(step + i));
+        recs[i].record(step, probes[i]);
+        recs[i].updateRatio.push(step, 1e-3);
+      }
+      if (step % 1000 === 999) { state.epochLoss.push(step / 1000 + 1, loss); state.epochValLoss!.push(step / 1000 + 1, loss); }
+      state.step = step; state.stepsDone = step + 1;
+    }
+    state.events.push(...Array.from({ length: 500 }, (_, i) => ({ step: i, epoch: 0, kind: 'lr-reduced' as const, detail: 'x'.repeat(40) })));
+    const { snapshot, json } = buildSnapshot(state);
+    assert.ok(Buffer.byteLength(json) <= HEALTH_MAX_BYTES, `${Buffer.byteLength(json)} bytes`);
+    assert.equal(snapshot.layers.length, 50);
+    assert.ok(snapshot.training.loss.step.length >= 15, `still a usable curve: ${snapshot.training.loss.step.length} points, ${Buffer.byteLength(json)} bytes`);
+    assert.ok(snapshot.training.loss.min && snapshot.layers[0].sensitivityRms.max, 'envelopes present');
+    assert.ok(snapshot.training.loss.value.includes(null), 'the NaN step shows as a gap');
+    assert.ok(snapshot.findings.some((f) => f.code === 'nan-loss'));
+    assert.equal(JSON.parse(json).version, 1);
+    model.dispose();
+  });
+});
