@@ -1,0 +1,142 @@
+/**
+ * Each rule on constructed series: built to trigger it, and a healthy run that must not. (The same
+ * rules on real small trainings are in monitor.test.ts.)
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateRules } from '../../../src/diagnostics/rules';
+import { DEFAULT_THRESHOLDS } from '../../../src/diagnostics/thresholds';
+import { healthyLoss, runView, type LayerSpec } from './runView';
+
+const codes = (v: ReturnType<typeof runView>) => evaluateRules(v).map((f) => f.code);
+const healthyLayers: LayerSpec[] = [
+  { name: 'd1', sens: 2e-3, updateRatio: 1e-3, gradNorm: [0.5, 0.4, 0.45], saturation: { kind: 'relu', zero: 0.5, dead: 0.02 } },
+  { name: 'd2', sens: 4e-3, updateRatio: 2e-3, gradNorm: [0.5, 0.4, 0.45], saturation: { kind: 'relu', zero: 0.45, dead: 0.0 } },
+  { name: 'out', activation: 'softmax', sens: 1e-2, updateRatio: 1e-3, gradNorm: [0.3, 0.3, 0.3], saturation: { kind: 'softmax', mean: 0.1, std: 0.2 } },
+];
+
+describe('rules on constructed series', () => {
+  test('a healthy run has no findings', () => {
+    assert.deepEqual(codes(runView({ layers: healthyLayers, loss: healthyLoss(60), epochLoss: [1, 0.6, 0.4, 0.3], epochValLoss: [1.1, 0.7, 0.5, 0.45], gradNormPreClip: [1, 1.2, 0.9, 1.1] })), []);
+  });
+
+  test('vanishing-gradient: sensitivity RMS falls more than 100× from last to first layer', () => {
+    const layers: LayerSpec[] = [
+      { name: 'd1', activation: 'sigmoid', sens: 1e-7, updateRatio: 1e-3 }, { name: 'd2', activation: 'sigmoid', sens: 1e-5, updateRatio: 1e-3 },
+      { name: 'out', activation: 'sigmoid', sens: 1e-3, updateRatio: 1e-3 },
+    ];
+    const f = evaluateRules(runView({ layers, loss: healthyLoss(20) })).find((x) => x.code === 'vanishing-gradient');
+    assert.ok(f);
+    assert.deepEqual(f.layers, ['d1']);
+    assert.equal(f.evidence.ratio, 1e4);
+    assert.equal(f.fixes[0], 'activation-relu', 'sigmoid layers: switch to ReLU first (Géron ch. 11)');
+    // exactly at the factor: not yet
+    layers[0].sens = 1e-5;
+    assert.ok(!codes(runView({ layers, loss: healthyLoss(20) })).includes('vanishing-gradient'));
+  });
+
+  test('vanishing-gradient: a layer whose update ratio is below 1e-5 while others learn', () => {
+    const layers = healthyLayers.map((l) => ({ ...l }));
+    layers[0].updateRatio = 3e-6;
+    const f = evaluateRules(runView({ layers, loss: healthyLoss(20) })).find((x) => x.code === 'vanishing-gradient');
+    assert.deepEqual(f?.layers, ['d1']);
+  });
+
+  test('exploding-gradient: global norm up by 3 orders of magnitude, or a NaN gradient', () => {
+    assert.ok(codes(runView({ layers: healthyLayers, loss: healthyLoss(20), gradNormPreClip: [1, 2, 10, 100, 1e3, 5e3] })).includes('exploding-gradient'));
+    assert.ok(!codes(runView({ layers: healthyLayers, loss: healthyLoss(20), gradNormPreClip: [1, 2, 10, 100, 500] })).includes('exploding-gradient'));
+    const layers = healthyLayers.map((l) => ({ ...l }));
+    layers[1].gradNorm = [0.5, null];
+    const f = evaluateRules(runView({ layers, loss: healthyLoss(20) })).find((x) => x.code === 'exploding-gradient');
+    assert.equal(f?.severity, 'error');
+    assert.deepEqual(f?.layers, ['d2']);
+  });
+
+  test('nan-loss: a null (NaN/Infinity) loss point', () => {
+    const loss: (number | null)[] = healthyLoss(20);
+    loss[12] = null;
+    const f = evaluateRules(runView({ layers: healthyLayers, loss })).find((x) => x.code === 'nan-loss');
+    assert.equal(f?.evidence.step, 12);
+    assert.equal(f?.severity, 'error');
+  });
+
+  test('dead-relu: more than 40 % dead units', () => {
+    const layers = healthyLayers.map((l) => ({ ...l }));
+    layers[1].saturation = { kind: 'relu', zero: 0.8, dead: 0.55 };
+    const f = evaluateRules(runView({ layers, loss: healthyLoss(20) })).filter((x) => x.code === 'dead-relu');
+    assert.deepEqual(f.map((x) => x.layers), [['d2']]);
+    assert.match(f[0].message, /d2: 55 % of units dead/);
+    layers[1].saturation = { kind: 'relu', zero: 0.8, dead: DEFAULT_THRESHOLDS.deadReluFraction };
+    assert.ok(!codes(runView({ layers, loss: healthyLoss(20) })).includes('dead-relu'));
+  });
+
+  test('saturated-sigmoid / saturated-tanh on hidden layers only', () => {
+    const layers: LayerSpec[] = [
+      { name: 'h1', activation: 'sigmoid', saturation: { kind: 'sigmoid', saturated: 0.6 } },
+      { name: 'h2', activation: 'tanh', saturation: { kind: 'tanh', saturated: 0.35 } },
+      { name: 'out', activation: 'sigmoid', saturation: { kind: 'sigmoid', saturated: 0.9 } },
+    ];
+    const f = evaluateRules(runView({ layers, loss: healthyLoss(20) }));
+    assert.deepEqual(f.filter((x) => x.code.startsWith('saturated')).map((x) => [x.code, x.layers[0]]), [['saturated-sigmoid', 'h1'], ['saturated-tanh', 'h2']]);
+    layers[0].saturation = { kind: 'sigmoid', saturated: 0.2 };
+    layers[1].saturation = { kind: 'tanh', saturated: 0.1 };
+    assert.deepEqual(codes(runView({ layers, loss: healthyLoss(20) })).filter((c) => c.startsWith('saturated')), []);
+  });
+
+  test('selu-not-normalizing: SELU output far from mean 0 / std 1', () => {
+    const layers: LayerSpec[] = [
+      { name: 's1', activation: 'selu', saturation: { kind: 'selu', negative: 0.5, mean: 0.05, std: 0.97 } },
+      { name: 's2', activation: 'selu', saturation: { kind: 'selu', negative: 0.3, mean: 0.9, std: 2.1 } },
+    ];
+    const f = evaluateRules(runView({ layers, loss: healthyLoss(20) })).filter((x) => x.code === 'selu-not-normalizing');
+    assert.deepEqual(f.map((x) => x.layers[0]), ['s2']);
+    assert.deepEqual(f[0].fixes, ['activation-selu']);
+  });
+
+  test('lr-too-high: loss rising, or oscillating without progress', () => {
+    const rising = Array.from({ length: 30 }, (_, i) => 1 + i * 0.1);
+    assert.ok(codes(runView({ layers: healthyLayers, loss: rising })).includes('lr-too-high'));
+    const osc = Array.from({ length: 30 }, (_, i) => (i % 2 ? 0.3 : 2.5));
+    assert.ok(codes(runView({ layers: healthyLayers, loss: osc })).includes('lr-too-high'));
+    assert.ok(!codes(runView({ layers: healthyLayers, loss: rising.slice(0, DEFAULT_THRESHOLDS.minLossPoints - 1) })).includes('lr-too-high'), 'too few points to judge');
+  });
+
+  test('lr-too-low: flat loss and every update ratio tiny', () => {
+    const flat = Array.from({ length: 40 }, (_, i) => 2.3 - i * 1e-5);
+    const layers = healthyLayers.map((l) => ({ ...l, updateRatio: 2e-6 }));
+    assert.ok(codes(runView({ layers, loss: flat })).includes('lr-too-low'));
+    assert.ok(!codes(runView({ layers: healthyLayers, loss: flat })).includes('lr-too-low'), 'normal update ratios: not the learning rate');
+  });
+
+  test('plateau: learned, then no 1 % improvement for 5 epochs', () => {
+    const f = evaluateRules(runView({ layers: healthyLayers, loss: healthyLoss(20), epochLoss: [2, 1, 0.5, 0.4, 0.4, 0.401, 0.399, 0.4, 0.398] }));
+    assert.ok(f.some((x) => x.code === 'plateau'));
+    assert.ok(!codes(runView({ layers: healthyLayers, loss: healthyLoss(20), epochLoss: [2, 1, 0.5, 0.4, 0.38, 0.36, 0.34, 0.33, 0.32] })).includes('plateau'));
+    assert.ok(!codes(runView({ layers: healthyLayers, loss: healthyLoss(20), scheduleKind: 'plateau', epochLoss: [2, 1, 0.5, 0.4, 0.4, 0.401, 0.399, 0.4, 0.398] })).includes('plateau'), 'already handled by a plateau schedule');
+  });
+
+  test('overfitting: validation loss rising for 3 epochs while training loss falls', () => {
+    const f = evaluateRules(runView({ layers: healthyLayers, loss: healthyLoss(20), epochLoss: [1, 0.7, 0.5, 0.35, 0.25, 0.18], epochValLoss: [1.1, 0.8, 0.7, 0.75, 0.8, 0.9] })).find((x) => x.code === 'overfitting');
+    assert.equal(f?.evidence.bestEpoch, 3);
+    assert.deepEqual(f?.fixes, ['add-early-stopping', 'add-dropout']);
+    assert.ok(!codes(runView({ layers: healthyLayers, loss: healthyLoss(20), epochLoss: [1, 0.7, 0.5, 0.35, 0.25, 0.18], epochValLoss: [1.1, 0.8, 0.7, 0.65, 0.62, 0.6] })).includes('overfitting'));
+  });
+
+  test('frozen-all: nothing trainable', () => {
+    const layers = healthyLayers.map((l) => ({ ...l, trainable: false }));
+    const f = evaluateRules(runView({ layers, loss: healthyLoss(20) }));
+    assert.equal(f[0].code, 'frozen-all');
+    assert.deepEqual(f[0].fixes, ['fine-tune-top']);
+  });
+
+  test('every finding carries a step in its evidence and known fix ids; errors sort first', () => {
+    const loss: (number | null)[] = Array.from({ length: 30 }, (_, i) => 1 + i * 0.1);
+    loss[20] = null;
+    const layers = healthyLayers.map((l) => ({ ...l }));
+    layers[0].saturation = { kind: 'relu', dead: 0.9, zero: 0.95 };
+    const f = evaluateRules(runView({ layers, loss }));
+    assert.ok(f.length >= 3);
+    assert.equal(f[0].severity, 'error');
+    for (const x of f) assert.equal(typeof x.evidence.step, 'number');
+  });
+});
