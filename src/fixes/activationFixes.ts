@@ -5,7 +5,7 @@
  * classifier, softmax, linear), not from gradient health.
  */
 import ts from 'typescript';
-import { callAt, findProperty, layersPrefix, objectArg, quoted, removeProperty, setProperty, stringProperty, type SourceEdit } from './ast';
+import { callAt, ensureGsImport, findProperty, layersPrefix, objectArg, quoted, removeProperty, setProperty, stringProperty, type SourceEdit } from './ast';
 import { factoryOf, insertLayerAfter, isOutputLayer, stackOf, type LayerStack } from './stack';
 import type { FixFn, FixTarget } from './types';
 
@@ -40,7 +40,8 @@ function setInitializer(sf: ts.SourceFile, config: ts.ObjectLiteralExpression, i
 
 /**
  * relu/sigmoid/tanh → selu with `kernelInitializer: 'leCunNormal'` on the flagged layers and the other
- * hidden layers of their stack, and every `dropout` layer of that stack → `alphaDropout`: SELU self-normalizes only with LeCun-normal init and alpha dropout
+ * hidden layers of their stack, and every `dropout` layer of that stack → `gs.layers.alphaDropout`
+ * (tfjs's own `tf.layers.alphaDropout` has a sign error, see src/training/layers.ts): SELU self-normalizes only with LeCun-normal init and alpha dropout
  * (Klambauer et al. 2017), ordinary dropout breaks the fixed point of mean 0 / variance 1.
  */
 export const activationSelu: FixFn = (sf, target) => {
@@ -56,6 +57,7 @@ export const activationSelu: FixFn = (sf, target) => {
   if (!layers.length) return undefined;
   const edits: SourceEdit[] = [];
   const stacks = new Set<ts.ArrayLiteralExpression | string>();
+  let gs: ReturnType<typeof ensureGsImport> | undefined;
   for (const l of layers) {
     edits.push(setProperty(sf, l.config, 'activation', quoted(sf, 'selu')));
     edits.push(...setInitializer(sf, l.config, 'leCunNormal', ['leCunNormal']));
@@ -65,10 +67,11 @@ export const activationSelu: FixFn = (sf, target) => {
     stacks.add(key);
     for (const d of l.stack.layers) {
       if (factoryOf(d) !== 'dropout') continue;
-      const name = (d.expression as ts.PropertyAccessExpression).name;
-      edits.push({ start: name.getStart(sf), end: name.getEnd(), newText: 'alphaDropout' });
+      gs ??= ensureGsImport(sf);
+      edits.push({ start: d.expression.getStart(sf), end: d.expression.getEnd(), newText: `${gs.name}.layers.alphaDropout` });
     }
   }
+  if (gs?.edit) edits.push(gs.edit);
   return edits;
 };
 

@@ -5,7 +5,7 @@
  * top one to three layers, excluding the output layer").
  */
 import ts from 'typescript';
-import { callAt, layersPrefix, objectArg, stringProperty, type SourceEdit } from './ast';
+import { callAt, ensureGsImport, layersPrefix, objectArg, stringProperty, type SourceEdit } from './ast';
 import { factoryOf, insertLayerAfter, isOutputLayer, isWeighted, stackOf, type LayerStack } from './stack';
 import type { FixFn, FixTarget } from './types';
 
@@ -53,7 +53,7 @@ const DROPOUT_LAYERS = 2;
 /**
  * `tf.layers.dropout({ rate: 0.2 })` after each of the top two hidden layers (so the inputs of the
  * layers above them are dropped), skipping a layer already followed by dropout. In a SELU stack it
- * inserts `alphaDropout({ rate: 0.1 })` instead: ordinary dropout breaks self-normalization, and
+ * inserts `gs.layers.alphaDropout({ rate: 0.1 })` instead (tfjs's own has a sign error): ordinary dropout breaks self-normalization, and
  * Klambauer et al. report alpha-dropout rates of 0.05–0.1 working well.
  */
 export const addDropout: FixFn = (sf, target) => {
@@ -62,13 +62,16 @@ export const addDropout: FixFn = (sf, target) => {
   const weighted = stack.layers.filter(isWeighted);
   const hidden = weighted.filter((l) => !isOutputLayer(stack, l)).slice(-DROPOUT_LAYERS);
   const edits: SourceEdit[] = [];
+  let gs: ReturnType<typeof ensureGsImport> | undefined;
   for (const layer of hidden) {
     const next = nextLayer(stack, layer);
     if (next && ['dropout', 'alphaDropout', 'gaussianDropout', 'spatialDropout1d'].includes(factoryOf(next))) continue;
     const config = objectArg(layer, 0);
     const selu = config !== undefined && stringProperty(config, 'activation') === 'selu';
-    const text = selu ? 'alphaDropout({ rate: 0.1 })' : 'dropout({ rate: 0.2 })';
-    edits.push(insertLayerAfter(sf, stack, layer, `${layersPrefix(layer)}.${text}`));
+    if (selu) gs ??= ensureGsImport(sf);
+    const text = gs && selu ? `${gs.name}.layers.alphaDropout({ rate: 0.1 })` : `${layersPrefix(layer)}.dropout({ rate: 0.2 })`;
+    edits.push(insertLayerAfter(sf, stack, layer, text));
   }
+  if (gs?.edit) edits.push(gs.edit);
   return edits.length ? edits : undefined;
 };

@@ -27,10 +27,11 @@ export const modelFixCases: Case[] = [
     fix: 'activation-selu', src: seqArray,
     target: (s) => ({ layers: [at(s, 'tf.layers.dense', 0), at(s, 'tf.layers.dense', 1), at(s, 'tf.layers.dense', 2)] }),
     out: `import * as tf from '@tensorflow/tfjs';
+import * as gs from 'gradscope';
 const model = tf.sequential({
   layers: [
     tf.layers.dense({ units: 64, activation: 'selu', inputShape: [8], kernelInitializer: 'leCunNormal' }),
-    tf.layers.alphaDropout({ rate: 0.2 }),
+    gs.layers.alphaDropout({ rate: 0.2 }),
     tf.layers.dense({ units: 64, activation: 'selu', kernelInitializer: 'leCunNormal' }),
     tf.layers.dense({ units: 1, activation: 'sigmoid' }),
   ],
@@ -41,9 +42,10 @@ const model = tf.sequential({
     name: 'selu on a tanh layer of a model.add run replaces its He init and switches the other hidden layer too',
     fix: 'activation-selu', src: seqAdd,
     target: (s) => ({ layers: [at(s, 'tf.layers.dense', 0)] }),
-    out: `const model = tf.sequential();
+    out: `import * as gs from 'gradscope';
+const model = tf.sequential();
 model.add(tf.layers.dense({ units: 32, activation: 'selu', kernelInitializer: 'leCunNormal', inputShape: [4] }));
-model.add(tf.layers.alphaDropout({ rate: 0.3 }));
+model.add(gs.layers.alphaDropout({ rate: 0.3 }));
 model.add(tf.layers.dense({ units: 32, activation: 'selu', kernelInitializer: 'leCunNormal' }));
 model.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
 `,
@@ -133,19 +135,21 @@ model.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
     ),
   },
   {
-    name: 'alpha dropout in a SELU stack built with model.add',
+    name: 'alpha dropout (gradscope\'s, under the cell\'s alias) in a SELU stack built with model.add',
     fix: 'add-dropout',
-    src: `const model = tf.sequential();
+    src: `import * as g from 'gradscope';
+const model = tf.sequential();
 model.add(tf.layers.dense({ units: 100, activation: 'selu', kernelInitializer: 'leCunNormal', inputShape: [20] }));
 model.add(tf.layers.dense({ units: 100, activation: 'selu', kernelInitializer: 'leCunNormal' }));
 model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
 `,
     target: (s) => ({ model: at(s, 'tf.sequential') }),
-    out: `const model = tf.sequential();
+    out: `import * as g from 'gradscope';
+const model = tf.sequential();
 model.add(tf.layers.dense({ units: 100, activation: 'selu', kernelInitializer: 'leCunNormal', inputShape: [20] }));
-model.add(tf.layers.alphaDropout({ rate: 0.1 }));
+model.add(g.layers.alphaDropout({ rate: 0.1 }));
 model.add(tf.layers.dense({ units: 100, activation: 'selu', kernelInitializer: 'leCunNormal' }));
-model.add(tf.layers.alphaDropout({ rate: 0.1 }));
+model.add(g.layers.alphaDropout({ rate: 0.1 }));
 model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
 `,
   },
