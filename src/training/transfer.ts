@@ -11,7 +11,7 @@
  * gs.transfer.freeze(model, { upTo: model.layers.length - 2 });  // freeze the reused layers
  * model.compile({ optimizer: tf.train.sgd(0.01), loss: 'binaryCrossentropy' });
  * await gs.fit(model, x, y, { epochs: 4 });
- * gs.transfer.fineTune(model, { unfreezeTop: model.layers.length, lrFactor: 0.1 });
+ * gs.transfer.fineTune(model, { top: model.layers.length, lrFactor: 0.1 });
  * await gs.fit(model, x, y, { epochs: 16 });
  * ```
  */
@@ -106,7 +106,7 @@ export interface FineTuneArgs {
   /** Explicit new learning rate (overrides lrFactor). Defaults to none. */
   learningRate?: number;
   /** Unfreeze the top n layers first (as {@link unfreeze}). Defaults to none. */
-  unfreezeTop?: number;
+  top?: number;
 }
 
 /**
@@ -118,7 +118,7 @@ export function fineTune(model: tf.LayersModel, args: FineTuneArgs = {}): tf.Opt
   const m = internals(model);
   const old = m.optimizer_;
   if (old == null) throw new Error('gs.transfer.fineTune: compile the model first (fineTune reuses its optimizer kind, loss and metrics)');
-  if (args.unfreezeTop != null) unfreeze(model, { top: args.unfreezeTop });
+  if (args.top != null) unfreeze(model, { top: args.top });
   const factor = args.lrFactor ?? 0.1;
   if (!(factor > 0)) throw new Error(`gs.transfer.fineTune: \`lrFactor\` must be > 0, got ${factor}`);
   const lr = args.learningRate ?? getLearningRate(old) * factor;

@@ -94,5 +94,8 @@ describe('gs.transfer', () => {
     assert.deepEqual(transfer.unfreeze(a, { top: 1 }), ['out']);
     assert.deepEqual(a.layers.map((l) => l.trainable), [false, false, true]);
     assert.throws(() => transfer.freeze(a, {}), /exactly one of `upTo` or `layers`/);
+    transfer.freeze(a, { upTo: 'out' });
+    transfer.fineTune(a, { top: 2 }); // the quick fix's form: { top: 2, lrFactor: 0.1 }
+    assert.deepEqual(a.layers.map((l) => l.trainable), [false, true, true]);
   });
 });
