@@ -14,11 +14,14 @@ function lrRules(run: RunView, t: Thresholds): Finding[] {
   const step = loss.step[loss.step.length - 1];
   const { first, last } = thirds(v);
   const lr = lastOf(run.training.lr)?.value ?? null;
-  if (last > first * (1 + t.lrHighRise)) {
+  const sorted = v.slice(1).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  // Rising trend, or jumped above the initial loss and stayed there (a healthy run's median is below its start).
+  if (last > first * (1 + t.lrHighRise) || median > v[0] * (1 + t.lrHighRise)) {
     return [{
       code: 'lr-too-high', severity: 'warning', layers: [],
-      message: `loss rose from ${sci(first)} to ${sci(last)} by step ${step}: the learning rate${lr !== null ? ` ${sci(lr)}` : ''} is likely too high`,
-      evidence: { step, lossStart: first, lossEnd: last, lr },
+      message: `loss rose from ${sci(v[0])} at the start (median since ${sci(median)}, lately ${sci(last)}) by step ${step}: the learning rate${lr !== null ? ` ${sci(lr)}` : ''} is likely too high`,
+      evidence: { step, lossStart: v[0], lossMedian: median, lossEnd: last, lr },
       fixes: ['lr-divide-10', 'add-exponential-schedule'],
     }];
   }

@@ -1,0 +1,168 @@
+/**
+ * The health monitor on real small trainings through gs.fit (cpu backend): each rule on a model
+ * built to trigger it and on a healthy one that must not; the snapshot a user sees; no tensor leaks.
+ */
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { fit } from '../../../src/training/fit';
+import { healthMonitor, type HealthMonitorArgs } from '../../../src/diagnostics';
+import type { HealthSnapshot } from '../../../src/protocol/health';
+
+type D = { x: tf.Tensor; y: tf.Tensor };
+function regression(n: number, seed: number): D {
+  const x = tf.randomNormal([n, 8], 0, 1, 'float32', seed);
+  const w = tf.randomNormal([8, 1], 0, 1, 'float32', seed + 1);
+  return { x, y: tf.add(tf.matMul(x, w), tf.randomNormal([n, 1], 0, 0.5, 'float32', seed + 2)) };
+}
+const dense = (units: number, activation: string, more: Record<string, unknown> = {}) =>
+  tf.layers.dense({ units, activation: activation as never, ...more });
+
+async function train(layers: tf.layers.Layer[], opts: { optimizer: tf.Optimizer; epochs: number; data?: D; monitor?: HealthMonitorArgs; [k: string]: unknown }): Promise<{ snapshot: HealthSnapshot; model: tf.LayersModel; error?: Error }> {
+  const model = tf.sequential({ layers });
+  const { x, y } = opts.data ?? regression(256, 1);
+  const monitor = healthMonitor({ sampleEvery: 4, ...opts.monitor });
+  const { optimizer, epochs, data, monitor: _m, ...rest } = opts;
+  void data; void _m;
+  let error: Error | undefined;
+  try {
+    await fit(model, x, y, { optimizer, loss: 'meanSquaredError', epochs, batchSize: 32, observers: [monitor], ...rest });
+  } catch (e) {
+    error = e as Error;
+  }
+  return { snapshot: monitor.snapshot(), model, error };
+}
+const codes = (s: HealthSnapshot) => s.findings.map((f) => f.code);
+
+describe('health monitor on real trainings', () => {
+  before(async () => { await tf.setBackend('cpu'); });
+
+  test('a healthy MLP: no findings, and the snapshot shows every weighted layer, losses, lr and the frozen map', async () => {
+    const { snapshot: s, model } = await train(
+      [dense(32, 'relu', { inputShape: [8] }), tf.layers.dropout({ rate: 0.1 }), dense(32, 'relu'), dense(1, 'linear')],
+      { optimizer: tf.train.adam(1e-2), epochs: 3 },
+    );
+    assert.deepEqual(codes(s), []);
+    assert.equal(s.status, 'finished');
+    assert.equal(s.version, 1);
+    assert.equal(s.progress.totalSteps, 24);
+    assert.deepEqual(s.training.loss.step, Array.from({ length: 24 }, (_, i) => i));
+    assert.ok(s.training.lr.value.every((v) => Math.abs((v as number) - 1e-2) < 1e-9));
+    assert.equal(s.training.epochLoss.value.length, 3);
+    assert.deepEqual(s.layers.map((l) => l.layer), [model.layers[0].name, model.layers[2].name, model.layers[3].name]);
+    for (const l of s.layers) {
+      assert.deepEqual(l.sensitivityRms.step, [0, 4, 8, 12, 16, 20, 23], 'every 4th step and the last');
+      assert.ok(l.sensitivityRms.value.every((v) => v !== null && v > 0));
+      assert.ok(l.updateRatio.value.every((v) => v !== null && v > 1e-5 && v < 1));
+    }
+    assert.equal(s.layers[0].latestSaturation?.kind, 'relu');
+    assert.equal(s.model.layers[1].className, 'Dropout');
+    assert.deepEqual(s.model.layers[0].params, { trainable: 8 * 32 + 32, nonTrainable: 0 });
+    assert.equal(s.model.trainableParams, 8 * 32 + 32 + 32 * 32 + 32 + 33);
+    assert.equal(s.backend, 'cpu');
+  });
+
+  test('vanishing-gradient on a 10-layer sigmoid net, not on the same depth with ReLU + He init', async () => {
+    const deep = (act: string, init: string) => [dense(32, act, { inputShape: [8], kernelInitializer: init }), ...Array.from({ length: 8 }, () => dense(32, act, { kernelInitializer: init })), dense(1, 'linear')];
+    const bad = await train(deep('sigmoid', 'glorotUniform'), { optimizer: tf.train.sgd(1e-2), epochs: 1 });
+    const f = bad.snapshot.findings.find((x) => x.code === 'vanishing-gradient');
+    assert.ok(f, codes(bad.snapshot).join());
+    assert.ok((f.evidence.ratio as number) > 100);
+    assert.equal(f.fixes[0], 'activation-relu');
+    const good = await train(deep('relu', 'heNormal'), { optimizer: tf.train.sgd(1e-3), epochs: 1 });
+    assert.ok(!codes(good.snapshot).includes('vanishing-gradient'), codes(good.snapshot).join());
+  });
+
+  test('dead-relu when biases push every net input negative, saturated-sigmoid with huge weights', async () => {
+    const dead = await train([dense(32, 'relu', { inputShape: [8], biasInitializer: tf.initializers.constant({ value: -4 }) }), dense(1, 'linear')], { optimizer: tf.train.sgd(1e-3), epochs: 1 });
+    const f = dead.snapshot.findings.find((x) => x.code === 'dead-relu');
+    assert.ok(f && (f.evidence.dead as number) > 0.4);
+    assert.deepEqual(f.layers, [dead.model.layers[0].name]);
+    const sat = await train([dense(32, 'sigmoid', { inputShape: [8], kernelInitializer: tf.initializers.randomNormal({ stddev: 3, seed: 1 }) }), dense(1, 'linear')], { optimizer: tf.train.sgd(1e-3), epochs: 1 });
+    assert.ok(codes(sat.snapshot).includes('saturated-sigmoid'), codes(sat.snapshot).join());
+    const tanh = await train([dense(32, 'tanh', { inputShape: [8], kernelInitializer: tf.initializers.randomNormal({ stddev: 3, seed: 1 }) }), dense(1, 'linear')], { optimizer: tf.train.sgd(1e-3), epochs: 1 });
+    assert.ok(codes(tanh.snapshot).includes('saturated-tanh'));
+    const ok = await train([dense(32, 'sigmoid', { inputShape: [8] }), dense(1, 'linear')], { optimizer: tf.train.sgd(1e-3), epochs: 1 });
+    assert.deepEqual(codes(ok.snapshot).filter((c) => c === 'saturated-sigmoid' || c === 'dead-relu'), []);
+  });
+
+  test('selu-not-normalizing with He init, not with LeCun normal init', async () => {
+    const stack = (init: string) => [dense(64, 'selu', { inputShape: [8], kernelInitializer: init }), ...Array.from({ length: 8 }, () => dense(64, 'selu', { kernelInitializer: init })), dense(1, 'linear')];
+    const he = await train(stack('heNormal'), { optimizer: tf.train.sgd(1e-3), epochs: 1 });
+    assert.ok(codes(he.snapshot).includes('selu-not-normalizing'));
+    const lecun = await train(stack('leCunNormal'), { optimizer: tf.train.sgd(1e-3), epochs: 1 });
+    assert.ok(!codes(lecun.snapshot).includes('selu-not-normalizing'));
+  });
+
+  test('lr-too-high with Adam at 3, lr-too-low with SGD at 1e-6, neither with Adam at 1e-2', async () => {
+    const mlp = () => [dense(16, 'relu', { inputShape: [8] }), dense(1, 'linear')];
+    const high = await train(mlp(), { optimizer: tf.train.adam(3), epochs: 3, terminateOnNaN: false });
+    assert.ok(codes(high.snapshot).includes('lr-too-high'), codes(high.snapshot).join());
+    const low = await train(mlp(), { optimizer: tf.train.sgd(1e-6), epochs: 3 });
+    assert.ok(codes(low.snapshot).includes('lr-too-low'));
+    const ok = await train(mlp(), { optimizer: tf.train.adam(1e-2), epochs: 3 });
+    assert.deepEqual(codes(ok.snapshot).filter((c) => c.startsWith('lr-')), []);
+  });
+
+  test('nan-loss (and exploding gradients) when SGD diverges; the final snapshot says failed', async () => {
+    const r = await train([dense(16, 'relu', { inputShape: [8] }), dense(1, 'linear')], { optimizer: tf.train.sgd(1), epochs: 3 });
+    assert.ok(r.error, 'gs.fit stops on a non-finite loss');
+    assert.equal(r.snapshot.status, 'failed');
+    assert.equal(r.snapshot.findings[0].code, 'nan-loss');
+    assert.deepEqual(r.snapshot.findings[0].fixes.slice(0, 1), ['lr-divide-10']);
+  });
+
+  test('overfitting on 24 samples with validation data; plateau on a linear model at its noise floor', async () => {
+    const val = regression(256, 11);
+    const small = regression(24, 1);
+    const over = await train([dense(128, 'relu', { inputShape: [8] }), dense(128, 'relu'), dense(1, 'linear')], { optimizer: tf.train.adam(1e-2), epochs: 30, data: small, validationData: [val.x, val.y] });
+    const f = over.snapshot.findings.find((x) => x.code === 'overfitting');
+    assert.ok(f, codes(over.snapshot).join());
+    assert.deepEqual(f.fixes, ['add-early-stopping', 'add-dropout']);
+    const flat = await train([dense(1, 'linear', { inputShape: [8] })], { optimizer: tf.train.adam(5e-2), epochs: 25 });
+    assert.ok(codes(flat.snapshot).includes('plateau'));
+    assert.ok(!codes(flat.snapshot).includes('overfitting'));
+  });
+
+  test('frozen-all when no layer is trainable', async () => {
+    const layers = [dense(4, 'relu', { inputShape: [8], trainable: false }), dense(1, 'linear', { trainable: false })];
+    const r = await train(layers, { optimizer: tf.train.sgd(1e-2), epochs: 1 });
+    assert.equal(r.snapshot.findings[0].code, 'frozen-all');
+    assert.equal(r.snapshot.model.trainableParams, 0);
+    assert.equal(r.snapshot.model.layers[0].trainable, false);
+  });
+
+  test('no tensor leak: the same tensor count after epoch 2 and after epoch 20, probing every step', async () => {
+    const counts: number[] = [];
+    const model = tf.sequential({ layers: [dense(16, 'relu', { inputShape: [8] }), tf.layers.batchNormalization(), dense(16, 'selu'), dense(1, 'linear')] });
+    const { x, y } = regression(64, 3);
+    await fit(model, x, y, {
+      optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError', epochs: 20, batchSize: 32,
+      observers: [healthMonitor({ sampleEvery: 1 })],
+      callbacks: { onEpochEnd: async () => { counts.push(tf.memory().numTensors); } },
+    });
+    assert.equal(counts.length, 20);
+    assert.equal(counts[19], counts[1]);
+  });
+
+  test('outside a kernel the snapshots go to a JSON file and to onSnapshot, the last one final', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gs-diag-')), 'health.json');
+    const seen: HealthSnapshot[] = [];
+    await train([dense(8, 'relu', { inputShape: [8] }), dense(1, 'linear')], { optimizer: tf.train.adam(1e-2), epochs: 2, monitor: { file, onSnapshot: (s) => seen.push(s) } });
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as HealthSnapshot;
+    assert.equal(saved.status, 'finished');
+    assert.equal(saved.progress.step, 15);
+    assert.equal(seen.at(-1)?.status, 'finished');
+    assert.equal(seen.filter((s) => s.status !== 'training').length, 1);
+    assert.equal(new Set(seen.map((s) => s.runId)).size, 1);
+  });
+
+  test('bad arguments get clear messages', () => {
+    assert.throws(() => healthMonitor({ sampleEvery: -1 }), /sampleEvery must be a whole number/);
+    assert.throws(() => healthMonitor({ probeSize: 0 }), /probeSize/);
+    assert.throws(() => healthMonitor().snapshot(), /no training run/);
+  });
+});
