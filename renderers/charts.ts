@@ -7,6 +7,7 @@ import {
   Chart, LineController, LineElement, PointElement, BarController, BarElement, LinearScale,
   LogarithmicScale, CategoryScale, Filler, Legend, Tooltip, type ChartOptions, type Plugin,
 } from 'chart.js';
+import { fmtNum } from './format';
 import type { Theme } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale,
@@ -35,8 +36,21 @@ export function baseOptions(theme: Theme): ChartOptions<'line'> {
 }
 
 /** Axis colours for a scale options object. */
-export function axisColors(theme: Theme): { ticks: { color: string }; grid: { color: string }; border: { color: string } } {
-  return { ticks: { color: theme.fg }, grid: { color: theme.grid }, border: { color: theme.grid } };
+export function axisColors(theme: Theme): { ticks: { color: string; minRotation: number; maxRotation: number }; grid: { color: string }; border: { color: string } } {
+  // Fixed 0° labels: chart.js then skips its label-rotation fitting, a measurable cost per update.
+  return { ticks: { color: theme.fg, minRotation: 0, maxRotation: 0 }, grid: { color: theme.grid }, border: { color: theme.grid } };
+}
+
+/**
+ * Tick label of a logarithmic axis: only powers of ten are labelled (chart.js also places ticks at
+ * 2× and 5×, which would crowd the axis), written as `1e-4` outside [0.001, 10⁵).
+ */
+export function logTick(value: number | string): string {
+  const v = Number(value);
+  const e = Math.log10(v);
+  if (!(v > 0) || Math.abs(e - Math.round(e)) > 1e-6) return '';
+  const p = Math.round(e);
+  return p < -3 || p >= 5 ? `1e${p}` : fmtNum(10 ** p);
 }
 
 /** A vertical marker drawn by {@link markersPlugin}. */

@@ -36,9 +36,11 @@ export class FrozenMapSection implements Section {
   private readonly stack = el('div', { class: 'gs-stack', attrs: { role: 'list', 'aria-label': 'Layers, input first' } });
   private lastJson = '';
 
-  constructor(private snap: HealthSnapshot) {
+  /** Appends itself to `parent` before creating charts: chart.js sizes a canvas only once it is attached. */
+  constructor(parent: HTMLElement, private snap: HealthSnapshot) {
     this.frame = new SectionFrame('frozen', 'Frozen-layer map', 'Layers, input first', () => this.table());
     this.root = this.frame.root;
+    parent.append(this.root);
     this.frame.body.append(this.summary, this.stack);
     this.update(snap);
   }

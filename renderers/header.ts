@@ -11,7 +11,8 @@ import type { Section } from './section';
 /** Sends a "apply this fix" request to the extension host; undefined when messaging is unavailable. */
 export type ApplyFix = (finding: Finding, fix: FixId) => void;
 
-const SEVERITY_ICON = { error: '⛔', warning: '⚠', info: 'ℹ' } as const;
+// Glyphs present in common UI fonts (emoji fonts are missing in many webviews and on Linux).
+const SEVERITY_ICON = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
 
 function findingKey(f: Finding): string {
   return `${f.code}|${f.layers.join(',')}`;

@@ -4,7 +4,7 @@
  * weights, NaN) are vertical markers told apart by dash pattern and label, and listed as text.
  */
 import type { HealthSnapshot, RunEvent } from '../src/protocol/health';
-import { Chart, axisColors, baseOptions, markersPlugin, type Marker } from './charts';
+import { Chart, axisColors, baseOptions, logTick, markersPlugin, type Marker } from './charts';
 import { el, replaceChildren } from './dom';
 import { fmtNum } from './format';
 import { SectionFrame, sampleIndices, type Section, type TableData } from './section';
@@ -32,19 +32,20 @@ export function lrNeedsLog(s: HealthSnapshot): boolean {
 export class LearningRateSection implements Section {
   readonly root: HTMLElement;
   private readonly frame: SectionFrame;
-  private readonly chart: Chart<'line'>;
+  /** Created by the first update, with its data (one layout instead of two). */
+  private chart?: Chart<'line'>;
   private readonly events = el('ul', { class: 'gs-events gs-note' });
   private readonly canvas = el('canvas', { attrs: { role: 'img' } });
   private theme: Theme = readTheme();
   private logScale: boolean;
 
-  constructor(private snap: HealthSnapshot) {
+  /** Appends itself to `parent` before creating charts: chart.js sizes a canvas only once it is attached. */
+  constructor(parent: HTMLElement, private snap: HealthSnapshot) {
     this.frame = new SectionFrame('lr', 'Learning rate and loss', 'Learning rate and loss per step', () => this.table());
     this.root = this.frame.root;
-    const canvas = this.canvas;
-    this.frame.body.append(el('div', { class: 'gs-chart' }, canvas), this.events);
+    parent.append(this.root);
+    this.frame.body.append(el('div', { class: 'gs-chart' }, this.canvas), this.events);
     this.logScale = lrNeedsLog(snap);
-    this.chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: this.options(), plugins: [markersPlugin] });
     this.update(snap);
   }
 
@@ -54,7 +55,8 @@ export class LearningRateSection implements Section {
     o.scales = {
       x: { type: 'linear', title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
       y: { type: this.logScale ? 'logarithmic' : 'linear', position: 'left',
-        title: { display: true, text: `learning rate${this.logScale ? ' (log)' : ''}`, color: t.fg }, ...axisColors(t) },
+        title: { display: true, text: `learning rate${this.logScale ? ' (log)' : ''}`, color: t.fg }, ...axisColors(t),
+        ticks: { ...axisColors(t).ticks, ...(this.logScale ? { callback: logTick } : {}) } },
       y1: { type: 'linear', position: 'right', title: { display: true, text: 'loss', color: t.fg },
         ...axisColors(t), grid: { drawOnChartArea: false, color: t.grid } },
     };
@@ -67,18 +69,25 @@ export class LearningRateSection implements Section {
     const log = lrNeedsLog(s);
     if (log !== this.logScale) {
       this.logScale = log;
-      this.chart.options = this.options();
+      if (this.chart) this.chart.options = this.options();
     }
     const lr = { label: `learning rate (${s.training.scheduleKind} schedule)`, data: toPoints(s.training.lr), yAxisID: 'y', borderColor: t.blue, backgroundColor: t.blue };
     const loss = { label: 'training loss', data: toPoints(s.training.loss), yAxisID: 'y1', borderColor: t.orange, backgroundColor: t.orange, borderDash: [5, 2] };
-    const ds = this.chart.data.datasets;
-    if (ds.length === 2) { Object.assign(ds[0], lr); Object.assign(ds[1], loss); } else this.chart.data.datasets = [lr, loss];
     const markers: Marker[] = s.training.events.map((e) => ({
       x: e.step, label: EVENT_LABEL[e.kind] ?? e.kind, dash: EVENT_DASH[e.kind] ?? [3, 3],
       color: e.kind === 'nan' ? t.red : e.kind === 'early-stop' ? t.purple : t.fg,
     }));
-    (this.chart.options.plugins as { gsMarkers?: { markers: Marker[] } }).gsMarkers = { markers };
-    this.chart.update('none');
+    if (!this.chart) {
+      const options = this.options();
+      (options.plugins as { gsMarkers?: { markers: Marker[] } }).gsMarkers = { markers };
+      this.chart = new Chart(this.canvas, { type: 'line', data: { datasets: [lr, loss] }, options, plugins: [markersPlugin] });
+    } else {
+      const ds = this.chart.data.datasets;
+      Object.assign(ds[0], lr);
+      Object.assign(ds[1], loss);
+      (this.chart.options.plugins as { gsMarkers?: { markers: Marker[] } }).gsMarkers = { markers };
+      this.chart.update('none');
+    }
     this.canvas.setAttribute('aria-label', `Learning rate per step (${s.training.scheduleKind} schedule, ${this.logScale ? 'log' : 'linear'} scale) and training loss on the right axis`);
     const json = JSON.stringify(s.training.events);
     if (this.events.dataset.json !== json) {
@@ -99,11 +108,11 @@ export class LearningRateSection implements Section {
 
   retheme(): void {
     this.theme = readTheme();
-    this.chart.options = this.options();
+    if (this.chart) this.chart.options = this.options();
     this.update(this.snap);
   }
 
   destroy(): void {
-    this.chart.destroy();
+    this.chart?.destroy();
   }
 }

@@ -36,11 +36,7 @@ export class HealthPanel {
     this.root.append(header.root);
     this.sections.push(header);
     for (const Make of [SensitivitySection, SaturationSection, LearningRateSection, FrozenMapSection]) {
-      const placeholder = el('div');
-      this.root.append(placeholder);
-      const section = new Make(snapshot);
-      placeholder.replaceWith(section.root);
-      this.sections.push(section);
+      this.sections.push(new Make(this.root, snapshot));
     }
   }
 

@@ -56,20 +56,22 @@ function drawSparkline(canvas: HTMLCanvasElement, s: Series | undefined, color: 
 export class SaturationSection implements Section {
   readonly root: HTMLElement;
   private readonly frame: SectionFrame;
-  private readonly chart: Chart<'bar'>;
+  /** Created by the first update, with its data (one layout instead of two). */
+  private chart?: Chart<'bar'>;
+  private readonly canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Dead, saturated and negative-regime fractions per layer at the latest probe' } });
   private readonly chartBox = el('div', { class: 'gs-chart' });
   private readonly rows = el('div', { class: 'gs-sat-rows' });
   private readonly empty = el('p', { class: 'gs-note', text: 'No saturation probe results yet.' });
   private sparks = new Map<string, HTMLCanvasElement>();
   private theme: Theme = readTheme();
 
-  constructor(private snap: HealthSnapshot) {
+  /** Appends itself to `parent` before creating charts: chart.js sizes a canvas only once it is attached. */
+  constructor(parent: HTMLElement, private snap: HealthSnapshot) {
     this.frame = new SectionFrame('saturation', 'Saturation (latest probe)', 'Latest saturation sample per layer', () => this.table());
     this.root = this.frame.root;
-    const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Dead, saturated and negative-regime fractions per layer at the latest probe' } });
-    this.chartBox.append(canvas);
+    parent.append(this.root);
+    this.chartBox.append(this.canvas);
     this.frame.body.append(this.empty, this.chartBox, this.rows);
-    this.chart = new Chart(canvas, { type: 'bar', data: { labels: [], datasets: [] }, options: this.options() });
     this.update(snap);
   }
 
@@ -80,7 +82,7 @@ export class SaturationSection implements Section {
       color: t.fg, font: { family: t.font, size: t.fontSize },
       scales: {
         x: { min: 0, max: 100, title: { display: true, text: '% of units / activations', color: t.fg }, ...axisColors(t) },
-        y: { ...axisColors(t) },
+        y: { ...axisColors(t), ticks: { ...axisColors(t).ticks, autoSkip: false } },
       },
       plugins: { legend: { labels: { color: t.fg, boxWidth: 12 } } },
     };
@@ -97,15 +99,20 @@ export class SaturationSection implements Section {
     this.empty.hidden = layers.length > 0;
     this.chartBox.hidden = layers.length === 0;
     this.chartBox.style.height = `${Math.max(120, layers.length * 16 + 70)}px`;
-    this.chart.data.labels = layers.map((l) => l.layer);
+    const labels = layers.map((l) => l.layer);
     const used = FIELDS.filter((f) => layers.some((l) => l.latestSaturation![f.key] !== undefined));
-    const ds = this.chart.data.datasets;
+    const ds: { label: string; data: number[]; backgroundColor: string; borderColor: string }[] = (this.chart?.data.datasets ?? []) as never;
     ds.length = Math.min(ds.length, used.length);
     used.forEach((f, i) => {
       const d = { label: f.label, data: layers.map((l) => (l.latestSaturation![f.key] ?? 0) * 100), backgroundColor: f.color(t), borderColor: f.color(t) };
       if (ds[i]) Object.assign(ds[i], d); else ds[i] = d;
     });
-    this.chart.update('none');
+    if (this.chart) {
+      this.chart.data.labels = labels;
+      this.chart.update('none');
+    } else {
+      this.chart = new Chart(this.canvas, { type: 'bar', data: { labels, datasets: ds }, options: this.options() });
+    }
     this.updateRows(layers);
     this.frame.refreshTable();
   }
@@ -148,12 +155,12 @@ export class SaturationSection implements Section {
 
   retheme(): void {
     this.theme = readTheme();
-    this.chart.options = this.options();
+    if (this.chart) this.chart.options = this.options();
     this.rows.dataset.key = '';
     this.update(this.snap);
   }
 
   destroy(): void {
-    this.chart.destroy();
+    this.chart?.destroy();
   }
 }

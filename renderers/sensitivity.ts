@@ -5,12 +5,12 @@
  */
 import type { ChartDataset } from 'chart.js';
 import type { HealthSnapshot, LayerSeries } from '../src/protocol/health';
-import { Chart, axisColors, baseOptions } from './charts';
+import { Chart, axisColors, baseOptions, logTick } from './charts';
 import { el, toggleButton } from './dom';
 import { fmtNum, lastFinite } from './format';
 import { drawHeatmap } from './heatmap';
 import { SectionFrame, type Section, type TableData } from './section';
-import { toPoints, valueAt } from './series';
+import { pointsPerLine, toPoints, valueAt } from './series';
 import { layerColor, readTheme, withAlpha, type Theme } from './theme';
 
 /** Factor of the default `gradscope.diagnostics.vanishingFactor` setting. */
@@ -31,7 +31,9 @@ export function bandFactor(s: HealthSnapshot): number {
 export class SensitivitySection implements Section {
   readonly root: HTMLElement;
   private readonly frame: SectionFrame;
-  private readonly chart: Chart<'line'>;
+  /** Created by the first update, with its data: constructing chart.js empty and then filling it lays out twice. */
+  private chart?: Chart<'line'>;
+  private readonly canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Per-layer sensitivity RMS over steps, log scale' } });
   private readonly lines = el('div', { class: 'gs-chart' });
   private readonly heat = el('canvas', { class: 'gs-heatmap', attrs: { role: 'img' } });
   private readonly heatWrap = el('div', { class: 'gs-heat-wrap' });
@@ -40,18 +42,18 @@ export class SensitivitySection implements Section {
   private heatOn = false;
   private theme: Theme = readTheme();
 
-  constructor(private snap: HealthSnapshot) {
+  /** Appends itself to `parent` before creating charts: chart.js sizes a canvas only once it is attached. */
+  constructor(parent: HTMLElement, private snap: HealthSnapshot) {
     this.frame = new SectionFrame('sensitivity', 'Sensitivities ∂L/∂net (RMS per layer)', 'Latest per-layer measurements', () => this.table());
     this.root = this.frame.root;
-    const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Per-layer sensitivity RMS over steps, log scale' } });
-    this.lines.append(canvas);
+    parent.append(this.root);
+    this.lines.append(this.canvas);
     this.heatWrap.append(this.heat, el('p', { class: 'gs-note', text: 'Rows: layers, input (top) → output (bottom). Colour: log10 sensitivity RMS. Red hatch: non-finite.' }));
     this.heatWrap.hidden = true;
     const heatButton = toggleButton('Heatmap', false, (on) => this.showHeatmap(on));
     heatButton.setAttribute('aria-label', 'Show sensitivities as a layer by step heatmap');
     this.frame.tools.append(heatButton);
     this.frame.body.append(this.lines, this.heatWrap, this.note);
-    this.chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: this.options() });
     this.resize = new ResizeObserver(() => { if (this.heatOn) this.drawHeat(); });
     this.resize.observe(this.frame.body);
     this.update(snap);
@@ -62,7 +64,7 @@ export class SensitivitySection implements Section {
     const o = baseOptions(t);
     o.scales = {
       x: { type: 'linear', title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
-      y: { type: 'logarithmic', title: { display: true, text: 'RMS of ∂L/∂net', color: t.fg }, ...axisColors(t) },
+      y: { type: 'logarithmic', title: { display: true, text: 'RMS of ∂L/∂net', color: t.fg }, ...axisColors(t), ticks: { ...axisColors(t).ticks, callback: logTick } },
     };
     o.plugins!.legend!.labels!.filter = (item, data) => {
       const ds = data.datasets[item.datasetIndex!] as { gsBand?: boolean };
@@ -77,7 +79,8 @@ export class SensitivitySection implements Section {
     const n = s.layers.length;
     const factor = bandFactor(s);
     const ref = n ? s.layers[n - 1].sensitivityRms : undefined;
-    const ds = this.chart.data.datasets as (ChartDataset<'line'> & { gsBand?: boolean })[];
+    const perLine = pointsPerLine(n + 2);
+    const ds = (this.chart?.data.datasets ?? []) as (ChartDataset<'line'> & { gsBand?: boolean })[];
     const want = n + 2;
     ds.length = Math.min(ds.length, want);
     const put = (i: number, d: ChartDataset<'line'> & { gsBand?: boolean }) => {
@@ -85,19 +88,20 @@ export class SensitivitySection implements Section {
     };
     put(0, {
       label: `exploding zone (> output layer × ${factor})`, gsBand: true,
-      data: ref ? toPoints(ref, undefined, (v) => v * factor) : [],
+      data: ref ? toPoints(ref, perLine, (v) => v * factor) : [],
       borderColor: t.red, borderDash: [4, 3], borderWidth: 1, backgroundColor: withAlpha(t.red, 0.12), fill: 'end',
     });
     put(1, {
       label: `vanishing zone (< output layer ÷ ${factor})`, gsBand: true,
-      data: ref ? toPoints(ref, undefined, (v) => v / factor) : [],
+      data: ref ? toPoints(ref, perLine, (v) => v / factor) : [],
       borderColor: t.blue, borderDash: [1, 3], borderWidth: 1, backgroundColor: withAlpha(t.blue, 0.12), fill: 'start',
     });
     s.layers.forEach((l, i) => put(i + 2, {
-      label: l.layer, gsBand: false, data: toPoints(l.sensitivityRms), fill: false,
+      label: l.layer, gsBand: false, data: toPoints(l.sensitivityRms, perLine), fill: false,
       borderColor: layerColor(t, i, n), backgroundColor: layerColor(t, i, n),
     }));
-    this.chart.update('none');
+    if (this.chart) this.chart.update('none');
+    else this.chart = new Chart(this.canvas, { type: 'line', data: { datasets: ds }, options: this.options() });
     this.note.textContent = n > LEGEND_MAX_LAYERS
       ? `${n} layers: colour runs from blue (input side) to orange (output side). Bands are relative to the output layer.`
       : 'Bands are relative to the output layer’s sensitivity at each step.';
@@ -134,12 +138,12 @@ export class SensitivitySection implements Section {
 
   retheme(): void {
     this.theme = readTheme();
-    this.chart.options = this.options();
+    if (this.chart) this.chart.options = this.options();
     this.update(this.snap);
   }
 
   destroy(): void {
     this.resize.disconnect();
-    this.chart.destroy();
+    this.chart?.destroy();
   }
 }

@@ -11,6 +11,11 @@ export interface Point { x: number; y: number | null }
 /** Default number of points per line: about two per horizontal pixel at notebook width. */
 export const MAX_POINTS = 1200;
 
+/** Points per line when `lines` lines share one chart: the total stays near 24 000 so drawing stays fast. */
+export function pointsPerLine(lines: number): number {
+  return Math.max(240, Math.min(MAX_POINTS, Math.floor(24_000 / Math.max(1, lines))));
+}
+
 /**
  * Converts a series to points, reduced to at most about `maxPoints` points.
  * @example toPoints(layer.sensitivityRms) // [{ x: 0, y: 0.012 }, …]
@@ -19,7 +24,7 @@ export function toPoints(s: Series, maxPoints = MAX_POINTS, map?: (v: number, i:
   const n = s.step.length;
   const val = (i: number): number | null => {
     const v = s.value[i];
-    if (v === null) return null;
+    if (typeof v !== 'number') return null;
     return map ? map(v, i) : v;
   };
   if (n <= maxPoints) {
@@ -54,7 +59,7 @@ export function toPoints(s: Series, maxPoints = MAX_POINTS, map?: (v: number, i:
 export function finiteRange(s: Series, positiveOnly = false): { min: number; max: number } | undefined {
   let min = Infinity, max = -Infinity;
   for (const v of s.value) {
-    if (v === null || !Number.isFinite(v) || (positiveOnly && v <= 0)) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || (positiveOnly && v <= 0)) continue;
     if (v < min) min = v;
     if (v > max) max = v;
   }

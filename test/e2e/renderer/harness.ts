@@ -36,11 +36,13 @@ import { activate } from './renderer.js';
 const posted = [];
 const apis = { plain: await activate({}), messaging: await activate({ postMessage: (m) => posted.push(m) }) };
 window.gsPosted = posted;
+window.gsStore = {};
 window.gsRender = (outputId, payload, opts = {}) => {
   let host = document.getElementById('host-' + (opts.host ?? outputId));
   if (!host) { host = document.createElement('div'); host.id = 'host-' + (opts.host ?? outputId); host.className = 'cell-output'; document.getElementById('outputs').append(host); }
   const item = { id: outputId, mime: 'application/vnd.gradscope.health+json', metadata: {},
-    json: () => { if (opts.badJson) throw new SyntaxError('Unexpected token'); return payload; },
+    // fromStore: parse stored JSON text on every json() call, as VS Code's OutputItem does with its bytes.
+    json: () => { if (opts.badJson) throw new SyntaxError('Unexpected token'); return opts.fromStore ? JSON.parse(window.gsStore[opts.fromStore]) : payload; },
     text: () => JSON.stringify(payload) };
   const t0 = performance.now();
   apis[opts.api ?? 'plain'].renderOutputItem(item, host, new AbortController().signal);
@@ -104,7 +106,12 @@ export async function openPage(h: Harness, theme: ThemeName = 'dark'): Promise<{
   return { page, errors, dialogs };
 }
 
+/** Stores JSON text in the page under `key`, for {@link render} with `fromStore`. */
+export async function store(page: Page, key: string, json: string): Promise<void> {
+  await page.evaluate(([k, j]) => { (window as any).gsStore[k] = j; }, [key, json] as const);
+}
+
 /** Renders `payload` as output `id` (optionally into another host element) and returns the elapsed ms. */
-export function render(page: Page, id: string, payload: unknown, opts: { host?: string; badJson?: boolean; api?: 'plain' | 'messaging' } = {}): Promise<number> {
+export function render(page: Page, id: string, payload: unknown, opts: { host?: string; badJson?: boolean; api?: 'plain' | 'messaging'; fromStore?: string } = {}): Promise<number> {
   return page.evaluate(([i, p, o]) => (window as any).gsRender(i, p, o), [id, payload, opts] as const);
 }

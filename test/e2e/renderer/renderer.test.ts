@@ -19,9 +19,9 @@ let dialogs: string[];
 const num = (s: string) => Number(s.replace(/[\s\u202f]/g, '').replace('%', ''));
 const text = (sel: string) => page.locator(sel).first().innerText();
 
-async function shot(name: string) {
+async function shot(name: string, host: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.locator(`#host-${host}`).screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
 before(async () => {
@@ -55,7 +55,7 @@ describe('gradient-health renderer', () => {
     const m = /mean (-?[\d.e-]+), std ([\d.e-]+)/.exec(row)!;
     assert.ok(Math.abs(Number(m[1]) - selu.mean!) < 5e-3 && Math.abs(Number(m[2]) - selu.std!) < 5e-3, row);
     assert.deepEqual(errors, []);
-    await shot('healthy-dark');
+    await shot('healthy-dark', 'healthy');
   });
 
   test('vanishing sigmoid stack: badge expands to evidence and fixes; table ratio and heatmap fade', async () => {
@@ -96,7 +96,7 @@ describe('gradient-health renderer', () => {
     });
     // Viridis: the input row (tiny sensitivities) is dark purple, the output row bright yellow-green.
     assert.ok(top[0] + top[1] + top[2] < 250 && bottom[1] > 180, `input row ${top}, output row ${bottom}`);
-    await shot('vanishing-heatmap-dark');
+    await shot('vanishing-heatmap-dark', 'vanishing');
     await host.getByRole('button', { name: /heatmap/i }).click();
   });
 
@@ -115,7 +115,7 @@ describe('gradient-health renderer', () => {
     assert.equal(last[0], String(snap.training.lr.step.at(-1)));
     assert.equal(last[2], 'non-finite');
     assert.ok(cells.length < snap.training.lr.step.length || cells.length === snap.training.lr.step.length);
-    await shot('exploding-dark');
+    await shot('exploding-dark', 'exploding');
   });
 
   test('dead ReLU with a hostile layer name: escaped text, badge, saturation numbers, LR events', async () => {
@@ -137,7 +137,7 @@ describe('gradient-health renderer', () => {
     assert.ok(events.some((e) => e.includes('early stop')));
     // 0.1 → 0.025 spans only 4×: linear LR axis.
     assert.match((await host.locator('.gs-section-lr canvas').getAttribute('aria-label'))!, /plateau schedule, linear scale/);
-    await shot('dead-relu-dark');
+    await shot('dead-relu-dark', 'dead');
   });
 
   test('transfer learning: frozen reused base vs trainable head, not by colour alone, with param counts', async () => {
@@ -157,7 +157,7 @@ describe('gradient-health renderer', () => {
       assert.equal(num(params[i].split(' params')[0]), total, params[i]);
     });
     assert.match(await host.locator('.gs-section-frozen .gs-note').first().innerText(), /2 of 7 layers trainable/);
-    await shot('transfer-dark');
+    await shot('transfer-dark', 'transfer');
   });
 
   test('malformed payloads show a short error, never a blank or a throw', async () => {
@@ -235,7 +235,8 @@ describe('gradient-health renderer', () => {
       await render(p.page, 'transfer', transferFrozen());
       const fg = await p.page.locator('.gs-panel').first().evaluate((e) => getComputedStyle(e).color);
       assert.equal(fg, theme === 'light' ? 'rgb(59, 59, 59)' : 'rgb(255, 255, 255)');
-      await p.page.screenshot({ path: join(ARTIFACTS, `vanishing-${theme}.png`), fullPage: true });
+      await p.page.locator('#host-vanishing').screenshot({ path: join(ARTIFACTS, `vanishing-${theme}.png`) });
+      await p.page.locator('#host-transfer').screenshot({ path: join(ARTIFACTS, `transfer-${theme}.png`) });
       assert.deepEqual(p.errors, []);
       await p.page.close();
     }
