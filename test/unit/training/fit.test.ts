@@ -127,6 +127,18 @@ describe('gs.fit', () => {
     assert.equal(h.batchLoss.length, 2);
   });
 
+  test('leaves no tensors behind (metrics, validation, clipping, schedule)', async () => {
+    const { x, y } = data(40);
+    const model = mlp(4);
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError', metrics: ['mae'] });
+    const args = { epochs: 2, batchSize: 8, validationSplit: 0.2, clipnorm: 1, schedule: schedules.cosine({ initial: 0.01, steps: 8 }) };
+    await fit(model, x, y, args); // creates Adam's slots once
+    const before = tf.memory().numTensors;
+    await fit(model, x, y, args);
+    await fit(model, x, y, { ...args, validationSplit: undefined, validationData: [x, y] });
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   test('bad arguments get clear messages', async () => {
     await assert.rejects(fit(mlp(1), tf.zeros([4, 3]), tf.zeros([4, 1])), /model is not compiled/);
     await assert.rejects(fit(mlp(1), tf.zeros([4, 3]), tf.zeros([4, 1]), { loss: 'meanSquaredError', optimizer: 'sgd', batchSize: 0 }), /`batchSize` must be a positive integer/);
