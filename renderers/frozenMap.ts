@@ -16,7 +16,8 @@ function shape(l: LayerInfo): string {
 function row(l: LayerInfo): HTMLElement {
   const frozen = !l.trainable;
   const total = l.params.trainable + l.params.nonTrainable;
-  const state = frozen ? '🔒 frozen' : '✎ trainable';
+  // Dingbats rather than emoji: they exist in the usual UI fonts, emoji fonts often do not.
+  const state = frozen ? '❄ frozen' : '✎ trainable';
   const params = total === 0 ? 'no weights'
     : `${fmtInt(total)} params${l.params.nonTrainable ? ` (${fmtInt(l.params.trainable)} trainable)` : ''}`;
   return el('div', {

@@ -89,15 +89,15 @@ export class SensitivitySection implements Section {
     put(0, {
       label: `exploding zone (> output layer × ${factor})`, gsBand: true,
       data: ref ? toPoints(ref, perLine, (v) => v * factor) : [],
-      borderColor: t.red, borderDash: [4, 3], borderWidth: 1, backgroundColor: withAlpha(t.red, 0.12), fill: 'end',
+      borderColor: t.red, borderDash: [6, 3], borderWidth: 1.5, backgroundColor: withAlpha(t.red, 0.18), fill: 'end', order: 1,
     });
     put(1, {
       label: `vanishing zone (< output layer ÷ ${factor})`, gsBand: true,
       data: ref ? toPoints(ref, perLine, (v) => v / factor) : [],
-      borderColor: t.blue, borderDash: [1, 3], borderWidth: 1, backgroundColor: withAlpha(t.blue, 0.12), fill: 'start',
+      borderColor: t.blue, borderDash: [2, 2], borderWidth: 1.5, backgroundColor: withAlpha(t.blue, 0.18), fill: 'start', order: 1,
     });
     s.layers.forEach((l, i) => put(i + 2, {
-      label: l.layer, gsBand: false, data: toPoints(l.sensitivityRms, perLine), fill: false,
+      label: l.layer, gsBand: false, data: toPoints(l.sensitivityRms, perLine), fill: false, order: 0,
       borderColor: layerColor(t, i, n), backgroundColor: layerColor(t, i, n),
     }));
     if (this.chart) this.chart.update('none');

@@ -148,7 +148,7 @@ describe('gradient-health renderer', () => {
     assert.match(await base.innerText(), /reused base/);
     assert.equal(await base.locator('.gs-layer').count(), 5);
     const states = await host.locator('.gs-layer .gs-layer-state').allInnerTexts();
-    assert.deepEqual(states, snap.model.layers.map((l) => (l.trainable ? '✎ trainable' : '🔒 frozen')));
+    assert.deepEqual(states, snap.model.layers.map((l) => (l.trainable ? '✎ trainable' : '❄ frozen')));
     const bg = await host.locator('.gs-layer-frozen').first().evaluate((e) => getComputedStyle(e).backgroundImage);
     assert.match(bg, /repeating-linear-gradient/);
     const params = await host.locator('.gs-layer .gs-layer-params').allInnerTexts();
@@ -228,13 +228,17 @@ describe('gradient-health renderer', () => {
     assert.deepEqual(posted, [{ type: 'gradscope.applyFix', runId: snap.runId, code: 'dead-relu', layers: snap.findings[0].layers, fix: snap.findings[0].fixes[0] }]);
   });
 
-  test('light and high-contrast themes render without errors (screenshots)', async () => {
-    for (const theme of ['light', 'hc'] as const) {
+  test('dark, light and high-contrast themes render without errors (screenshots)', async () => {
+    for (const theme of ['dark', 'light', 'hc'] as const) {
       const p = await openPage(h, theme);
+      // The README's picture (media/health-panel.png is a copy of panel-dark.png): a finding expanded.
+      await render(p.page, 'panel', deadRelu());
+      await p.page.locator('#host-panel .gs-badge').click();
+      await p.page.locator('#host-panel').screenshot({ path: join(ARTIFACTS, `panel-${theme}.png`) });
       await render(p.page, 'vanishing', vanishingSigmoid());
       await render(p.page, 'transfer', transferFrozen());
       const fg = await p.page.locator('.gs-panel').first().evaluate((e) => getComputedStyle(e).color);
-      assert.equal(fg, theme === 'light' ? 'rgb(59, 59, 59)' : 'rgb(255, 255, 255)');
+      assert.equal(fg, { dark: 'rgb(204, 204, 204)', light: 'rgb(59, 59, 59)', hc: 'rgb(255, 255, 255)' }[theme]);
       await p.page.locator('#host-vanishing').screenshot({ path: join(ARTIFACTS, `vanishing-${theme}.png`) });
       await p.page.locator('#host-transfer').screenshot({ path: join(ARTIFACTS, `transfer-${theme}.png`) });
       assert.deepEqual(p.errors, []);
