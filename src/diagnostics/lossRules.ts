@@ -16,8 +16,9 @@ function lrRules(run: RunView, t: Thresholds): Finding[] {
   const lr = lastOf(run.training.lr)?.value ?? null;
   const sorted = v.slice(1).sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
-  // Rising trend, or jumped above the initial loss and stayed there (a healthy run's median is below its start).
-  if (last > first * (1 + t.lrHighRise) || median > v[0] * (1 + t.lrHighRise)) {
+  // Rising trend, or jumped far above the initial loss and stayed there (a healthy run's median is
+  // below its start; a far jump, not 10 %, because v[0] is one noisy batch).
+  if (last > first * (1 + t.lrHighRise) || median > v[0] * t.lrHighJump) {
     return [{
       code: 'lr-too-high', severity: 'warning', layers: [],
       message: `loss rose from ${sci(v[0])} at the start (median since ${sci(median)}, lately ${sci(last)}) by step ${step}: the learning rate${lr !== null ? ` ${sci(lr)}` : ''} is likely too high`,

@@ -103,8 +103,9 @@ export class HealthMonitor implements TrainingObserver {
         ...(sources ? { sources } : {}),
         thresholds: this.args.thresholds ?? {},
       };
-      this.sampler = new Sampler(info.initialStep, this.args.sampleEvery ?? 0, this.args.maxOverhead ?? 0.03);
-      this.lastStep = info.initialStep + info.epochs * info.stepsPerEpoch - 1;
+      // `epochs` is the epoch to train up to (as model.fit's), so the global steps end at epochs × stepsPerEpoch.
+      this.lastStep = Math.max(info.initialStep, info.epochs * info.stepsPerEpoch - 1);
+      this.sampler = new Sampler(info.initialStep, this.lastStep, this.args.sampleEvery ?? 0, this.args.maxOverhead ?? 0.03);
       this.probeFailed = false;
       this.lastPublish = 0;
       this.probeBatch = firstSamples(info.probe, this.args.probeSize ?? 64);
@@ -115,8 +116,9 @@ export class HealthMonitor implements TrainingObserver {
     this.guard('onBatchBegin', () => {
       const s = this.state;
       if (!s || !this.sampler) return;
+      this.sampler.stepBegan();
       s.epoch = epoch;
-      if (this.probeFailed || !(this.sampler.due(step) || step === this.lastStep)) return;
+      if (this.probeFailed || !this.sampler.due(step)) return;
       const t0 = performance.now();
       this.weights?.dispose();
       this.weights = WeightSnapshot.take(s.layers);
@@ -130,7 +132,6 @@ export class HealthMonitor implements TrainingObserver {
       const s = this.state;
       if (!s || !this.sampler || !this.info) return;
       this.sampler.stepEnded();
-      const t0 = performance.now();
       s.step = step;
       s.epoch = info.epoch;
       s.stepsDone++;
@@ -140,15 +141,17 @@ export class HealthMonitor implements TrainingObserver {
       if (info.gradNormPreClip !== undefined) (s.gradNormPreClip ??= new SeriesBuffer()).push(step, info.gradNormPreClip);
       if (info.gradNormPostClip !== undefined) (s.gradNormPostClip ??= new SeriesBuffer()).push(step, info.gradNormPostClip);
       if (this.weights) {
+        const t0 = performance.now();
         const w = this.weights;
         this.weights = undefined;
         w.finish(step);
         this.probe(step);
-        this.sampler.probed(step, this.snapshotMs + performance.now() - t0);
+        const ms = performance.now() - t0;
+        this.sampler.spent(ms, this.snapshotMs + ms);
         s.sampleEvery = this.sampler.interval;
       }
-      this.maybePublish(false);
-      this.sampler.spent(performance.now() - t0);
+      const t1 = performance.now();
+      if (this.maybePublish(false)) this.sampler.spent(performance.now() - t1);
     });
   }
 
@@ -219,14 +222,15 @@ export class HealthMonitor implements TrainingObserver {
     s.events.push({ step: s.step, epoch, kind: 'frozen-changed', detail: `${s.model.trainableParams} of ${s.model.totalParams} parameters trainable` });
   }
 
-  private maybePublish(final: boolean): void {
+  /** Publishes when due; true when it did something. */
+  private maybePublish(final: boolean): boolean {
     const s = this.state!;
     const hooks = kernelHooks();
     const now = Date.now();
     const interval = this.args.publishIntervalMs ?? 400;
     const wantsStream = !!hooks || !!this.args.onSnapshot;
     const fileDue = !!this.args.file && (final || now - this.lastFile >= FILE_INTERVAL_MS);
-    if (!final && !fileDue && (!wantsStream || now - this.lastPublish < interval)) return;
+    if (!final && !fileDue && (!wantsStream || now - this.lastPublish < interval)) return false;
     const { snapshot, json } = buildSnapshot(s, undefined, now);
     if (final || now - this.lastPublish >= interval) {
       this.lastPublish = now;
@@ -237,6 +241,7 @@ export class HealthMonitor implements TrainingObserver {
       this.lastFile = now;
       writeFileSync(this.args.file!, json);
     }
+    return true;
   }
 
   private guard(where: string, f: () => void): void {

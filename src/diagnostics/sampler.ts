@@ -1,62 +1,75 @@
 /**
- * When to probe. With a fixed `sampleEvery` it probes every N steps. Adaptive (0): it measures the
- * training step's own time (between two onBatchEnd calls, minus the time the monitor spent) and the
- * cost of one probe, and spaces probes so that probe cost / (interval × step time) ≤ maxOverhead.
+ * When to probe. With a fixed `sampleEvery` N it probes steps first, first + N, … and the last step.
+ * Adaptive (0): it keeps a time budget: it measures each training step's own time (between two
+ * onBatchEnd calls, minus the monitor's time) and everything the monitor spends (probes, snapshots),
+ * and probes only when the next probe keeps monitor time ≤ maxOverhead × training time so far. The
+ * first step is always probed (the state at initialization is where vanishing gradients show first).
  */
 
-/** Longest adaptive interval between probes, so that long runs still get a curve. */
-export const MAX_INTERVAL = 1000;
-
-/** Decides which steps to probe and tracks what probing costs. */
+/** Decides which steps to probe and keeps the monitor's time budget. */
 export class Sampler {
-  /** Current distance between probes. */
-  interval: number;
-  private next: number;
   private lastEnd?: number;
+  private stepBegin?: number;
   private own = 0;
+  private trainMs = 0;
+  private spentMs = 0;
   private stepMs?: number;
+  private probes = 0;
   private readonly costs: number[] = [];
 
   /**
-   * @param firstStep the run's first step (probed)
+   * @param firstStep the run's first step
+   * @param lastStep the run's last step (probed too when sampling every N)
    * @param fixed probe every `fixed` steps, or 0 to adapt
-   * @param maxOverhead share of training time the probes may take when adapting
+   * @param maxOverhead share of training time the monitor may take when adapting
    */
-  constructor(firstStep: number, private readonly fixed: number, private readonly maxOverhead: number) {
-    this.next = firstStep;
-    this.interval = fixed > 0 ? fixed : 1;
-  }
+  constructor(private readonly firstStep: number, private readonly lastStep: number, private readonly fixed: number, private readonly maxOverhead: number) {}
 
   /** True when `step` should be probed. */
   due(step: number): boolean {
-    return step >= this.next;
+    if (this.fixed > 0) return (step - this.firstStep) % this.fixed === 0 || step === this.lastStep;
+    if (this.probes === 0) return true;
+    return this.spentMs + this.cost() <= this.maxOverhead * this.trainMs;
+  }
+
+  /** Steps between probes at the current rates (what the snapshot reports as `sampleEvery`). */
+  get interval(): number {
+    if (this.fixed > 0) return this.fixed;
+    if (!this.stepMs || this.costs.length === 0) return 1;
+    return Math.max(1, Math.ceil(this.cost() / (this.maxOverhead * this.stepMs)));
+  }
+
+  /** Called first thing in onBatchBegin. */
+  stepBegan(): void {
+    if (this.lastEnd === undefined) this.stepBegin = performance.now();
   }
 
   /** Called first thing in onBatchEnd: the time since the last one, minus the monitor's, is the step's. */
   stepEnded(): void {
     const now = performance.now();
-    if (this.lastEnd !== undefined) {
-      const train = Math.max(0, now - this.lastEnd - this.own);
+    const from = this.lastEnd ?? this.stepBegin;
+    if (from !== undefined) {
+      const train = Math.max(0, now - from - this.own);
+      this.trainMs += train;
       this.stepMs = this.stepMs === undefined ? train : 0.8 * this.stepMs + 0.2 * train;
     }
     this.lastEnd = now;
     this.own = 0;
   }
 
-  /** The monitor spent `ms` of the current step's time. */
-  spent(ms: number): void {
+  /** The monitor spent `ms` (a probe's part, a snapshot…); `probe` marks the end of one probe costing `probeMs`. */
+  spent(ms: number, probeMs?: number): void {
     this.own += ms;
+    this.spentMs += ms;
+    if (probeMs !== undefined) {
+      this.probes++;
+      this.costs.push(probeMs);
+      if (this.costs.length > 3) this.costs.shift();
+    }
   }
 
-  /** A probe of `step` finished, having cost `ms` in all; schedules the next one. */
-  probed(step: number, ms: number): void {
-    this.costs.push(ms);
-    // The cheapest of the last three: the first probe pays kernel warm-up, any one can pay a GC pause.
-    if (this.costs.length > 3) this.costs.shift();
-    if (this.fixed === 0 && this.stepMs !== undefined && this.stepMs > 0) {
-      const cost = Math.min(...this.costs);
-      this.interval = Math.min(MAX_INTERVAL, Math.max(1, Math.ceil(cost / (this.maxOverhead * this.stepMs))));
-    }
-    this.next = step + this.interval;
+  // The cheapest of the last three probes: the first pays kernel warm-up, any one can pay a GC pause.
+  private cost(): number {
+    return this.costs.length ? Math.min(...this.costs) : 0;
   }
 }

@@ -62,7 +62,7 @@ function build(s: RunState, points: number, now: number): HealthSnapshot {
   for (const [k, b] of s.metrics) metrics[k] = ds(b);
   const events = s.events.length > MAX_EVENTS ? [...s.events.slice(0, MAX_EVENTS / 2), ...s.events.slice(-MAX_EVENTS / 2)] : s.events.slice();
   const elapsedMs = now - s.startTime;
-  const remaining = s.totalSteps - s.stepsDone;
+  const remaining = s.totalSteps - (s.step + 1);
   const view: RunView = {
     version: HEALTH_SCHEMA_VERSION,
     runId: s.runId,

@@ -20,6 +20,8 @@ export interface Thresholds {
   seluStdDrift: number;
   /** lr-too-high: mean loss of the last third above (1 + this) × mean of the first third. */
   lrHighRise: number;
+  /** lr-too-high: median loss over the run above this × the first loss. */
+  lrHighJump: number;
   /** lr-too-high: mean |Δloss| between consecutive points over mean loss above this, with no progress. */
   lrHighOscillation: number;
   /** lr-too-low: relative loss decrease below this over the run, with update ratios below lrLowUpdateRatio. */
@@ -52,7 +54,9 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   seluStdDrift: 0.5,
   // Gradscope heuristics for "loss rising or oscillating from the start" (Géron ch. 11: too high a rate diverges).
   lrHighRise: 0.1,
-  lrHighOscillation: 0.5,
+  lrHighJump: 3,
+  // Batch-to-batch noise of a 32-sample loss is ~25 %; a mean jump of the loss's own size is not noise.
+  lrHighOscillation: 1,
   // Gradscope heuristics: under 1 % progress, updates 10× below the 1e-3 rule of thumb.
   lrLowDecrease: 0.01,
   lrLowUpdateRatio: 1e-4,

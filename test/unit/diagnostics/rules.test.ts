@@ -99,6 +99,11 @@ describe('rules on constructed series', () => {
     const osc = Array.from({ length: 30 }, (_, i) => (i % 2 ? 0.3 : 2.5));
     assert.ok(codes(runView({ layers: healthyLayers, loss: osc })).includes('lr-too-high'));
     assert.ok(!codes(runView({ layers: healthyLayers, loss: rising.slice(0, DEFAULT_THRESHOLDS.minLossPoints - 1) })).includes('lr-too-high'), 'too few points to judge');
+    const jumped = [4.5, 170, 340, 320, 56, 26, 35, 44, 74, 89, 42, 40, 47, 28, 45, 71, 15, 8.8, 20, 13, 33, 23, 14, 16];
+    assert.ok(codes(runView({ layers: healthyLayers, loss: jumped })).includes('lr-too-high'), 'jumped far above the start and stayed');
+    // A flat loss with ±25 % batch noise (and a low first batch) is not a learning-rate problem.
+    const noisy = Array.from({ length: 40 }, (_, i) => (i === 0 ? 1.6 : 2 * (1 + 0.25 * Math.sin(i * 2.3))));
+    assert.ok(!codes(runView({ layers: healthyLayers, loss: noisy })).includes('lr-too-high'));
   });
 
   test('lr-too-low: flat loss and every update ratio tiny', () => {
