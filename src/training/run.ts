@@ -47,6 +47,7 @@ export interface TrainArgs {
   terminateOnNaN?: boolean;
 }
 
+/** What the entry point (fit / fitDataset) knows about the run before it starts. */
 export interface RunSetup {
   epochs: number;
   initialEpoch: number;
