@@ -14,10 +14,11 @@
  * import { ensureBackendPatches } from './backend';
  * await tf.setBackend('wasm');
  * const report = ensureBackendPatches(tf);
- * // { overrides: 'installed', kernels: ['BatchMatMul', '_FusedMatMul', 'Slice', 'GatherV2'],
- * //   fallbacks: ['Conv2DBackpropFilter', …] }
+ * // { overrides: 'installed', kernels: ['BatchMatMul', '_FusedMatMul', 'Slice', …, 'Conv2DBackpropFilter'],
+ * //   fallbacks: ['DepthwiseConv2dNativeBackpropFilter', …, 'UnsortedSegmentSum'] }
  * ```
  */
+import { convFilterOverride } from './convFilter';
 import { cpuFallbacks } from './cpuFallbacks';
 import { checkWasmInternals, probeOf } from './internals';
 import { matMulOverrides } from './matmul';
@@ -38,7 +39,9 @@ export interface BackendPatchReport {
 }
 
 /** The kernel names the overrides replace. */
-export const OVERRIDDEN_KERNELS: readonly string[] = ['BatchMatMul', '_FusedMatMul', 'Slice', 'GatherV2'];
+export const OVERRIDDEN_KERNELS: readonly string[] = [
+  'BatchMatMul', '_FusedMatMul', 'Slice', 'StridedSlice', 'GatherV2', 'Conv2DBackpropFilter',
+];
 
 interface PatchState {
   /** The registry entries our kernels replaced, to put back on removal. */
@@ -55,24 +58,29 @@ function state(): PatchState {
   return (g[STATE_KEY] ??= { stock: new Map(), warned: new Set() });
 }
 
-function ours(tf: Tf, name: string): boolean {
+type Role = 'override' | 'fallback';
+
+/** Which of ours is registered under `name` on wasm, if any. */
+function roleOf(tf: Tf, name: string): Role | undefined {
   const k = tf.getKernel(name, 'wasm') as unknown as KernelConfig | undefined;
-  return k != null && (k.kernelFunc as unknown as Record<symbol, unknown>)[GRADSCOPE_KERNEL] === true;
+  return k == null ? undefined : (k.kernelFunc as unknown as Record<symbol, Role | undefined>)[GRADSCOPE_KERNEL];
 }
 
-function register(tf: Tf, config: KernelConfig, st: PatchState): void {
+/** Registers `config` over whatever is there, remembering the replaced entry (a fallback included). */
+function register(tf: Tf, config: KernelConfig, st: PatchState, role: Role): void {
   const current = tf.getKernel(config.kernelName, 'wasm') as unknown as KernelConfig | undefined;
   if (current != null) {
     if (!st.stock.has(config.kernelName)) st.stock.set(config.kernelName, current);
     tf.unregisterKernel(config.kernelName, 'wasm');
   }
-  (config.kernelFunc as unknown as Record<symbol, unknown>)[GRADSCOPE_KERNEL] = true;
+  (config.kernelFunc as unknown as Record<symbol, unknown>)[GRADSCOPE_KERNEL] = role;
   tf.registerKernel(config as unknown as Parameters<Tf['registerKernel']>[0]);
 }
 
-function restore(tf: Tf, names: readonly string[], st: PatchState): void {
+/** Puts back what our `names` replaced (for an override over a fallback: the fallback). */
+function restore(tf: Tf, names: readonly string[], st: PatchState, role: Role = 'override'): void {
   for (const name of names) {
-    if (!ours(tf, name)) continue;
+    if (roleOf(tf, name) !== role) continue;
     tf.unregisterKernel(name, 'wasm');
     const stock = st.stock.get(name);
     if (stock != null) tf.registerKernel(stock as unknown as Parameters<Tf['registerKernel']>[0]);
@@ -87,11 +95,12 @@ function warnOnce(st: PatchState, message: string): void {
 }
 
 /** The cpu fallbacks currently registered (installing the missing ones first). */
-function ensureFallbacks(tf: Tf, st: PatchState): string[] {
-  for (const config of cpuFallbacks(tf)) register(tf, config, st);
-  return tf.getKernelsForBackend('wasm')
-    .map((k) => k.kernelName)
-    .filter((name) => ours(tf, name) && !OVERRIDDEN_KERNELS.includes(name));
+function ensureFallbacks(tf: Tf, st: PatchState): void {
+  for (const config of cpuFallbacks(tf)) register(tf, config, st, 'fallback');
+}
+
+function namesWith(tf: Tf, role: Role): string[] {
+  return tf.getKernelsForBackend('wasm').map((k) => k.kernelName).filter((name) => roleOf(tf, name) === role);
 }
 
 function installOverrides(tf: Tf, st: PatchState): string | undefined {
@@ -100,9 +109,17 @@ function installOverrides(tf: Tf, st: PatchState): string | undefined {
   const k = (name: string) => tf.getKernel(name, 'wasm') as unknown as KernelConfig;
   const configs = [
     ...matMulOverrides({ batchMatMul: k('BatchMatMul'), fusedMatMul: k('_FusedMatMul'), transpose: k('Transpose') }),
-    ...sliceGatherOverrides(tf, k('Slice'), k('GatherV2')),
+    ...sliceGatherOverrides(tf, k('Slice'), k('GatherV2'), k('StridedSlice')),
   ];
-  for (const c of configs) register(tf, c, st);
+  const filterFallback = tf.getKernel('Conv2DBackpropFilter', 'wasm') as unknown as KernelConfig | undefined;
+  if (filterFallback != null) {
+    const byName = new Map(configs.map((c) => [c.kernelName, c]));
+    configs.push(convFilterOverride(tf, {
+      pad: k('PadV2'), transpose: k('Transpose'),
+      slice: byName.get('Slice')!, stridedSlice: byName.get('StridedSlice')!, batchMatMul: byName.get('BatchMatMul')!,
+    }, filterFallback));
+  }
+  for (const c of configs) register(tf, c, st, 'override');
   const failed = selfTest(tf);
   if (failed) {
     restore(tf, OVERRIDDEN_KERNELS, st);
@@ -122,25 +139,25 @@ export function ensureBackendPatches(tfModule: Tf, options?: { overrides?: boole
   const st = state();
   try {
     if (tfModule.getBackend() !== 'wasm') return { overrides: 'not-wasm', kernels: [], fallbacks: [] };
-    const fallbacks = ensureFallbacks(tfModule, st);
+    ensureFallbacks(tfModule, st);
     const env = typeof process !== 'undefined' ? process.env?.GRADSCOPE_WASM_OVERRIDES : undefined;
     if (typeof options?.overrides === 'boolean') st.chosen = options.overrides;
     if (st.chosen === false || env === '0') {
       restore(tfModule, OVERRIDDEN_KERNELS, st);
       const reason = st.chosen === false ? 'turned off by option' : 'turned off by GRADSCOPE_WASM_OVERRIDES=0';
       warnOnce(st, `wasm kernel overrides ${reason}; using the stock tfjs-backend-wasm kernels`);
-      return { overrides: 'disabled', reason, kernels: [], fallbacks };
+      return { overrides: 'disabled', reason, kernels: [], fallbacks: namesWith(tfModule, 'fallback') };
     }
-    if (!OVERRIDDEN_KERNELS.every((name) => ours(tfModule, name))) {
+    if (!OVERRIDDEN_KERNELS.every((name) => roleOf(tfModule, name) === 'override' || !tfModule.getKernel(name, 'wasm'))) {
       restore(tfModule, OVERRIDDEN_KERNELS, st);
       const why = installOverrides(tfModule, st);
       if (why) {
         warnOnce(st, `wasm kernel overrides not installed (${why}); using the stock tfjs-backend-wasm kernels, ` +
           'which are slow for transposed matmuls and wrong for fused matmuls with bias on transposed operands');
-        return { overrides: 'unsupported', reason: why, kernels: [], fallbacks };
+        return { overrides: 'unsupported', reason: why, kernels: [], fallbacks: namesWith(tfModule, 'fallback') };
       }
     }
-    return { overrides: 'installed', kernels: [...OVERRIDDEN_KERNELS], fallbacks };
+    return { overrides: 'installed', kernels: namesWith(tfModule, 'override'), fallbacks: namesWith(tfModule, 'fallback') };
   } catch (e) {
     const reason = `installing failed: ${(e as Error)?.message ?? String(e)}`;
     try {
@@ -156,6 +173,6 @@ export function ensureBackendPatches(tfModule: Tf, options?: { overrides?: boole
 /** Restores the stock kernels and removes the cpu fallbacks (tests and the off switch). */
 export function removeBackendPatches(tfModule: Tf): void {
   const st = state();
-  const names = tfModule.getKernelsForBackend('wasm').map((k) => k.kernelName).filter((n) => ours(tfModule, n));
-  restore(tfModule, names, st);
+  restore(tfModule, namesWith(tfModule, 'override'), st, 'override');
+  restore(tfModule, namesWith(tfModule, 'fallback'), st, 'fallback');
 }

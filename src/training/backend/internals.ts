@@ -16,6 +16,8 @@ export const STOCK_FINGERPRINTS: Readonly<Record<string, { fn: string; contains:
   Transpose: { fn: 'transpose', contains: ['wasmTranspose(', 'perm'] },
   Slice: { fn: 'slice', contains: ['readSync', 'isSliceContinous'] },
   GatherV2: { fn: 'gatherV2', contains: ['wasmGather(', 'collectGatherOpShapeInfo'] },
+  StridedSlice: { fn: 'stridedSlice', contains: ['wasmStridedSlice(', 'isSimpleSlice'] },
+  PadV2: { fn: 'pad', contains: ['wasmPadV2('] },
 };
 
 /** What {@link checkWasmInternals} inspects; `wasmVersion` undefined means "could not be read". */

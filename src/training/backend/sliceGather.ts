@@ -40,26 +40,49 @@ function slice(tf: Tf, stock: KernelConfig, args: KernelArgs): TensorInfo {
   const heap = backend.wasm.HEAPU8;
   const src = offsetOf(backend, x);
   const dst = offsetOf(backend, out);
-  const strides = tf.util.computeStrides(x.shape);
+  const strides = [...tf.util.computeStrides(x.shape), 1]; // tfjs omits the innermost stride
   if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
     const flat = tf.slice_util.computeFlatOffset(begin, strides);
     heap.copyWithin(dst, src + flat * bytes, src + (flat + n) * bytes);
     return out;
   }
-  // Strided: copy innermost rows, stepping an odometer over the outer axes.
-  const rank = x.shape.length;
-  const row = size[rank - 1];
+  // Strided: trailing axes taken whole merge into one contiguous row; copy rows, stepping an
+  // odometer over the outer axes.
+  let rank = x.shape.length;
+  let row = size[rank - 1];
+  while (rank > 1 && size[rank - 1] === x.shape[rank - 1] && begin[rank - 1] === 0) {
+    rank--;
+    row *= size[rank - 1];
+  }
+  const last = rank - 1;
   const idx = new Array<number>(rank).fill(0);
   for (let o = 0; o < n; o += row) {
-    let flat = begin[rank - 1];
-    for (let d = 0; d < rank - 1; d++) flat += (begin[d] + idx[d]) * strides[d];
+    let flat = begin[last] * strides[last];
+    for (let d = 0; d < last; d++) flat += (begin[d] + idx[d]) * strides[d];
     heap.copyWithin(dst + o * bytes, src + flat * bytes, src + (flat + row) * bytes);
-    for (let d = rank - 2; d >= 0; d--) {
+    for (let d = last - 1; d >= 0; d--) {
       if (++idx[d] < size[d]) break;
       idx[d] = 0;
     }
   }
   return out;
+}
+
+/**
+ * StridedSlice: where all strides are 1 the stock kernel hands over to its own Slice, which copies
+ * the whole source out of the heap; those go to the Slice above instead. Others stay stock (C++).
+ */
+function stridedSlice(tf: Tf, stock: KernelConfig, stockSlice: KernelConfig, args: KernelArgs): TensorInfo {
+  const x = args.inputs.x as TensorInfo;
+  const a = args.attrs as { begin: number[]; end: number[]; strides: number[]; beginMask: number; endMask: number;
+    ellipsisMask: number; newAxisMask: number; shrinkAxisMask: number };
+  if (BYTES[x.dtype] === undefined) return stock.kernelFunc(args) as TensorInfo;
+  const info = tf.slice_util.sliceInfo(x.shape, a.begin, a.end, a.strides, a.beginMask, a.endMask, a.ellipsisMask,
+    a.newAxisMask, a.shrinkAxisMask);
+  if (info.isIdentity || !(info.sliceDim0 || info.isSimpleSlice)) return stock.kernelFunc(args) as TensorInfo;
+  const size = tf.slice_util.computeOutShape(info.begin, info.end, info.strides);
+  const out = slice(tf, stockSlice, { inputs: { x }, backend: args.backend, attrs: { begin: info.begin, size } });
+  return { ...out, shape: info.finalShape };
 }
 
 /**
@@ -103,10 +126,15 @@ function gather(tf: Tf, stock: KernelConfig, args: KernelArgs): TensorInfo {
   return out;
 }
 
-/** Kernel configs for Slice and GatherV2 that copy within the wasm heap. */
-export function sliceGatherOverrides(tf: Tf, stockSlice: KernelConfig, stockGather: KernelConfig): KernelConfig[] {
+/** Kernel configs for Slice, StridedSlice and GatherV2 that copy within the wasm heap. */
+export function sliceGatherOverrides(tf: Tf, stockSlice: KernelConfig, stockGather: KernelConfig,
+  stockStrided: KernelConfig): KernelConfig[] {
   return [
     { kernelName: 'Slice', backendName: 'wasm', setupFunc: stockSlice.setupFunc, kernelFunc: (a) => slice(tf, stockSlice, a) },
+    {
+      kernelName: 'StridedSlice', backendName: 'wasm', setupFunc: stockStrided.setupFunc,
+      kernelFunc: (a) => stridedSlice(tf, stockStrided, stockSlice, a),
+    },
     { kernelName: 'GatherV2', backendName: 'wasm', setupFunc: stockGather.setupFunc, kernelFunc: (a) => gather(tf, stockGather, a) },
   ];
 }

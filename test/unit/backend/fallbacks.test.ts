@@ -51,11 +51,33 @@ describe('cpu fallbacks for gradient kernels missing on wasm', () => {
     assert.throws(() => tf.tidy(() => gradients(cnn, images, labels)), /not registered|Conv2DBackpropFilter|Depthwise/);
   });
 
-  test('the report lists the registered fallbacks', () => {
-    const report = ensureBackendPatches(tf);
+  test('the report lists the cpu fallbacks; Conv2DBackpropFilter runs on wasm itself when the overrides are on', () => {
+    const off = ensureBackendPatches(tf, { overrides: false });
     for (const k of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']) {
-      assert.ok(report.fallbacks.includes(k), `${k} in ${report.fallbacks}`);
+      assert.ok(off.fallbacks.includes(k), `${k} in ${off.fallbacks}`);
     }
+    const on = ensureBackendPatches(tf, { overrides: true });
+    assert.ok(on.kernels.includes('Conv2DBackpropFilter') && !on.fallbacks.includes('Conv2DBackpropFilter'));
+    assert.deepEqual(on.fallbacks.sort(), ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
+  });
+
+  test('Conv2DBackpropFilter on wasm matches cpu within 1e-4 for strides, paddings and odd sizes', async () => {
+    ensureBackendPatches(tf, { overrides: true });
+    const cases: [number[], number[], number | [number, number], 'same' | 'valid' | number][] = [
+      [[2, 9, 9, 3], [3, 3, 3, 4], 1, 'same'], [[2, 9, 9, 3], [3, 3, 3, 4], 2, 'same'], [[1, 10, 7, 2], [4, 2, 2, 5], [2, 3], 'valid'],
+      [[3, 6, 6, 1], [1, 1, 1, 2], 1, 'valid'], [[2, 8, 8, 2], [5, 5, 2, 3], [1, 2], 'same'], [[1, 7, 7, 2], [3, 3, 2, 2], 2, 1],
+    ];
+    const grads = () => cases.map(([xs, fs, strides, pad], i) => tf.tidy(() => {
+      const x = tf.tensor4d(values(xs.reduce((a, b) => a * b), i + 10), xs as [number, number, number, number]);
+      const f = tf.tensor4d(values(fs.reduce((a, b) => a * b), i + 20), fs as [number, number, number, number]);
+      const g = tf.grad((w) => tf.conv2d(x, w as tf.Tensor4D, strides, pad).square().sum())(f);
+      return g.dataSync().slice();
+    }));
+    const onWasm = grads();
+    await tf.setBackend('cpu');
+    const onCpu = grads();
+    await tf.setBackend('wasm');
+    onCpu.forEach((g, i) => assertClose(onWasm[i], g, 1e-4, `case ${i} ${JSON.stringify(cases[i])}`));
   });
 
   for (const [name, build, x] of [['CNN (conv, depthwise, separable, pooling)', cnn, images], ['embedding + conv1d', embedding, tokens]] as const) {

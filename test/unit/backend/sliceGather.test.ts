@@ -19,7 +19,8 @@ function sliceRef(src: ArrayLike<number>, shape: number[], begin: number[], size
 const CASES: [number[], number[], number[]][] = [
   [[10], [3], [5]], [[10], [0], [10]], [[10], [9], [1]], [[10], [4], [0]],
   [[8192, 6], [1024, 0], [128, 6]], [[7, 9], [2, 3], [4, 5]], [[7, 9], [0, 8], [7, 1]],
-  [[4, 5, 6], [1, 2, 1], [2, 3, 4]], [[4, 5, 6], [3, 0, 0], [1, 5, 6]], [[3, 4, 5, 6], [1, 1, 2, 3], [2, 2, 2, 2]],
+  [[4, 5, 6], [1, 2, 1], [2, 3, 4]], [[4, 5, 6], [3, 0, 0], [1, 5, 6]], [[4, 5, 6], [1, 2, 0], [2, 3, 6]],
+  [[3, 4, 5, 2], [0, 1, 0, 0], [3, 2, 5, 2]], [[3, 4, 5, 2], [1, 1, 2, 0], [2, 3, 3, 2]], [[3, 4, 5, 6], [1, 1, 2, 3], [2, 2, 2, 2]],
   [[2, 3, 2, 3, 4], [1, 0, 1, 1, 1], [1, 3, 1, 2, 3]], [[2, 2, 3, 2, 3, 2], [0, 1, 1, 0, 1, 1], [2, 1, 2, 2, 2, 1]],
 ];
 
@@ -65,6 +66,24 @@ describe('wasm Slice and GatherV2 overrides', () => {
     assert.equal(stock.size, 8);
     ensureBackendPatches(tf);
     tf.dispose([x, y, stock]);
+  });
+
+  test('StridedSlice gives the cpu backend result (unit strides through the heap-copy Slice, others stock)', async () => {
+    const x = () => tf.tensor4d(values(3 * 5 * 6 * 2, 4), [3, 5, 6, 2]);
+    const cases: [number[], number[], number[], number, number, number][] = [
+      [[0, 1, 2, 0], [3, 4, 6, 2], [1, 1, 1, 1], 0, 0, 0], [[1, 0, 0, 0], [2, 5, 6, 2], [1, 1, 1, 1], 0, 0, 1],
+      [[0, 0, 1, 0], [3, 5, 6, 2], [1, 2, 2, 1], 0, 0, 0], [[2, 4, 5, 1], [0, 0, 0, 0], [-1, -1, -2, 1], 0, 0, 0],
+      [[0, 1, 0, 0], [0, 3, 0, 0], [1, 1, 1, 1], 0b1101, 0b1101, 0],
+    ];
+    const run = () => cases.map(([b, e, st, bm, em, shrink]) => tf.tidy(() => {
+      const r = tf.stridedSlice(x(), b, e, st, bm, em, 0, 0, shrink);
+      return { shape: r.shape, data: Array.from(r.dataSync()) };
+    }));
+    const ours = run();
+    await tf.setBackend('cpu');
+    const cpu = run();
+    await tf.setBackend('wasm');
+    assert.deepEqual(ours, cpu);
   });
 
   test('GatherV2 on axis 0 returns the indexed rows, repeated indices and index tensors of any rank included', () => {
@@ -117,7 +136,11 @@ describe('wasm Slice and GatherV2 overrides', () => {
       return r;
     };
     try {
-      tf.tidy(() => { for (let i = 0; i < 8; i++) tf.slice(data, [i * 128, 0], [128, 64]); tf.gather(data, tf.range(0, 128, 1, 'int32')); });
+      tf.tidy(() => {
+        for (let i = 0; i < 8; i++) tf.slice(data, [i * 128, 0], [128, 64]);
+        tf.stridedSlice(data, [128, 0], [256, 64]);
+        tf.gather(data, tf.range(0, 128, 1, 'int32'));
+      });
       const ours = read;
       removeBackendPatches(tf);
       read = 0;
