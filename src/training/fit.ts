@@ -111,17 +111,14 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
       for (let epoch = initialEpoch; epoch < epochs && !run.stopRequested; epoch++) {
         await run.beginEpoch(epoch);
         if (args.shuffle !== false) tf.util.shuffle(order);
-        const ids = tf.tensor1d(order, 'int32');
-        try {
-          for (let b = 0, start = 0; start < n && !run.stopRequested; b++, start += batchSize) {
-            const size = Math.min(batchSize, n - start);
-            await run.trainStep(() => {
-              const batchIds = ids.slice(start, size);
-              return data.map((t) => tf.gather(t, batchIds));
-            }, b, size);
-          }
-        } finally {
-          ids.dispose();
+        for (let b = 0, start = 0; start < n && !run.stopRequested; b++, start += batchSize) {
+          const size = Math.min(batchSize, n - start);
+          // The batch's indices come straight from JS (no slice of an index tensor, which the wasm
+          // backend would copy whole out of its heap), then one gather per input and target.
+          await run.trainStep(() => {
+            const batchIds = tf.tensor1d(order.subarray(start, start + size), 'int32');
+            return data.map((t) => tf.gather(t, batchIds));
+          }, b, size);
         }
         if (run.interrupted) break;
         await run.endEpoch(epoch, valIns && !m.stopTraining_ ? validate(model, valIns, batchSize) : {});
