@@ -110,6 +110,7 @@ export class LearningRateSection implements Section {
     this.theme = readTheme();
     if (this.chart) this.chart.options = this.options();
     this.update(this.snap);
+    this.chart?.update();
   }
 
   destroy(): void {

@@ -156,8 +156,9 @@ export class SaturationSection implements Section {
   retheme(): void {
     this.theme = readTheme();
     if (this.chart) this.chart.options = this.options();
-    this.rows.dataset.key = '';
     this.update(this.snap);
+    // A full update: 'none' keeps chart.js's cached per-dataset element options (old colours).
+    this.chart?.update();
   }
 
   destroy(): void {

@@ -140,6 +140,7 @@ export class SensitivitySection implements Section {
     this.theme = readTheme();
     if (this.chart) this.chart.options = this.options();
     this.update(this.snap);
+    this.chart?.update();
   }
 
   destroy(): void {

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { deadRelu, exploding, healthy, malformed, transferFrozen, vanishingSigmoid } from './fixtures/scenarios';
-import { ARTIFACTS, openPage, render, startHarness, type Harness } from './harness';
+import { ARTIFACTS, THEMES, openPage, render, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
@@ -226,6 +226,35 @@ describe('gradient-health renderer', () => {
     await host.locator('button.gs-apply').first().click();
     const posted = await page.evaluate(() => (window as any).gsPosted);
     assert.deepEqual(posted, [{ type: 'gradscope.applyFix', runId: snap.runId, code: 'dead-relu', layers: snap.findings[0].layers, fix: snap.findings[0].fixes[0] }]);
+  });
+
+  test('a theme switch recolours the charts in place', async () => {
+    const p = await openPage(h, 'dark');
+    await render(p.page, 'theme', deadRelu());
+    const bars = p.page.locator('#host-theme .gs-section-saturation canvas').first();
+    await p.page.locator('#host-theme canvas').evaluateAll((cs) => cs.forEach((c, i) => ((c as any).gsMark = i)));
+    // Count pixels of exactly the theme's --vscode-charts-red: the dead-unit bars are filled with it.
+    const count = (hex: string) => bars.evaluate((c: HTMLCanvasElement, hx) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hx.slice(i, i + 2), 16));
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b && d[i + 3] === 255) n++;
+      return n;
+    }, hex);
+    const darkRed = THEMES.dark.vars['charts-red'], lightRed = THEMES.light.vars['charts-red'];
+    assert.ok(await count(darkRed) > 100, 'dark bars drawn');
+    await p.page.evaluate((vars) => {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(`--vscode-${k}`, v);
+      document.body.className = 'vscode-light';
+    }, THEMES.light.vars as Record<string, string>);
+    await p.page.waitForFunction(() => true);
+    await p.page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+    assert.equal(await count(darkRed), 0);
+    assert.ok(await count(lightRed) > 100, 'light bars drawn');
+    const marks = await p.page.locator('#host-theme canvas').evaluateAll((cs) => cs.map((c) => (c as any).gsMark));
+    assert.ok(marks.every((m, i) => m === i), 'canvases kept');
+    assert.deepEqual(p.errors, []);
+    await p.page.close();
   });
 
   test('dark, light and high-contrast themes render without errors (screenshots)', async () => {
