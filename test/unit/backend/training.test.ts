@@ -50,7 +50,7 @@ describe('training with the wasm overrides', () => {
     tf.dispose([x, y]);
   });
 
-  test('tf.memory(), the backend data ids and the wasm heap stay flat over 1000 steps', () => {
+  test('tf.memory(), the wasm and cpu backend data ids and the wasm heap stay flat over 1000 steps', () => {
     ensureBackendPatches(tf);
     const be = tf.backend() as unknown as { numDataIds(): number; wasm: { HEAPU8: Uint8Array } };
     const { x, y } = dataset(512, 16, 4);
@@ -60,6 +60,7 @@ describe('training with the wasm overrides', () => {
         tf.layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 6 }),
         tf.layers.reshape({ targetShape: [6, 4, 1] }),
         tf.layers.conv2d({ filters: 2, kernelSize: 3, activation: 'relu' }),
+        tf.layers.depthwiseConv2d({ kernelSize: 2, activation: 'relu' }),
         tf.layers.flatten(),
         tf.layers.dense({ units: 4, activation: 'softmax' }),
       ],
@@ -67,8 +68,10 @@ describe('training with the wasm overrides', () => {
     const tokens = tf.tensor2d(Array.from(values(16 * 6, 3), (v) => Math.floor((v + 1) * 5)), [16, 6], 'int32');
     const opt = tf.train.adam(1e-3);
     const optConv = tf.train.sgd(1e-2);
+    const cpu = tf.engine().findBackend('cpu') as unknown as { numDataIds(): number };
     const snapshot = () => ({
       tensors: tf.memory().numTensors, bytes: tf.memory().numBytes, dataIds: be.numDataIds(), heap: be.wasm.HEAPU8.byteLength,
+      cpuFallbackIds: cpu.numDataIds(),
     });
     let warm: ReturnType<typeof snapshot> | undefined;
     for (let step = 0; step < 1000; step++) {
