@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as transfer from '../../../src/training/transfer';
 import { fit } from '../../../src/training/fit';
 import { getLearningRate } from '../../../src/training/learningRate';
+import { clipped, ClippedOptimizer } from '../../../src/training/optimizers';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -86,6 +87,18 @@ describe('gs.transfer', () => {
     const before = b.layers.map(values);
     await fit(b, x, y, { epochs: 1, batchSize: 8 });
     b.layers.forEach((l, i) => assert.notDeepEqual(values(l), before[i], l.name));
+  });
+
+  test('fineTune keeps a clipped optimizer clipped, around a new inner optimizer', () => {
+    const a = modelA();
+    const inner = tf.train.adam(0.05);
+    a.compile({ optimizer: clipped(inner, { clipnorm: 1 }), loss: 'categoricalCrossentropy' });
+    const fresh = transfer.fineTune(a) as ClippedOptimizer;
+    assert.ok(fresh instanceof ClippedOptimizer);
+    assert.equal(fresh.clipnorm, 1);
+    assert.notEqual(fresh.inner, inner);
+    assert.equal(fresh.inner.getClassName(), 'Adam');
+    assert.ok(Math.abs(getLearningRate(fresh.inner) - 0.005) < 1e-12);
   });
 
   test('unfreeze({ top }) unfreezes the output side', () => {
