@@ -1,5 +1,8 @@
 /**
- * Callbacks that work with both `gs.fit` and plain `model.fit` (they are `tf.Callback`s).
+ * Callbacks that work with both `gs.fit` and plain `model.fit` (they are `tf.Callback`s). Note that
+ * tfjs's `model.fit` wraps the whole callbacks array in `tf.CustomCallback` when its FIRST entry is a
+ * plain `{ onEpochEnd() {…} }` object; there, list these first or wrap plain objects in
+ * `new tf.CustomCallback({...})`. `gs.fit` handles mixed arrays either way.
  *
  * @example
  * ```ts
