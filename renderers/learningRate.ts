@@ -53,7 +53,7 @@ export class LearningRateSection implements Section {
     const t = this.theme;
     const o = baseOptions(t);
     o.scales = {
-      x: { type: 'linear', title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
+      x: { type: 'linear', bounds: 'data', title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
       y: { type: this.logScale ? 'logarithmic' : 'linear', position: 'left',
         title: { display: true, text: `learning rate${this.logScale ? ' (log)' : ''}`, color: t.fg }, ...axisColors(t),
         ticks: { ...axisColors(t).ticks, ...(this.logScale ? { callback: logTick } : {}) } },

@@ -63,7 +63,7 @@ export class SensitivitySection implements Section {
     const t = this.theme;
     const o = baseOptions(t);
     o.scales = {
-      x: { type: 'linear', title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
+      x: { type: 'linear', bounds: 'data', title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
       y: { type: 'logarithmic', title: { display: true, text: 'RMS of ∂L/∂net', color: t.fg }, ...axisColors(t), ticks: { ...axisColors(t).ticks, callback: logTick } },
     };
     o.plugins!.legend!.labels!.filter = (item, data) => {

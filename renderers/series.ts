@@ -17,39 +17,44 @@ export function pointsPerLine(lines: number): number {
 }
 
 /**
- * Converts a series to points, reduced to at most about `maxPoints` points.
+ * Converts a series to points, reduced to at most about `maxPoints` points. When the kernel already
+ * downsampled the series (`min`/`max` present), each bucket is drawn from its envelope, so a spike
+ * averaged away in `value` still shows.
  * @example toPoints(layer.sensitivityRms) // [{ x: 0, y: 0.012 }, …]
  */
 export function toPoints(s: Series, maxPoints = MAX_POINTS, map?: (v: number, i: number) => number | null): Point[] {
   const n = s.step.length;
-  const val = (i: number): number | null => {
-    const v = s.value[i];
+  const num = (v: unknown, i: number): number | null => {
     if (typeof v !== 'number') return null;
     return map ? map(v, i) : v;
   };
-  if (n <= maxPoints) {
+  const envelope = Array.isArray(s.min) && Array.isArray(s.max);
+  if (!envelope && n <= maxPoints) {
     const out = new Array<Point>(n);
-    for (let i = 0; i < n; i++) out[i] = { x: s.step[i], y: val(i) };
+    for (let i = 0; i < n; i++) out[i] = { x: s.step[i], y: num(s.value[i], i) };
     return out;
   }
-  const buckets = Math.max(1, Math.floor(maxPoints / 3));
+  // A null mean means the bucket held a non-finite value: keep the gap even when min/max are finite.
+  const low = envelope ? (i: number) => (s.value[i] === null ? null : num(s.min![i], i)) : (i: number) => num(s.value[i], i);
+  const high = envelope ? (i: number) => (s.value[i] === null ? null : num(s.max![i], i)) : low;
+  const buckets = Math.max(1, Math.min(n, Math.floor(maxPoints / 3)));
   const size = n / buckets;
   const out: Point[] = [];
   for (let b = 0; b < buckets; b++) {
-    const lo = Math.floor(b * size), hi = Math.min(n, Math.floor((b + 1) * size));
+    const from = Math.floor(b * size), to = Math.min(n, Math.floor((b + 1) * size));
     let iMin = -1, iMax = -1, iNull = -1;
     let vMin = Infinity, vMax = -Infinity;
-    for (let i = lo; i < hi; i++) {
-      const v = val(i);
-      if (v === null || !Number.isFinite(v)) { if (iNull < 0) iNull = i; continue; }
-      if (v < vMin) { vMin = v; iMin = i; }
-      if (v > vMax) { vMax = v; iMax = i; }
+    for (let i = from; i < to; i++) {
+      const lo = low(i), hi = high(i);
+      if (lo === null || hi === null || !Number.isFinite(lo) || !Number.isFinite(hi)) { if (iNull < 0) iNull = i; continue; }
+      if (lo < vMin) { vMin = lo; iMin = i; }
+      if (hi > vMax) { vMax = hi; iMax = i; }
     }
     const picks: [number, number | null][] = [];
     if (iMin >= 0) picks.push([iMin, vMin]);
-    if (iMax >= 0 && iMax !== iMin) picks.push([iMax, vMax]);
+    if (iMax >= 0 && (iMax !== iMin || vMax !== vMin)) picks.push([iMax, vMax]);
     if (iNull >= 0) picks.push([iNull, null]);
-    picks.sort((a, b2) => a[0] - b2[0]);
+    picks.sort((a, c) => a[0] - c[0]);
     for (const [i, y] of picks) out.push({ x: s.step[i], y });
   }
   return out;

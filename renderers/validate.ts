@@ -99,7 +99,7 @@ function check(p: unknown): HealthSnapshot {
   arr(s.findings, 'findings').forEach((f, i) => {
     const o = obj(f, `findings[${i}]`);
     str(o.code, `findings[${i}].code`);
-    str(o.severity, `findings[${i}].severity`);
+    if (!['error', 'warning', 'info'].includes(o.severity as string)) fail(`findings[${i}].severity must be error, warning or info`);
     str(o.message, `findings[${i}].message`);
     arr(o.layers, `findings[${i}].layers`).forEach((n, j) => str(n, `findings[${i}].layers[${j}]`));
     num(obj(o.evidence, `findings[${i}].evidence`).step, `findings[${i}].evidence.step`);

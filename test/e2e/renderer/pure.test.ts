@@ -33,6 +33,15 @@ describe('series reduction', () => {
     assert.equal(Math.min(...ys), Math.min(...(values.filter((v) => v !== null) as number[])));
   });
 
+  test('a series the kernel downsampled is drawn from its min/max envelope, so an averaged spike shows', () => {
+    const s = { step: [0, 100, 200], value: [1, 1.5, 1], min: [0.9, 0.95, 0.9], max: [1.1, 40, 1.1] };
+    const pts = toPoints(s);
+    assert.ok(pts.some((p) => p.x === 100 && p.y === 40), JSON.stringify(pts));
+    assert.ok(pts.some((p) => p.x === 0 && p.y === 0.9));
+    const gap = toPoints({ ...s, value: [1, null, 1] });
+    assert.ok(gap.some((p) => p.x === 100 && p.y === null) && !gap.some((p) => p.y === 40));
+  });
+
   test('point budget per chart shrinks with the number of lines but never below 240', () => {
     assert.equal(pointsPerLine(2), 1200);
     assert.ok(pointsPerLine(52) * 52 <= 24_000);

@@ -115,6 +115,18 @@ describe('gradient-health renderer', () => {
     assert.equal(last[0], String(snap.training.lr.step.at(-1)));
     assert.equal(last[2], 'non-finite');
     assert.ok(cells.length < snap.training.lr.step.length || cells.length === snap.training.lr.step.length);
+    await host.locator('.gs-section-lr .gs-table-toggle').click();
+    // Heatmap: after the NaN (step 340 of 360) every layer's cells are the red non-finite hatch.
+    await host.getByRole('button', { name: /heatmap/i }).click();
+    const [early, late] = await host.locator('canvas.gs-heatmap').evaluate((c: HTMLCanvasElement) => {
+      const ctx = c.getContext('2d')!;
+      const r = c.getBoundingClientRect();
+      const dpr = c.width / r.width;
+      const plotW = r.width - 120 - 64;
+      return [0.3, 0.99].map((f) => Array.from(ctx.getImageData(Math.round((120 + plotW * f) * dpr), Math.round(8 * dpr), 1, 1).data));
+    });
+    assert.ok(late[0] >= 120 && late[1] <= 40 && late[2] <= 40, `after NaN: ${late}`);
+    assert.ok(!(early[0] >= 120 && early[1] <= 40 && early[2] <= 40), `before NaN: ${early}`);
     await shot('exploding-dark', 'exploding');
   });
 
