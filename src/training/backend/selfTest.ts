@@ -1,9 +1,11 @@
 /**
  * A few-millisecond check run right after the overrides are registered: small transposed matmuls
- * (plain and fused with bias and relu), a strided slice and a gather, against values computed here in
+ * (plain and fused with bias and relu), a strided slice, a gather and a convolution's filter
+ * gradient, against values computed here in
  * float64. If any disagrees, the installer puts the stock kernels back. It catches what the static
  * internals check cannot: a heap layout or a kernel contract that looks right but behaves differently.
  */
+import type { Tensor4D } from '@tensorflow/tfjs';
 import type { Tf } from './types';
 
 function data(n: number, seed: number): Float32Array {
@@ -33,6 +35,23 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>): boolean {
   return true;
 }
 
+/** dL/dW of L = Σ conv2d(x, W, stride 2, 'same') ⊙ dy for x [1,5,5,2], W [3,3,2,2], in float64. */
+function convFilterRef(x: Float32Array, dy: Float32Array): Float64Array {
+  const [h, cin, cout, k, s, o] = [5, 2, 2, 3, 2, 3];
+  const pad = 1; // SAME, stride 2, 5 -> 3 outputs: total padding 2, split 1/1
+  const g = new Float64Array(k * k * cin * cout);
+  for (let kh = 0; kh < k; kh++) for (let kw = 0; kw < k; kw++) for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) {
+    let sum = 0;
+    for (let oh = 0; oh < o; oh++) for (let ow = 0; ow < o; ow++) {
+      const r = oh * s + kh - pad;
+      const c = ow * s + kw - pad;
+      if (r >= 0 && r < h && c >= 0 && c < h) sum += x[(r * h + c) * cin + ci] * dy[(oh * o + ow) * cout + co];
+    }
+    g[((kh * k + kw) * cin + ci) * cout + co] = sum;
+  }
+  return g;
+}
+
 /** Returns what failed, or undefined when the installed kernels give the expected numbers. */
 export function selfTest(tf: Tf): string | undefined {
   const [m, k, n] = [5, 7, 3];
@@ -58,6 +77,12 @@ export function selfTest(tf: Tf): string | undefined {
     const gathered = tf.gather(x, tf.tensor1d([3, 0, 3], 'int32')).dataSync();
     const wantGather = [...xv.slice(90, 120), ...xv.slice(0, 30), ...xv.slice(90, 120)];
     if (!close(gathered, wantGather)) return 'GatherV2 along axis 0';
+    const cx = data(50, 5);
+    const cdy = data(18, 6);
+    const input = tf.tensor4d(cx, [1, 5, 5, 2]);
+    const dy = tf.tensor4d(cdy, [1, 3, 3, 2]);
+    const dW = tf.grad((w) => tf.conv2d(input, w as Tensor4D, 2, 'same').mul(dy).sum())(tf.zeros([3, 3, 2, 2]));
+    if (!close(dW.dataSync(), convFilterRef(cx, cdy))) return 'Conv2DBackpropFilter with stride 2 and SAME padding';
     return undefined;
   });
 }
