@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { GradscopeSerializer } from './notebook/serializer';
 import { GradscopeController } from './notebook/controller';
 import { FixesFeature } from './fixes/feature';
+import { assignCellIds } from './notebook/cellIds';
 
 /** Called by VS Code when a Gradscope or Jupyter notebook opens. */
 export function activate(context: vscode.ExtensionContext): { controller: GradscopeController } {
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
     controller,
     fixes,
     vscode.workspace.registerNotebookSerializer('gradscope', new GradscopeSerializer(), { transientOutputs: false }),
+    assignCellIds(),
     controller.onFindings((report) => fixes.update(report)),
     controller.onCellRun((cell) => fixes.clearCell(cell.document.uri.toString())),
     vscode.commands.registerCommand('gradscope.restartKernel', async (arg?: { notebookEditor?: { notebookUri: vscode.Uri } }) => {
