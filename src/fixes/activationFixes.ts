@@ -39,7 +39,7 @@ function setInitializer(sf: ts.SourceFile, config: ts.ObjectLiteralExpression, i
 }
 
 /**
- * relu/sigmoid/tanh → selu with `kernelInitializer: 'leCunNormal'` on the flagged layers and the other
+ * relu/sigmoid/tanh → selu with `kernelInitializer: gs.layers.leCunNormal()` on the flagged layers and the other
  * hidden layers of their stack, and every `dropout` layer of that stack → `gs.layers.alphaDropout`
  * (tfjs's own `tf.layers.alphaDropout` has a sign error, see src/training/layers.ts): SELU self-normalizes only with LeCun-normal init and alpha dropout
  * (Klambauer et al. 2017), ordinary dropout breaks the fixed point of mean 0 / variance 1.
@@ -60,7 +60,13 @@ export const activationSelu: FixFn = (sf, target) => {
   let gs: ReturnType<typeof ensureGsImport> | undefined;
   for (const l of layers) {
     edits.push(setProperty(sf, l.config, 'activation', quoted(sf, 'selu')));
-    edits.push(...setInitializer(sf, l.config, 'leCunNormal', ['leCunNormal']));
+    // tfjs's 'leCunNormal' string draws from a normal truncated at 2σ without rescaling, so its std is
+    // 0.88/√fan_in and a deep SELU stack shrinks; gradscope's initializer has exactly 1/√fan_in.
+    const init = findProperty(l.config, 'kernelInitializer');
+    if (!init || !/\blayers\.leCunNormal\(/.test(init.initializer.getText(sf))) {
+      gs ??= ensureGsImport(sf);
+      edits.push(setProperty(sf, l.config, 'kernelInitializer', `${gs.name}.layers.leCunNormal()`));
+    }
     if (!l.stack) continue;
     const key = l.stack.array ?? l.stack.receiver!;
     if (stacks.has(key)) continue;

@@ -50,7 +50,7 @@ A SELU network keeps each layer's output near mean 0 and standard deviation 1 on
 initialization, standardized inputs, a plain stack of dense layers and alpha dropout (Klambauer et al. 2017).
 Here a layer's output mean or standard deviation drifted far from 0 / 1.
 
-Fixes: \`kernelInitializer: 'leCunNormal'\`, \`alphaDropout\` instead of \`dropout\`, standardize the inputs.`,
+Fixes: \`kernelInitializer: gs.layers.leCunNormal()\` (std exactly 1/√fan_in; tfjs's 'leCunNormal' string gives 0.88/√fan_in), \`alphaDropout\` instead of \`dropout\`, standardize the inputs.`,
   'lr-too-high': `# Learning rate too high
 The loss rises or oscillates from the start: each step overshoots the minimum.
 

@@ -128,7 +128,7 @@ export type FindingCode =
 
 /** Stable ids of the edits the quick fixes can apply (src/fixes turns each into an AST edit). */
 export type FixId =
-  | 'activation-selu'          // relu/sigmoid/tanh → selu + kernelInitializer 'leCunNormal' (+ dropout → alphaDropout)
+  | 'activation-selu'          // relu/sigmoid/tanh → selu + kernelInitializer gs.layers.leCunNormal() (+ dropout → alphaDropout)
   | 'activation-leaky-relu'    // relu → leakyReLU layer
   | 'activation-elu'           // relu → elu
   | 'activation-relu'          // sigmoid/tanh hidden layer → relu

@@ -30,9 +30,9 @@ export const modelFixCases: Case[] = [
 import * as gs from 'gradscope';
 const model = tf.sequential({
   layers: [
-    tf.layers.dense({ units: 64, activation: 'selu', inputShape: [8], kernelInitializer: 'leCunNormal' }),
+    tf.layers.dense({ units: 64, activation: 'selu', inputShape: [8], kernelInitializer: gs.layers.leCunNormal() }),
     gs.layers.alphaDropout({ rate: 0.2 }),
-    tf.layers.dense({ units: 64, activation: 'selu', kernelInitializer: 'leCunNormal' }),
+    tf.layers.dense({ units: 64, activation: 'selu', kernelInitializer: gs.layers.leCunNormal() }),
     tf.layers.dense({ units: 1, activation: 'sigmoid' }),
   ],
 });
@@ -44,9 +44,9 @@ const model = tf.sequential({
     target: (s) => ({ layers: [at(s, 'tf.layers.dense', 0)] }),
     out: `import * as gs from 'gradscope';
 const model = tf.sequential();
-model.add(tf.layers.dense({ units: 32, activation: 'selu', kernelInitializer: 'leCunNormal', inputShape: [4] }));
+model.add(tf.layers.dense({ units: 32, activation: 'selu', kernelInitializer: gs.layers.leCunNormal(), inputShape: [4] }));
 model.add(gs.layers.alphaDropout({ rate: 0.3 }));
-model.add(tf.layers.dense({ units: 32, activation: 'selu', kernelInitializer: 'leCunNormal' }));
+model.add(tf.layers.dense({ units: 32, activation: 'selu', kernelInitializer: gs.layers.leCunNormal() }));
 model.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
 `,
   },
