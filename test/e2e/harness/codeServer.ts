@@ -86,6 +86,11 @@ export interface CodeServerArgs {
   env?: Record<string, string>;
   /** Called with each line code-server prints. Defaults to keeping it in `server.output()` only. */
   onOutput?: (line: string) => void;
+  /**
+   * Enables workspace trust (no `--disable-workspace-trust`), with the startup trust prompt off, so a
+   * folder opens in restricted mode until the user trusts it. Defaults to false (everything trusted).
+   */
+  workspaceTrust?: boolean;
 }
 
 /** A running code-server. */
@@ -155,6 +160,10 @@ export async function startCodeServer(args: CodeServerArgs = {}): Promise<CodeSe
       'extensions.autoUpdate': false,
       'extensions.autoCheckUpdates': false,
       'update.mode': 'none',
+      // Only read when workspace trust is on: open untrusted folders in restricted mode, without the
+      // modal question a test cannot answer.
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.emptyWindow': false,
     }, null, 2));
   }
   const port = args.port ?? (await freePort());
@@ -163,7 +172,7 @@ export async function startCodeServer(args: CodeServerArgs = {}): Promise<CodeSe
   let out = '';
   const child: ChildProcess = spawn(process.execPath, [
     entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', ...common,
+    ...(args.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', ...common,
   ], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const onData = (b: Buffer) => {
     out += b.toString();

@@ -28,6 +28,10 @@ export interface SuiteRunArgs {
   prepare?: (profileDir: string, probePath: string) => Promise<string> | string;
   /** Screenshot name on failure. Defaults to the suites' names. */
   name?: string;
+  /** Give up on the whole extension-host run after this long. Defaults to 240 s. */
+  timeoutMs?: number;
+  /** Start code-server with workspace trust on (the folder opens in restricted mode). Defaults to false. */
+  workspaceTrust?: boolean;
 }
 
 /** One extension-host test's outcome. */
@@ -44,9 +48,13 @@ export async function runSuiteInCodeServer(browser: Browser, args: SuiteRunArgs)
     const profileDir = join(scratch, 'profile');
     mkdirSync(profileDir);
     const devPath = args.prepare ? await args.prepare(profileDir, probePath) : REPO_ROOT;
-    server = await startCodeServer({ profileDir, env: { GRADSCOPE_E2E_SUITES: args.suites.join(','), GRADSCOPE_E2E_REPORT: report } });
+    server = await startCodeServer({
+      profileDir, workspaceTrust: args.workspaceTrust,
+      env: { GRADSCOPE_E2E_SUITES: args.suites.join(','), GRADSCOPE_E2E_REPORT: report },
+    });
     const { exitCode, log } = await runExtensionTests(browser, server, {
       folder: ws, extensionDevelopmentPath: devPath, extensionTestsPath: testsPath, name: args.name ?? args.suites.join('-'),
+      timeoutMs: args.timeoutMs,
     });
     const outcomes: Outcome[] = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : [];
     const failed = outcomes.filter((o) => o.state !== 'passed');
