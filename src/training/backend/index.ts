@@ -49,13 +49,15 @@ interface PatchState {
   warned: Set<string>;
   /** The last explicit `options.overrides`: the kernel's setting outlives later calls without options. */
   chosen?: boolean;
+  /** Backends found unsupported, with the reason: checked once, not on every `gs.fit`. */
+  refused: WeakMap<object, string>;
 }
 
 const STATE_KEY = Symbol.for('gradscope.wasmPatches');
 
 function state(): PatchState {
   const g = globalThis as Record<symbol, PatchState | undefined>;
-  return (g[STATE_KEY] ??= { stock: new Map(), warned: new Set() });
+  return (g[STATE_KEY] ??= { stock: new Map(), warned: new Set(), refused: new WeakMap() });
 }
 
 type Role = 'override' | 'fallback';
@@ -94,7 +96,7 @@ function warnOnce(st: PatchState, message: string): void {
   console.warn(`gradscope: ${message}`);
 }
 
-/** The cpu fallbacks currently registered (installing the missing ones first). */
+/** Registers a cpu fallback for each gradient kernel wasm lacks (none twice). */
 function ensureFallbacks(tf: Tf, st: PatchState): void {
   for (const config of cpuFallbacks(tf)) register(tf, config, st, 'fallback');
 }
@@ -150,8 +152,10 @@ export function ensureBackendPatches(tfModule: Tf, options?: { overrides?: boole
     }
     if (!OVERRIDDEN_KERNELS.every((name) => roleOf(tfModule, name) === 'override' || !tfModule.getKernel(name, 'wasm'))) {
       restore(tfModule, OVERRIDDEN_KERNELS, st);
-      const why = installOverrides(tfModule, st);
+      const backend = tfModule.backend() as object;
+      const why = st.refused.get(backend) ?? installOverrides(tfModule, st);
       if (why) {
+        st.refused.set(backend, why);
         warnOnce(st, `wasm kernel overrides not installed (${why}); using the stock tfjs-backend-wasm kernels, ` +
           'which are slow for transposed matmuls and wrong for fused matmuls with bias on transposed operands');
         return { overrides: 'unsupported', reason: why, kernels: [], fallbacks: namesWith(tfModule, 'fallback') };
