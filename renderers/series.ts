@@ -34,9 +34,10 @@ export function toPoints(s: Series, maxPoints = MAX_POINTS, map?: (v: number, i:
     for (let i = 0; i < n; i++) out[i] = { x: s.step[i], y: num(s.value[i], i) };
     return out;
   }
-  // A null mean means the bucket held a non-finite value: keep the gap even when min/max are finite.
-  const low = envelope ? (i: number) => (s.value[i] === null ? null : num(s.min![i], i)) : (i: number) => num(s.value[i], i);
-  const high = envelope ? (i: number) => (s.value[i] === null ? null : num(s.max![i], i)) : low;
+  // Plain loops over the arrays (no per-point closures): this runs over every point of every layer.
+  const vals = s.value as unknown[];
+  const mins = (envelope ? s.min : s.value) as unknown[];
+  const maxs = (envelope ? s.max : s.value) as unknown[];
   const buckets = Math.max(1, Math.min(n, Math.floor(maxPoints / 3)));
   const size = n / buckets;
   const out: Point[] = [];
@@ -45,8 +46,11 @@ export function toPoints(s: Series, maxPoints = MAX_POINTS, map?: (v: number, i:
     let iMin = -1, iMax = -1, iNull = -1;
     let vMin = Infinity, vMax = -Infinity;
     for (let i = from; i < to; i++) {
-      const lo = low(i), hi = high(i);
-      if (lo === null || hi === null || !Number.isFinite(lo) || !Number.isFinite(hi)) { if (iNull < 0) iNull = i; continue; }
+      // A null mean means the bucket held a non-finite value: keep the gap even if min/max are finite.
+      let lo = vals[i] === null ? null : mins[i];
+      let hi = vals[i] === null ? null : maxs[i];
+      if (map && typeof lo === 'number' && typeof hi === 'number') { lo = map(lo, i); hi = map(hi, i); }
+      if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi)) { if (iNull < 0) iNull = i; continue; }
       if (lo < vMin) { vMin = lo; iMin = i; }
       if (hi > vMax) { vMax = hi; iMax = i; }
     }
