@@ -57,7 +57,12 @@ export class SectionFrame {
 
   /** Rebuilds the table if it is showing (called after each live update). */
   refreshTable(): void {
-    if (this.tableOn) replaceChildren(this.tableHost, buildTable(this.tableData(), this.caption));
+    if (!this.tableOn) return;
+    // Keep the reader's place in a scrolled table across live updates.
+    const top = this.tableHost.querySelector('.gs-table-wrap')?.scrollTop ?? 0;
+    replaceChildren(this.tableHost, buildTable(this.tableData(), this.caption));
+    const wrap = this.tableHost.querySelector('.gs-table-wrap');
+    if (wrap) wrap.scrollTop = top;
   }
 
   get tableVisible(): boolean {

@@ -199,8 +199,10 @@ describe('gradient-health renderer', () => {
     await host.locator('canvas').evaluateAll((cs) => cs.forEach((c, i) => ((c as any).gsMark = i)));
     const before = await host.locator('canvas').count();
     await host.locator('.gs-section-lr .gs-table-toggle').click();
+    await host.locator('.gs-section-lr .gs-table-wrap').evaluate((e) => { e.scrollTop = 120; });
     assert.match(await host.locator('.gs-header').innerText(), /step 300\/1\s?000/);
     await render(page, 'live', cut(600));
+    assert.equal(await host.locator('.gs-section-lr .gs-table-wrap').evaluate((e) => e.scrollTop), 120, 'table scroll kept');
     assert.match(await host.locator('.gs-header').innerText(), /step 600\/1\s?000/);
     const marks = await host.locator('canvas').evaluateAll((cs) => cs.map((c) => (c as any).gsMark));
     assert.equal(marks.length, before);
