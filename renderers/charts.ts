@@ -7,6 +7,7 @@ import {
   Chart, LineController, LineElement, PointElement, BarController, BarElement, LinearScale,
   LogarithmicScale, CategoryScale, Filler, Legend, Tooltip, type ChartOptions, type Plugin,
 } from 'chart.js';
+import type { HealthSnapshot } from '../src/protocol/health';
 import { fmtNum } from './format';
 import type { Theme } from './theme';
 
@@ -51,6 +52,14 @@ export function logTick(value: number | string): string {
   if (!(v > 0) || Math.abs(e - Math.round(e)) > 1e-6) return '';
   const p = Math.round(e);
   return p < -3 || p >= 5 ? `1e${p}` : fmtNum(10 ** p);
+}
+
+/**
+ * Right end of step axes: the run's planned total, so a live run fills the chart as it goes and an
+ * early stop or a NaN shows how much of the run was left.
+ */
+export function xMax(s: HealthSnapshot): number {
+  return Math.max(s.progress.totalSteps, s.progress.step);
 }
 
 /** A vertical marker drawn by {@link markersPlugin}. */

@@ -4,7 +4,7 @@
  * weights, NaN) are vertical markers told apart by dash pattern and label, and listed as text.
  */
 import type { HealthSnapshot, RunEvent } from '../src/protocol/health';
-import { Chart, axisColors, baseOptions, logTick, markersPlugin, type Marker } from './charts';
+import { Chart, axisColors, baseOptions, xMax, logTick, markersPlugin, type Marker } from './charts';
 import { el, replaceChildren } from './dom';
 import { fmtNum } from './format';
 import { SectionFrame, sampleIndices, type Section, type TableData } from './section';
@@ -53,7 +53,7 @@ export class LearningRateSection implements Section {
     const t = this.theme;
     const o = baseOptions(t);
     o.scales = {
-      x: { type: 'linear', bounds: 'data', title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
+      x: { type: 'linear', max: xMax(this.snap), title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
       y: { type: this.logScale ? 'logarithmic' : 'linear', position: 'left',
         title: { display: true, text: `learning rate${this.logScale ? ' (log)' : ''}`, color: t.fg }, ...axisColors(t),
         ticks: { ...axisColors(t).ticks, ...(this.logScale ? { callback: logTick } : {}) } },
@@ -65,6 +65,8 @@ export class LearningRateSection implements Section {
 
   update(s: HealthSnapshot): void {
     this.snap = s;
+    const x = this.chart?.options.scales?.x;
+    if (x && x.max !== xMax(s)) x.max = xMax(s);
     const t = this.theme;
     const log = lrNeedsLog(s);
     if (log !== this.logScale) {

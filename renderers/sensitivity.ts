@@ -5,7 +5,7 @@
  */
 import type { ChartDataset } from 'chart.js';
 import type { HealthSnapshot, LayerSeries } from '../src/protocol/health';
-import { Chart, axisColors, baseOptions, logTick } from './charts';
+import { Chart, axisColors, baseOptions, xMax, logTick } from './charts';
 import { el, toggleButton } from './dom';
 import { fmtNum, lastFinite } from './format';
 import { drawHeatmap } from './heatmap';
@@ -63,7 +63,7 @@ export class SensitivitySection implements Section {
     const t = this.theme;
     const o = baseOptions(t);
     o.scales = {
-      x: { type: 'linear', bounds: 'data', title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
+      x: { type: 'linear', max: xMax(this.snap), title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
       y: { type: 'logarithmic', title: { display: true, text: 'RMS of ∂L/∂net', color: t.fg }, ...axisColors(t), ticks: { ...axisColors(t).ticks, callback: logTick } },
     };
     o.plugins!.legend!.labels!.filter = (item, data) => {
@@ -75,6 +75,8 @@ export class SensitivitySection implements Section {
 
   update(s: HealthSnapshot): void {
     this.snap = s;
+    const x = this.chart?.options.scales?.x;
+    if (x && x.max !== xMax(s)) x.max = xMax(s);
     const t = this.theme;
     const n = s.layers.length;
     const factor = bandFactor(s);
