@@ -104,7 +104,7 @@ export class WeightSnapshot {
         for (const { rec, before } of this.copies) {
           const now = rec.layer.trainableWeights.map((w) => w.read());
           if (now.length !== before.length) continue;
-          const delta = now.map((w, i) => plainNorm(tf.sub(w, before[i])));
+          const delta = now.map((w, i) => ({ sumSq: tf.sum(tf.squaredDifference(w, before[i])) as tf.Scalar, size: w.size }));
           const base = before.map((w) => plainNorm(w));
           scalars.push(...normTensors(delta), ...normTensors(base));
           plan.push({ rec, delta, base });

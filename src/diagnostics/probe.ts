@@ -76,11 +76,21 @@ export function probeModel(
         const cell = (layer as unknown as { cell?: tf.layers.Layer }).cell;
         const owner = cell ?? layer;
         const act = fusedActivationOf(owner);
-        if (act) {
+        if (act && cell) {
+          // A recurrent cell applies its activation once per time step: wrap it.
           slot.kind = kindOfActivationName(act.getClassName());
-          const wrapper = wrapActivation(act, slot, wantSaturation, keep);
-          (owner as unknown as { activation: ActivationLike }).activation = wrapper;
-          restore.push(() => { (owner as unknown as { activation: ActivationLike }).activation = act; });
+          setActivation(owner, wrapActivation(act, slot, wantSaturation, keep), act, restore);
+        } else if (act) {
+          // Dense/Conv: make the layer compute n (fused matmul/conv + bias, as fast as training) and
+          // apply the activation after the capture ourselves.
+          slot.kind = kindOfActivationName(act.getClassName());
+          setActivation(owner, LINEAR, act, restore);
+          patchCall(layer, restore, (_inputs, n) => {
+            const net = capture(slot)(n);
+            const a = act.apply(net);
+            if (wantSaturation) { slot.nets.push(keep(net)); slot.acts.push(keep(a)); }
+            return a;
+          });
         } else {
           const isBn = layer.getClassName() === 'BatchNormalization';
           patchCall(layer, restore, (inputs, out) => {
@@ -143,13 +153,23 @@ function keepParts(p: NormParts): NormParts {
 /** Identity whose gradient records the incoming dy (= ∂L/∂n) into the slot. */
 function capture(slot: Slot): (n: tf.Tensor) => tf.Tensor {
   const f = tf.customGrad(((n: tf.Tensor) => ({
-    value: n.clone(),
+    // reshape to the same shape: a new tensor on the tape without copying the data (clone copies on wasm).
+    value: tf.reshape(n, n.shape),
     gradFunc: (dy: tf.Tensor) => {
       slot.sens.push(keepParts(scaledNorm(dy)));
       return dy;
     },
   })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (n) => f(n);
+}
+
+/** The identity under the name tfjs fuses as "no activation". */
+const LINEAR: ActivationLike = { getClassName: () => 'linear', apply: (x) => x };
+
+function setActivation(owner: tf.layers.Layer, to: ActivationLike, original: ActivationLike, restore: (() => void)[]): void {
+  const o = owner as unknown as { activation: ActivationLike };
+  o.activation = to;
+  restore.push(() => { o.activation = original; });
 }
 
 function wrapActivation(
