@@ -14,6 +14,7 @@ import type { Theme } from './theme';
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale,
   LogarithmicScale, CategoryScale, Filler, Legend, Tooltip);
 
+/** chart.js's Chart with the controllers, scales and plugins above registered. */
 export { Chart };
 
 /** Options every chart starts from: no animation, theme colours, no point markers. */

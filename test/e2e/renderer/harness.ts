@@ -65,9 +65,9 @@ export async function bundleRenderer(): Promise<string> {
 export interface Harness { browser: Browser; server: Server; url: (theme?: ThemeName) => string; close(): Promise<void> }
 
 /** Builds the bundle, starts the server on 127.0.0.1 and launches Debian's Chromium. */
-export async function startHarness(): Promise<Harness> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. The renderer tests drive Debian's chromium through playwright-core; install it with \`apt-get install chromium\` (CI does).`);
+export async function startHarness(executablePath = CHROMIUM): Promise<Harness> {
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}. The renderer tests drive Debian's chromium through playwright-core; install it with \`apt-get install chromium\` (CI does).`);
   }
   const bundle = await bundleRenderer();
   const server = createServer(async (req, res) => {
@@ -82,7 +82,7 @@ export async function startHarness(): Promise<Harness> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {

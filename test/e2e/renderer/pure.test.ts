@@ -10,6 +10,7 @@ import { fmtNum, fmtPct } from '../../../renderers/format';
 import { finiteRange, pointsPerLine, toPoints, valueAt } from '../../../renderers/series';
 import { validateSnapshot } from '../../../renderers/validate';
 import { healthy, malformed } from './fixtures/scenarios';
+import { startHarness } from './harness';
 
 describe('series reduction', () => {
   const n = 10_000;
@@ -85,5 +86,11 @@ describe('formatting', () => {
     assert.equal(fmtNum(null), 'non-finite');
     assert.equal(fmtNum(undefined), '—');
     assert.equal(fmtPct(0.72), '72.0 %');
+  });
+});
+
+describe('test harness', () => {
+  test('a machine without Chromium gets a clear message, not a playwright stack', async () => {
+    await assert.rejects(startHarness('/nonexistent/chromium'), /Chromium not found at \/nonexistent\/chromium.*apt-get install chromium/);
   });
 });
