@@ -18,6 +18,12 @@ const FIELDS: { key: Field; label: string; color: (t: Theme) => string }[] = [
   { key: 'negative', label: 'negative regime (ELU/SELU/LeakyReLU)', color: (t) => t.blue },
 ];
 
+/** Category tick of the bar chart: long layer names are cut so the bars keep their width. */
+function shortLabel(this: { getLabelForValue(v: number): string }, value: number | string): string {
+  const name = this.getLabelForValue(Number(value));
+  return name.length > 22 ? `${name.slice(0, 21)}…` : name;
+}
+
 /** The fraction that matters most for a layer's activation, for its sparkline. */
 function mainField(l: LayerSeries): Field | undefined {
   const k = l.latestSaturation?.kind;
@@ -82,7 +88,7 @@ export class SaturationSection implements Section {
       color: t.fg, font: { family: t.font, size: t.fontSize },
       scales: {
         x: { min: 0, max: 100, title: { display: true, text: '% of units / activations', color: t.fg }, ...axisColors(t) },
-        y: { ...axisColors(t), ticks: { ...axisColors(t).ticks, autoSkip: false } },
+        y: { ...axisColors(t), ticks: { ...axisColors(t).ticks, autoSkip: false, callback: shortLabel } },
       },
       plugins: { legend: { labels: { color: t.fg, boxWidth: 12 } } },
     };

@@ -34,6 +34,7 @@ const CSS = `
 .gs-table th:first-child, .gs-table td:first-child { text-align: left; }
 .gs-note { font-size: .9em; color: var(--vscode-descriptionForeground); margin: 2px 0; }
 .gs-sat-rows { display: grid; grid-template-columns: minmax(80px, max-content) auto 124px auto; gap: 1px 10px; align-items: center; margin-top: 4px; }
+.gs-sat-rows .gs-layer-name { max-width: 16em; }
 .gs-stack { display: flex; flex-direction: column; gap: 2px; max-width: 640px; }
 .gs-layer { display: grid; grid-template-columns: 7.5em minmax(0, 1fr) auto; gap: 8px; align-items: center; padding: 2px 8px; border: 1px solid var(--vscode-widget-border, rgba(128,128,128,.45)); }
 .gs-layer-frozen { background: repeating-linear-gradient(135deg, transparent 0 6px, rgba(128,128,128,.22) 6px 8px); border-style: dashed; }
