@@ -7,7 +7,7 @@ export function fmtNum(v: number | null | undefined): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a < 1e-3 || a >= 1e5) return v.toExponential(2);
+  if (a < 1e-3 || a >= 1e5) return v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
   if (Number.isInteger(v)) return String(v);
   return String(Number(v.toPrecision(3)));
 }

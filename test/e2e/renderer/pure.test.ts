@@ -82,6 +82,9 @@ describe('formatting', () => {
   });
   test('numbers keep 3 significant digits and say non-finite for null', () => {
     assert.equal(fmtNum(0.000123456), '1.23e-4');
+    assert.equal(fmtNum(1e-4), '1e-4');
+    assert.equal(fmtNum(0.00012), '1.2e-4');
+    assert.equal(fmtNum(250000), '2.5e5');
     assert.equal(fmtNum(2.34567), '2.35');
     assert.equal(fmtNum(null), 'non-finite');
     assert.equal(fmtNum(undefined), '—');
