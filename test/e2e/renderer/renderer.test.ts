@@ -228,8 +228,9 @@ describe('gradient-health renderer', () => {
     assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Tab');
-    const outline = await toggle.evaluate((e) => getComputedStyle(e).outlineStyle);
-    assert.notEqual(outline, 'none');
+    const outline = await toggle.evaluate((e) => { const cs = getComputedStyle(e); return `${cs.outlineStyle} ${cs.outlineColor}`; });
+    // The theme's focus border (Dark Modern #0078d4), not the browser default ring.
+    assert.equal(outline, 'solid rgb(0, 120, 212)');
   });
 
   test('with renderer messaging, Apply posts the fix to the host', async () => {
