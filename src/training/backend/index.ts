@@ -19,6 +19,7 @@
  * ```
  */
 import { convFilterOverride } from './convFilter';
+import { convInputOverride } from './convInput';
 import { cpuFallbacks } from './cpuFallbacks';
 import { checkWasmInternals, probeOf } from './internals';
 import { matMulOverrides } from './matmul';
@@ -40,7 +41,7 @@ export interface BackendPatchReport {
 
 /** The kernel names the overrides replace. */
 export const OVERRIDDEN_KERNELS: readonly string[] = [
-  'BatchMatMul', '_FusedMatMul', 'Slice', 'StridedSlice', 'GatherV2', 'Conv2DBackpropFilter',
+  'BatchMatMul', '_FusedMatMul', 'Slice', 'StridedSlice', 'GatherV2', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
 ];
 
 interface PatchState {
@@ -112,6 +113,8 @@ function installOverrides(tf: Tf, st: PatchState): string | undefined {
   const configs = [
     ...matMulOverrides({ batchMatMul: k('BatchMatMul'), fusedMatMul: k('_FusedMatMul'), transpose: k('Transpose') }),
     ...sliceGatherOverrides(tf, k('Slice'), k('GatherV2'), k('StridedSlice')),
+    convInputOverride(tf, { conv2d: k('Conv2D'), pad: k('PadV2'), reverse: k('Reverse'), transpose: k('Transpose') },
+      k('Conv2DBackpropInput')),
   ];
   const filterFallback = tf.getKernel('Conv2DBackpropFilter', 'wasm') as unknown as KernelConfig | undefined;
   if (filterFallback != null) {

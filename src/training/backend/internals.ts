@@ -18,6 +18,9 @@ export const STOCK_FINGERPRINTS: Readonly<Record<string, { fn: string; contains:
   GatherV2: { fn: 'gatherV2', contains: ['wasmGather(', 'collectGatherOpShapeInfo'] },
   StridedSlice: { fn: 'stridedSlice', contains: ['wasmStridedSlice(', 'isSimpleSlice'] },
   PadV2: { fn: 'pad', contains: ['wasmPadV2('] },
+  Reverse: { fn: 'reverse', contains: ['wasmReverse('] },
+  Conv2D: { fn: 'conv2d', contains: ['wasmConv2d(', 'dilations'] },
+  Conv2DBackpropInput: { fn: 'conv2DBackpropInput', contains: ['wasmConv2DBackpropInput(', 'inputShape'] },
 };
 
 /** What {@link checkWasmInternals} inspects; `wasmVersion` undefined means "could not be read". */
