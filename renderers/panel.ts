@@ -26,7 +26,7 @@ export class HealthPanel {
   private runIdValue: string;
 
   constructor(host: HTMLElement, snapshot: HealthSnapshot, applyFix?: ApplyFix) {
-    ensureStyles(host.ownerDocument);
+    ensureStyles(host);
     this.runIdValue = snapshot.runId;
     this.root = el('div', { class: 'gs-panel', attrs: { 'data-run-id': snapshot.runId } });
     // Attach first: chart.js sizes canvases from their laid-out parents.
@@ -69,7 +69,7 @@ export function createPanel(host: HTMLElement, snapshot: HealthSnapshot, applyFi
 
 /** Shows a short error instead of the panel (bad payload, or a drawing failure). */
 export function showError(host: HTMLElement, message: string): void {
-  ensureStyles(host.ownerDocument);
+  ensureStyles(host);
   host.replaceChildren(el('div', { class: 'gs-panel gs-error', attrs: { role: 'alert' } },
     el('span', { class: 'gs-error-text', text: `Gradscope cannot show this gradient-health output: ${message}` })));
 }

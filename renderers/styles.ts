@@ -45,11 +45,16 @@ const CSS = `
 .gs-swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: middle; }
 `;
 
-/** Adds the stylesheet to `doc` unless it is there already. */
-export function ensureStyles(doc: Document = document): void {
-  if (doc.getElementById('gradscope-health-styles')) return;
-  const style = doc.createElement('style');
+/**
+ * Adds the stylesheet where `host` lives: its shadow root when it has one (styles in the document
+ * head do not reach into shadow DOM), else the document head. Once per root.
+ */
+export function ensureStyles(host: HTMLElement): void {
+  const root = host.getRootNode();
+  const target: ParentNode = root instanceof ShadowRoot ? root : host.ownerDocument.head;
+  if (target.querySelector('#gradscope-health-styles')) return;
+  const style = host.ownerDocument.createElement('style');
   style.id = 'gradscope-health-styles';
   style.textContent = CSS;
-  doc.head.appendChild(style);
+  target.appendChild(style);
 }
