@@ -9,7 +9,7 @@ import { fmtDuration, fmtInt, fmtNum, lastFinite } from './format';
 import type { Section } from './section';
 
 /** Sends a "apply this fix" request to the extension host; undefined when messaging is unavailable. */
-export type ApplyFix = (finding: Finding, fix: FixId) => void;
+export type ApplyFix = (finding: Finding, findingIndex: number, fix: FixId) => void;
 
 // Glyphs present in common UI fonts (emoji fonts are missing in many webviews and on Linux).
 const SEVERITY_ICON = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
@@ -65,14 +65,14 @@ export class Header implements Section {
     const json = JSON.stringify(s.findings);
     if (json !== this.lastFindingsJson) {
       this.lastFindingsJson = json;
-      replaceChildren(this.findings, ...s.findings.map((f) => this.badge(f)));
+      replaceChildren(this.findings, ...s.findings.map((f, i) => this.badge(f, i)));
     }
   }
 
-  private badge(f: Finding): HTMLElement {
+  private badge(f: Finding, index: number): HTMLElement {
     const key = findingKey(f);
     const open = this.expanded.has(key);
-    const detail = this.detail(f);
+    const detail = this.detail(f, index);
     detail.hidden = !open;
     const button = el('button', {
       class: `gs-badge gs-sev-${f.severity}`,
@@ -87,7 +87,7 @@ export class Header implements Section {
     return el('div', { class: 'gs-finding', attrs: { role: 'listitem' } }, button, detail);
   }
 
-  private detail(f: Finding): HTMLElement {
+  private detail(f: Finding, index: number): HTMLElement {
     const ev = Object.entries(f.evidence).map(([k, v]) =>
       el('tr', {}, el('th', { text: k, attrs: { scope: 'row', style: 'text-align:left;padding-right:12px' } }),
         el('td', { text: typeof v === 'number' ? fmtNum(v) : v === null ? 'non-finite' : String(v) })));
@@ -101,7 +101,7 @@ export class Header implements Section {
       fixes.length ? el('ol', { class: 'gs-fixes' }, ...fixes) : null);
     box.addEventListener('click', (e) => {
       const id = (e.target as HTMLElement).getAttribute?.('data-fix');
-      if (id && this.applyFix) this.applyFix(f, id as FixId);
+      if (id && this.applyFix) this.applyFix(f, index, id as FixId);
     });
     return box;
   }

@@ -10,13 +10,19 @@ import type { ActivationFunction, OutputItem, RendererApi, RendererContext } fro
 import { watchTheme } from './theme';
 import { validateSnapshot } from './validate';
 
-/** Message posted to the extension host when the user clicks "Apply" on a suggested fix. */
+/**
+ * Message posted to the extension host when the user clicks "Apply" on a suggested fix. `runId`,
+ * `findingIndex` and `fix` are the fields of src/fixes' `ApplyFixArgs` the renderer knows; the host
+ * adds `reportCell` from its findings report of that run. `code` and `layers` let it check that the
+ * finding is still the one the user saw.
+ */
 export interface ApplyFixMessage {
   type: 'gradscope.applyFix';
   runId: string;
+  findingIndex: number;
+  fix: FixId;
   code: Finding['code'];
   layers: string[];
-  fix: FixId;
 }
 
 interface Entry { element: HTMLElement; panel?: HealthPanel }
@@ -59,7 +65,8 @@ export function createRenderer(context: RendererContext): RendererApi {
     if (entry) dispose(item.id);
     const post = context.postMessage;
     const applyFix = post
-      ? (f: Finding, fix: FixId) => post({ type: 'gradscope.applyFix', runId: snap.runId, code: f.code, layers: f.layers, fix } satisfies ApplyFixMessage)
+      ? (f: Finding, findingIndex: number, fix: FixId) =>
+        post({ type: 'gradscope.applyFix', runId: snap.runId, findingIndex, fix, code: f.code, layers: f.layers } satisfies ApplyFixMessage)
       : undefined;
     entries.set(item.id, { element, panel: createPanel(element, snap, applyFix) });
     stopWatching ??= watchTheme(() => { for (const e of entries.values()) e.panel?.retheme(); });

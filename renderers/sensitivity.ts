@@ -114,6 +114,7 @@ export class SensitivitySection implements Section {
   private showHeatmap(on: boolean): void {
     this.heatOn = on;
     this.lines.hidden = on;
+    this.note.hidden = on;
     this.heatWrap.hidden = !on;
     if (on) this.drawHeat();
   }

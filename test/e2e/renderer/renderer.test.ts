@@ -240,7 +240,7 @@ describe('gradient-health renderer', () => {
     await host.locator('.gs-badge').click();
     await host.locator('button.gs-apply').first().click();
     const posted = await page.evaluate(() => (window as any).gsPosted);
-    assert.deepEqual(posted, [{ type: 'gradscope.applyFix', runId: snap.runId, code: 'dead-relu', layers: snap.findings[0].layers, fix: snap.findings[0].fixes[0] }]);
+    assert.deepEqual(posted, [{ type: 'gradscope.applyFix', runId: snap.runId, findingIndex: 0, fix: snap.findings[0].fixes[0], code: 'dead-relu', layers: snap.findings[0].layers }]);
   });
 
   test('a theme switch recolours the charts in place', async () => {
@@ -275,9 +275,11 @@ describe('gradient-health renderer', () => {
   test('dark, light and high-contrast themes render without errors (screenshots)', async () => {
     for (const theme of ['dark', 'light', 'hc'] as const) {
       const p = await openPage(h, theme);
-      // The README's picture (media/health-panel.png is a copy of panel-dark.png): a finding expanded.
-      await render(p.page, 'panel', deadRelu());
-      await p.page.locator('#host-panel .gs-badge').click();
+      // The README's picture (media/health-panel.png is a copy of panel-dark.png): the vanishing run
+      // with its finding expanded and the heatmap showing the fade toward the input.
+      await render(p.page, 'panel', vanishingSigmoid());
+      await p.page.locator('#host-panel .gs-badge').first().click();
+      await p.page.locator('#host-panel').getByRole('button', { name: /heatmap/i }).click();
       await p.page.locator('#host-panel').screenshot({ path: join(ARTIFACTS, `panel-${theme}.png`) });
       await render(p.page, 'vanishing', vanishingSigmoid());
       await render(p.page, 'transfer', transferFrozen());
