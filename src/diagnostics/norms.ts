@@ -36,6 +36,17 @@ export function scaledNorm(t: tf.Tensor): NormParts {
   });
 }
 
+/** max|t| and plain Σt² (4 kernels instead of 6); see {@link needsRescale} for when to redo it scaled. */
+export function maxAndSumSq(t: tf.Tensor): NormParts {
+  return tf.tidy(() => ({ max: tf.max(tf.abs(t)) as tf.Scalar, sumSq: tf.sum(tf.mul(t, t)) as tf.Scalar, size: t.size }));
+}
+
+/** True when a plain Σt² under- or overflowed float32 although max|t| is a finite non-zero number. */
+export function needsRescale(parts: NormNumbers[]): boolean {
+  return parts.some((p) => p.scale === undefined && p.max !== undefined && Number.isFinite(p.max) && p.max > 0
+    && (p.sumSq === 0 || !Number.isFinite(p.sumSq) || p.sumSq < p.max * p.max));
+}
+
 /** Σt² in one pass (see the file comment for its range). */
 export function plainNorm(t: tf.Tensor): NormParts {
   return tf.tidy(() => ({ sumSq: tf.sum(tf.mul(t, t)) as tf.Scalar, size: t.size }));

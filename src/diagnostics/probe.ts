@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LossFn } from '../training/observer';
 import type { SaturationSample } from '../protocol/health';
 import { fusedActivationOf, kindOfActivationName, standaloneActivationKind, type ActivationLike } from './activations';
-import { disposeNorms, plainNorm, scaledNorm, type NormParts } from './norms';
+import { disposeNorms, maxAndSumSq, plainNorm, type NormParts } from './norms';
 import { readOut, type Slot } from './probeStats';
 
 /** Options of {@link probeModel}. */
@@ -69,7 +69,7 @@ export function probeModel(
     let lastWeighted: Slot | undefined;
     model.layers.forEach((layer, index) => {
       if (hasWeights(layer)) {
-        const slot: Slot = { layer, index, supported: !UNSUPPORTED.has(layer.getClassName()), grads: [], sens: [], nets: [], acts: [], bnInputs: [] };
+        const slot: Slot = { layer, index, supported: !UNSUPPORTED.has(layer.getClassName()), grads: [], sens: [], dys: [], nets: [], acts: [], bnInputs: [] };
         slots.push(slot);
         lastWeighted = slot;
         if (!slot.supported) return;
@@ -139,7 +139,7 @@ export function probeModel(
   } finally {
     restore.reverse().forEach((f) => f());
     for (const s of slots) {
-      tf.dispose([...s.nets, ...s.acts, ...s.bnInputs]);
+      tf.dispose([...s.nets, ...s.acts, ...s.bnInputs, ...s.dys]);
       disposeNorms([...s.grads, ...s.sens]);
     }
   }
@@ -156,7 +156,9 @@ function capture(slot: Slot): (n: tf.Tensor) => tf.Tensor {
     // reshape to the same shape: a new tensor on the tape without copying the data (clone copies on wasm).
     value: tf.reshape(n, n.shape),
     gradFunc: (dy: tf.Tensor) => {
-      slot.sens.push(keepParts(scaledNorm(dy)));
+      slot.sens.push(keepParts(maxAndSumSq(dy)));
+      // A view of dy (reshape shares the data) for the rare rescaled second pass, see readOut.
+      slot.dys.push(tf.keep(tf.reshape(dy, dy.shape)));
       return dy;
     },
   })) as unknown as Parameters<typeof tf.customGrad>[0]);

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ActivationKind, SaturationSample } from '../protocol/health';
-import { combineNorms, normTensors, readNorms, type NormParts } from './norms';
+import { combineNorms, needsRescale, normTensors, readNorms, scaledNorm, type NormNumbers, type NormParts } from './norms';
 import type { ProbeLayer } from './probe';
 
 /** What the probe records for one layer with weights while the forward/backward pass runs. */
@@ -16,6 +16,8 @@ export interface Slot {
   /** Parts of ∂L/∂W (one per trainable weight) and of ∂L/∂n (one per activation call). */
   grads: NormParts[];
   sens: NormParts[];
+  /** Views of each ∂L/∂n, for re-measuring scaled when the plain sum of squares left float32 range. */
+  dys: tf.Tensor[];
   kind?: ActivationKind;
   /** Net inputs and activations recorded on the forward pass (one per call; several for SimpleRNN). */
   nets: tf.Tensor[];
@@ -29,15 +31,13 @@ export const SIGMOID_LOW = 0.01;
 export const SIGMOID_HIGH = 0.99;
 export const TANH_SATURATED = 0.99;
 
-type Field = keyof Omit<SaturationSample, 'kind'>;
-
 /** Reads all statistics of all slots; tensors stay owned by the slots (the caller disposes them). */
 export function readOut(slots: Slot[]): ProbeLayer[] {
   const scalars: tf.Tensor[] = [];
   const at = (t: tf.Tensor): number => scalars.push(t) - 1;
   type Plan = {
     norms: number;
-    sat: [Field, number][];
+    sat: [Raw, number][];
     bn?: [number, number, number, number, number];
   };
   const values = tf.tidy(() => {
@@ -53,7 +53,8 @@ export function readOut(slots: Slot[]): ProbeLayer[] {
       }
       return plan;
     });
-    const flat = scalars.length > 0 ? tf.stack(scalars.map((t) => tf.cast(tf.reshape(t, []), 'float32'))) : tf.zeros([0]);
+    // All statistics are float32 scalars already: stack them as they are (no per-scalar cast/reshape kernels).
+    const flat = scalars.length > 0 ? tf.stack(scalars) : tf.zeros([0]);
     return { plans, flat: flat as tf.Tensor };
   });
   const v = values.flat.dataSync();
@@ -61,8 +62,9 @@ export function readOut(slots: Slot[]): ProbeLayer[] {
   return slots.map((s, i) => {
     const plan = values.plans[i];
     const g = readNorms(s.grads, v, plan.norms);
-    const n = readNorms(s.sens, v, g.next);
-    const sens = s.supported && n.nums.length > 0 ? combineNorms(n.nums) : undefined;
+    let n = readNorms(s.sens, v, g.next).nums;
+    if (needsRescale(n)) n = rescaled(s.dys);
+    const sens = s.supported && n.length > 0 ? combineNorms(n) : undefined;
     const grad = g.nums.length > 0 ? combineNorms(g.nums) : undefined;
     const out: ProbeLayer = {
       layer: s.layer.name,
@@ -72,9 +74,9 @@ export function readOut(slots: Slot[]): ProbeLayer[] {
       gradNorm: grad ? grad.norm : null,
     };
     if (s.kind && plan.sat.length > 0) {
-      const sample: SaturationSample = { kind: s.kind };
-      for (const [field, idx] of plan.sat) sample[field] = v[idx];
-      out.saturation = sample;
+      const raw: Partial<Record<Raw, number>> = {};
+      for (const [field, idx] of plan.sat) raw[field] = v[idx];
+      out.saturation = toSample(s.kind, raw);
     }
     if (plan.bn) {
       const [batchMean, movingMean, batchVar, movingVar, maxMeanShift] = plan.bn.map((k) => v[k]);
@@ -82,6 +84,15 @@ export function readOut(slots: Slot[]): ProbeLayer[] {
     }
     return out;
   });
+}
+
+/** The sensitivity parts measured scaled (exact at any float32 magnitude): vanishing or exploding layers. */
+function rescaled(dys: tf.Tensor[]): NormNumbers[] {
+  const parts = dys.map((d) => scaledNorm(d));
+  const flat = tf.tidy(() => tf.stack(normTensors(parts)));
+  const v = flat.dataSync();
+  tf.dispose([flat, ...normTensors(parts)]);
+  return readNorms(parts, v, 0).nums;
 }
 
 /** Rows = samples (× time steps), columns = units. */
@@ -95,14 +106,19 @@ function fraction(mask: tf.Tensor): tf.Tensor {
   return tf.mean(tf.cast(mask, 'float32'));
 }
 
-function saturationStats(kind: ActivationKind, nets: tf.Tensor[], acts: tf.Tensor[]): [Field, tf.Tensor][] {
+/** Raw per-layer statistics, turned into a {@link SaturationSample} by {@link toSample} after read-back. */
+type Raw = 'positive' | 'alive' | 'saturated' | 'negative' | 'mean' | 'meanSq';
+
+// Few kernels per layer (each costs a fixed ~20-40 µs on wasm whatever its size): 1 − x and the
+// variance are finished in JS.
+function saturationStats(kind: ActivationKind, nets: tf.Tensor[], acts: tf.Tensor[]): [Raw, tf.Tensor][] {
   const a = asMatrix(acts);
-  const out: [Field, tf.Tensor][] = [];
+  const out: [Raw, tf.Tensor][] = [];
   if (kind === 'relu' || kind === 'relu6') {
-    const nonZero = tf.cast(tf.notEqual(a, 0), 'float32');
-    out.push(['zero', tf.sub(1, tf.mean(nonZero))]);
-    // A dead unit is zero for every sample: its column of nonZero is all 0.
-    out.push(['dead', fraction(tf.equal(tf.max(nonZero, 0), 0))]);
+    const positive = tf.cast(tf.greater(a, 0), 'float32');
+    out.push(['positive', tf.mean(positive)]);
+    // A unit is alive when positive for some sample: its column max is 1; dead = 1 − mean of those.
+    out.push(['alive', tf.mean(tf.max(positive, 0))]);
   } else if (kind === 'sigmoid') {
     out.push(['saturated', fraction(tf.logicalOr(tf.less(a, SIGMOID_LOW), tf.greater(a, SIGMOID_HIGH)))]);
   } else if (kind === 'tanh') {
@@ -110,9 +126,22 @@ function saturationStats(kind: ActivationKind, nets: tf.Tensor[], acts: tf.Tenso
   } else if (kind === 'leakyRelu' || kind === 'elu' || kind === 'selu') {
     out.push(['negative', fraction(tf.less(asMatrix(nets), 0))]);
   }
-  const { mean, variance } = tf.moments(a);
-  out.push(['mean', mean], ['std', tf.sqrt(variance)]);
+  out.push(['mean', tf.mean(a)], ['meanSq', tf.mean(tf.mul(a, a))]);
   return out;
+}
+
+/** The saturation sample from the raw statistics. */
+function toSample(kind: ActivationKind, raw: Partial<Record<Raw, number>>): SaturationSample {
+  const s: SaturationSample = { kind };
+  if (raw.positive !== undefined) s.zero = 1 - raw.positive;
+  if (raw.alive !== undefined) s.dead = 1 - raw.alive;
+  if (raw.saturated !== undefined) s.saturated = raw.saturated;
+  if (raw.negative !== undefined) s.negative = raw.negative;
+  if (raw.mean !== undefined && raw.meanSq !== undefined) {
+    s.mean = raw.mean;
+    s.std = Math.sqrt(Math.max(0, raw.meanSq - raw.mean * raw.mean));
+  }
+  return s;
 }
 
 function batchNormStats(layer: tf.layers.Layer, input: tf.Tensor): tf.Tensor[] | undefined {

@@ -128,6 +128,19 @@ describe('sensitivities', () => {
     model.dispose();
   });
 
+  test('tiny (1e-25) and huge (1e+25) sensitivities are measured exactly although their squares leave float32', () => {
+    const { model, x, y } = smallNet();
+    const base = sensitivities(model, x, y, { loss: mse });
+    for (const k of [1e-25, 1e25]) {
+      const scaled = sensitivities(model, x, y, { loss: (t, p) => tf.mul(mse(t, p), k) as tf.Scalar });
+      scaled.forEach((l, i) => {
+        assert.ok(relErr(l.rms!, base[i].rms! * k) < 1e-5, `factor ${k}, layer ${i}: ${l.rms} vs ${base[i].rms! * k}`);
+        assert.ok(relErr(l.max!, base[i].max! * k) < 1e-5);
+      });
+    }
+    tf.dispose([x, y]);
+  });
+
   test('leave the model unchanged and leak no tensor', () => {
     const model = tf.sequential({ layers: [
       tf.layers.dense({ inputShape: [3], units: 4, activation: 'relu' }),
