@@ -4,26 +4,13 @@
  * keeps one {@link HealthPanel} per output and routes re-renders of the same run to in-place updates;
  * the drawing lives in the section modules.
  */
-import type { Finding, FixId, HealthSnapshot } from '../src/protocol/health';
+import type { ApplyFixMessage, Finding, FixId, HealthSnapshot } from '../src/protocol/health';
+
+export type { ApplyFixMessage };
 import { createPanel, showError, type HealthPanel } from './panel';
 import type { ActivationFunction, OutputItem, RendererApi, RendererContext } from './rendererApi';
 import { watchTheme } from './theme';
 import { validateSnapshot } from './validate';
-
-/**
- * Message posted to the extension host when the user clicks "Apply" on a suggested fix. `runId`,
- * `findingIndex` and `fix` are the fields of src/fixes' `ApplyFixArgs` the renderer knows; the host
- * adds `reportCell` from its findings report of that run. `code` and `layers` let it check that the
- * finding is still the one the user saw.
- */
-export interface ApplyFixMessage {
-  type: 'gradscope.applyFix';
-  runId: string;
-  findingIndex: number;
-  fix: FixId;
-  code: Finding['code'];
-  layers: string[];
-}
 
 interface Entry { element: HTMLElement; panel?: HealthPanel }
 

@@ -7,6 +7,7 @@ import { GradscopeSerializer } from './notebook/serializer';
 import { GradscopeController } from './notebook/controller';
 import { FixesFeature } from './fixes/feature';
 import { assignCellIds } from './notebook/cellIds';
+import type { ApplyFixMessage } from './protocol/health';
 
 /** Called by VS Code when a Gradscope or Jupyter notebook opens. */
 export function activate(context: vscode.ExtensionContext): { controller: GradscopeController } {
@@ -32,8 +33,17 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
       if (notebook) controller.interrupt(notebook);
     }),
     vscode.commands.registerCommand('gradscope.showKernelLog', () => log.show(true)),
+    // The panel's "Apply" buttons post here (the renderer declares requiresMessaging: optional).
+    vscode.notebooks.createRendererMessaging('gradscope.health').onDidReceiveMessage(({ message }) => {
+      if (isApplyFix(message)) void fixes.applyFromPanel(message);
+    }),
   );
   return { controller };
+}
+
+function isApplyFix(m: unknown): m is ApplyFixMessage {
+  const a = m as Partial<ApplyFixMessage> | undefined;
+  return a?.type === 'gradscope.applyFix' && typeof a.runId === 'string' && typeof a.findingIndex === 'number' && typeof a.fix === 'string';
 }
 
 function notebookOf(arg?: { notebookEditor?: { notebookUri: vscode.Uri } }): vscode.NotebookDocument | undefined {

@@ -85,6 +85,12 @@ export class FixesFeature implements vscode.Disposable {
     this.refresh();
   }
 
+  /** Applies a fix that the gradient-health panel's "Apply" button asked for, by run and finding. */
+  applyFromPanel(message: { runId: string; findingIndex: number; fix: ApplyFixArgs['fix'] }): Promise<boolean> {
+    const report = [...this.reports.values()].find((r) => r.runId === message.runId);
+    return this.applyFix({ reportCell: report?.cell ?? '', runId: message.runId, findingIndex: message.findingIndex, fix: message.fix });
+  }
+
   /** Removes what a previous run of this cell showed (the cell is being run again). */
   clearCell(cellUri: string): void {
     if (this.reports.delete(cellUri)) this.refresh();

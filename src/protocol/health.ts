@@ -245,3 +245,18 @@ export interface FindingsReport {
   /** Cell URI → source text at run time, for every cell named in `sources`. */
   cellText: Record<string, string>;
 }
+
+/**
+ * Message posted to the extension host when the user clicks "Apply" on a suggested fix. `runId`,
+ * `findingIndex` and `fix` are the fields of src/fixes' `ApplyFixArgs` the renderer knows; the host
+ * adds `reportCell` from its findings report of that run. `code` and `layers` let it check that the
+ * finding is still the one the user saw.
+ */
+export interface ApplyFixMessage {
+  type: 'gradscope.applyFix';
+  runId: string;
+  findingIndex: number;
+  fix: FixId;
+  code: FindingCode;
+  layers: string[];
+}
