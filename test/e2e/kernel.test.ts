@@ -1,8 +1,8 @@
 /**
  * The kernel and the fixes in a real VS Code, driven from the extension host: restart and interrupt
  * from their commands, a kernel that exits, error squiggles (suite/kernel.e2e.ts), the dead-ReLU
- * lens → edit → re-run loop of issue 6 (suite/fixes.e2e.ts), and a workspace that is not trusted
- * (suite/trust.e2e.ts, in a code-server started with workspace trust on).
+ * lens → edit → re-run loop of issue 6 (suite/fixes.e2e.ts). Workspace trust is tested in the UI
+ * (trust.test.ts): VS Code refuses to show its trust dialog in an extension-test window.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,12 +25,5 @@ describe('the Gradscope kernel and fixes in a real VS Code', () => {
     });
     assert.ok(passed.some((t) => /process\.exit/.test(t)), `the kernel suite did not run: ${passed.join(', ')}`);
     assert.ok(passed.some((t) => /SELU/.test(t)), `the fixes suite did not run: ${passed.join(', ')}`);
-  });
-
-  test('an untrusted workspace refuses to run cells', { timeout: 300_000 }, async () => {
-    const passed = await runSuiteInCodeServer(browser!, {
-      suites: ['trust'], fixtures: ['smoke.tfnb'], workspaceTrust: true, timeoutMs: 240_000,
-    });
-    assert.equal(passed.length, 1, `the trust suite did not run: ${passed.join(', ')}`);
   });
 });

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildSuite, REPO_ROOT } from './buildSuite';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { makeWorkspace } from './fixtures';
@@ -32,6 +32,8 @@ export interface SuiteRunArgs {
   timeoutMs?: number;
   /** Start code-server with workspace trust on (the folder opens in restricted mode). Defaults to false. */
   workspaceTrust?: boolean;
+  /** Acts on the workbench page while the suite runs (see `runExtensionTests`). Defaults to none. */
+  onPage?: (page: Page) => Promise<void>;
 }
 
 /** One extension-host test's outcome. */
@@ -54,7 +56,7 @@ export async function runSuiteInCodeServer(browser: Browser, args: SuiteRunArgs)
     });
     const { exitCode, log } = await runExtensionTests(browser, server, {
       folder: ws, extensionDevelopmentPath: devPath, extensionTestsPath: testsPath, name: args.name ?? args.suites.join('-'),
-      timeoutMs: args.timeoutMs,
+      timeoutMs: args.timeoutMs, onPage: args.onPage,
     });
     const outcomes: Outcome[] = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : [];
     const failed = outcomes.filter((o) => o.state !== 'passed');

@@ -65,6 +65,11 @@ export interface ExtensionTestsArgs {
   timeoutMs?: number;
   /** Screenshot name saved when the suite fails. Defaults to `extension-tests`. */
   name?: string;
+  /**
+   * Acts on the workbench page while the suite runs, as a user would (e.g. answers a modal dialog the
+   * extension host cannot reach). Its error fails the run. Defaults to none.
+   */
+  onPage?: (page: Page) => Promise<void>;
 }
 
 /** The outcome of an extension-host suite: the exit code VS Code reports and the log it forwarded. */
@@ -95,6 +100,8 @@ export async function runExtensionTests(browser: Browser, server: CodeServer, ar
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => done(Number(code)));
     await page.goto(url);
+    let pageError: Error | undefined;
+    const onPage = args.onPage?.(page).catch((e: Error) => (pageError = e));
     const timeoutMs = args.timeoutMs ?? 240_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<number>((_, reject) => {
@@ -103,6 +110,8 @@ export async function runExtensionTests(browser: Browser, server: CodeServer, ar
     try {
       const exitCode = await Promise.race([exit, timeout]);
       if (exitCode !== 0) await screenshot(page, args.name ?? 'extension-tests');
+      await Promise.race([onPage, timeout]);
+      if (pageError) throw new Error(`the page action failed: ${pageError.message}`);
       return { exitCode, log: lines.join('\n') };
     } catch (e) {
       await screenshot(page, args.name ?? 'extension-tests');
@@ -119,8 +128,11 @@ export async function runExtensionTests(browser: Browser, server: CodeServer, ar
  * Opens the workbench on `folder` and waits until it is interactive; with `extensionDevelopmentPath`
  * that folder's extension is loaded as a development extension (no vsix needed).
  */
-export async function openWorkbench(browser: Browser, server: CodeServer, folder: string, extensionDevelopmentPath?: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+export async function openWorkbench(
+  browser: Browser, server: CodeServer, folder: string, extensionDevelopmentPath?: string,
+  viewport = { width: 1400, height: 900 },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   const payload = extensionDevelopmentPath
     ? `&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${extensionDevelopmentPath}`]]))}`
     : '';
