@@ -88,11 +88,15 @@ function enc(v: number): number {
 export class WeightSnapshot {
   private constructor(private readonly copies: { rec: LayerRecorder; before: tf.Tensor[] }[]) {}
 
-  /** Copies every trainable weight of the recorded layers. */
+  /**
+   * Holds on to every trainable weight's current values. A reshape shares the variable's data
+   * without copying (clone copies on wasm); optimizers update with variable.assign, which points the
+   * variable at new data and leaves this view on the old.
+   */
   static take(recorders: LayerRecorder[]): WeightSnapshot {
     return new WeightSnapshot(recorders
       .filter((r) => r.layer.trainableWeights.length > 0)
-      .map((rec) => ({ rec, before: rec.layer.trainableWeights.map((w) => tf.keep(w.read().clone())) })));
+      .map((rec) => ({ rec, before: rec.layer.trainableWeights.map((w) => { const v = w.read(); return tf.keep(tf.reshape(v, v.shape)); }) })));
   }
 
   /** Appends ‖W_now − W_before‖ / ‖W_before‖ per layer at `step`, then frees the copies. */

@@ -217,7 +217,8 @@ function totalLoss(loss: LossFn, y: tf.Tensor | tf.Tensor[], pred: tf.Tensor | t
 
 /** Training-mode batch norm updates its moving statistics; the probe must not change the model. */
 function snapshotNonTrainable(model: tf.LayersModel): { restore(): void } {
-  const saved = model.layers.flatMap((l) => l.nonTrainableWeights.map((w) => ({ w, value: tf.keep(w.read().clone()) })));
+  // A reshape view keeps the old data alive without copying (batch norm updates with variable.write).
+  const saved = model.layers.flatMap((l) => l.nonTrainableWeights.map((w) => { const v = w.read(); return { w, value: tf.keep(tf.reshape(v, v.shape)) }; }));
   let done = false;
   return {
     restore() {
