@@ -48,6 +48,14 @@ function runOnCpu(cpuKernel: KernelConfig, cpu: CpuBackend, args: KernelArgs): T
   }
 }
 
+/** `name`'s cpu kernel run on copies of wasm inputs, or undefined without a cpu backend or kernel. */
+export function onCpu(tf: Tf, name: string): KernelConfig['kernelFunc'] | undefined {
+  const cpu = tf.engine().findBackend('cpu') as unknown as CpuBackend | null;
+  const cpuKernel = tf.getKernel(name, 'cpu') as unknown as KernelConfig | undefined;
+  if (cpu == null || cpuKernel == null) return undefined;
+  return (args) => runOnCpu(cpuKernel, cpu, args);
+}
+
 /**
  * Kernel configs for every name in {@link CPU_FALLBACK_KERNELS} that wasm lacks and cpu has.
  * Returns none when the cpu backend cannot be found (then nothing changes).

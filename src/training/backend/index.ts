@@ -20,7 +20,7 @@
  */
 import { convFilterOverride } from './convFilter';
 import { convInputOverride } from './convInput';
-import { cpuFallbacks } from './cpuFallbacks';
+import { cpuFallbacks, onCpu } from './cpuFallbacks';
 import { checkWasmInternals, probeOf } from './internals';
 import { matMulOverrides } from './matmul';
 import { selfTest } from './selfTest';
@@ -111,7 +111,10 @@ function installOverrides(tf: Tf, st: PatchState): string | undefined {
   if (why) return why;
   const k = (name: string) => tf.getKernel(name, 'wasm') as unknown as KernelConfig;
   const configs = [
-    ...matMulOverrides({ batchMatMul: k('BatchMatMul'), fusedMatMul: k('_FusedMatMul'), transpose: k('Transpose') }),
+    ...matMulOverrides({
+      batchMatMul: k('BatchMatMul'), fusedMatMul: k('_FusedMatMul'), transpose: k('Transpose'),
+      intBatchMatMul: onCpu(tf, 'BatchMatMul'),
+    }),
     ...sliceGatherOverrides(tf, k('Slice'), k('GatherV2'), k('StridedSlice')),
     convInputOverride(tf, { conv2d: k('Conv2D'), pad: k('PadV2'), reverse: k('Reverse'), transpose: k('Transpose') },
       k('Conv2DBackpropInput')),

@@ -14,6 +14,8 @@ export interface StockMatMulKernels {
   batchMatMul: KernelConfig;
   fusedMatMul: KernelConfig;
   transpose: KernelConfig;
+  /** The cpu backend's BatchMatMul, for int32 operands (stock wasm throws on them). */
+  intBatchMatMul?: KernelConfig['kernelFunc'];
 }
 
 /** Transposes the last two axes of `x` with the stock Transpose kernel (a new tensor the caller frees). */
@@ -82,7 +84,13 @@ export function matMulOverrides(stock: StockMatMulKernels): KernelConfig[] {
       kernelName: 'BatchMatMul',
       backendName: 'wasm',
       setupFunc: stock.batchMatMul.setupFunc,
-      kernelFunc: (args) => untransposed(stock, stock.batchMatMul, args),
+      kernelFunc: (args) => {
+        const { a, b } = args.inputs;
+        if (stock.intBatchMatMul && a?.dtype === 'int32' && b?.dtype === 'int32') {
+          return stock.intBatchMatMul(args) as TensorInfo;
+        }
+        return untransposed(stock, stock.batchMatMul, args);
+      },
     },
     {
       kernelName: '_FusedMatMul',

@@ -111,6 +111,19 @@ describe('wasm matmul overrides', () => {
     assert.ok(worst(run()) < 1e-4);
   });
 
+  test('int32 matmuls (stock wasm throws on them, tf.math.confusionMatrix needs one) run exactly on cpu', () => {
+    tf.tidy(() => {
+      const a = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32');
+      const b = tf.tensor2d([[7, 8], [9, 10], [11, 12]], [3, 2], 'int32');
+      const c = tf.matMul(a, b);
+      assert.equal(c.dtype, 'int32');
+      assert.deepEqual(c.arraySync(), [[58, 64], [139, 154]]);
+      assert.deepEqual(tf.matMul(a, a, false, true).arraySync(), [[14, 32], [32, 77]]);
+      assert.deepEqual(tf.math.confusionMatrix(tf.tensor1d([0, 1, 1, 2], 'int32'), tf.tensor1d([0, 1, 2, 2], 'int32'), 3).arraySync(),
+        [[1, 0, 0], [0, 1, 1], [0, 0, 1]]);
+    });
+  });
+
   test('the overrides leave no tensor and no wasm buffer behind', () => {
     const be = tf.backend() as unknown as { numDataIds(): number };
     const before = { tensors: tf.memory().numTensors, bytes: tf.memory().numBytes, ids: be.numDataIds() };
