@@ -15,12 +15,12 @@ import { probeModel } from './probe';
 import { SeriesBuffer } from './series';
 import { buildSnapshot, type RunState } from './snapshot';
 import { summarizeModel, trainableSignature } from './summary';
-import type { Thresholds } from './thresholds';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 import { Sampler } from './sampler';
 
 /** Options of {@link healthMonitor}. */
 export interface HealthMonitorArgs {
-  /** Probe every N steps; 0 adapts N to keep the probes' cost within `maxOverhead`. Defaults to 0. */
+  /** Probe every N steps; 0 adapts N to keep the probes' cost within `maxOverhead`. Defaults to the setting gradscope.diagnostics.sampleEvery in a kernel, else 0. */
   sampleEvery?: number;
   /** Share of training time the adaptive probes may take. Defaults to 0.03 (the budget is 5 %). */
   maxOverhead?: number;
@@ -30,7 +30,7 @@ export interface HealthMonitorArgs {
   publishIntervalMs?: number;
   /** Called with each published snapshot (same cadence as the kernel). Defaults to none. */
   onSnapshot?: (snapshot: HealthSnapshot) => void;
-  /** Overrides of the rules' thresholds. Defaults to DEFAULT_THRESHOLDS. */
+  /** Overrides of the rules' thresholds. Defaults to the gradscope.diagnostics.* settings in a kernel, else DEFAULT_THRESHOLDS. */
   thresholds?: Partial<Thresholds>;
   /** Run the probe forward pass in training mode (dropout active). Defaults to true. */
   probeTraining?: boolean;
@@ -86,6 +86,8 @@ export class HealthMonitor implements TrainingObserver {
       const fit = hooks?.callSite('gs.fit', info.callStack);
       if (fit) sources = { layers: {}, ...sources, fit };
       this.signature = trainableSignature(model);
+      const kernelDefaults = settingsOf(hooks);
+      const every = this.args.sampleEvery ?? kernelDefaults.sampleEvery ?? 0;
       this.state = {
         runId: `${Date.now().toString(36)}-${(++runCounter).toString(36)}`,
         status: 'training',
@@ -100,13 +102,13 @@ export class HealthMonitor implements TrainingObserver {
         scheduleKind: info.scheduleKind,
         events: [],
         layers: model.layers.filter((l) => l.weights.length > 0).map((l) => new LayerRecorder(l)),
-        sampleEvery: this.args.sampleEvery || 1,
+        sampleEvery: every || 1,
         ...(sources ? { sources } : {}),
-        thresholds: this.args.thresholds ?? {},
+        thresholds: { ...kernelDefaults.thresholds, ...this.args.thresholds },
       };
       // `epochs` is the epoch to train up to (as model.fit's), so the global steps end at epochs × stepsPerEpoch.
       this.lastStep = Math.max(info.initialStep, info.epochs * info.stepsPerEpoch - 1);
-      this.sampler = new Sampler(info.initialStep, this.lastStep, this.args.sampleEvery ?? 0, this.args.maxOverhead ?? 0.03);
+      this.sampler = new Sampler(info.initialStep, this.lastStep, every, this.args.maxOverhead ?? 0.03);
       this.probeFailed = false;
       this.lastPublish = 0;
       this.probeBatch = firstSamples(info.probe, this.args.probeSize ?? 32);
@@ -261,6 +263,21 @@ export class HealthMonitor implements TrainingObserver {
     this.probeBatch = undefined;
     this.state = undefined;
   }
+}
+
+/**
+ * The user's settings (gradscope.diagnostics.*) as the kernel passes them on its hooks object, as a
+ * `diagnostics` field that KernelHooks does not declare yet; only well-formed values are taken.
+ */
+function settingsOf(hooks: unknown): { sampleEvery?: number; thresholds: Partial<Thresholds> } {
+  const d = (hooks as { diagnostics?: { sampleEvery?: unknown; thresholds?: Record<string, unknown> } } | undefined)?.diagnostics;
+  const out: { sampleEvery?: number; thresholds: Partial<Thresholds> } = { thresholds: {} };
+  if (!d) return out;
+  if (Number.isInteger(d.sampleEvery) && (d.sampleEvery as number) >= 0) out.sampleEvery = d.sampleEvery as number;
+  for (const [k, v] of Object.entries(d.thresholds ?? {})) {
+    if (k in DEFAULT_THRESHOLDS && typeof v === 'number' && Number.isFinite(v) && v > 0) (out.thresholds as Record<string, number>)[k] = v;
+  }
+  return out;
 }
 
 /** The first `k` samples of the probe batch (the tensors themselves when they have no more). */
