@@ -4,9 +4,11 @@
  * activation saturation and batch-norm statistics.
  *
  * tfjs fuses the activation into Dense/Conv layers, so n^k is never a tensor of the model's own graph.
- * The probe swaps each layer's activation object for a wrapper that passes n^k through an identity
- * with a custom gradient (which records dy = ∂L/∂n^k) before applying the real activation, and restores
- * the layer afterwards. Supported: Dense, Conv1D/2D/3D, DepthwiseConv2D, SeparableConv2D,
+ * For the probe, each such layer gets the linear activation (so its own fused kernel computes n^k) and
+ * a call hook that passes n^k through an identity with a custom gradient (which records
+ * dy = ∂L/∂n^k) and then applies the real activation; recurrent cells get a wrapped activation instead.
+ * Everything is restored afterwards, and the forward pass runs in training mode with the batch-norm
+ * moving statistics saved and written back. Supported: Dense, Conv1D/2D/3D, DepthwiseConv2D, SeparableConv2D,
  * Conv2DTranspose (net input = pre-activation), SimpleRNN (pre-activation of every time step, RMS over
  * batch × time), and layers without an activation such as BatchNormalization, Embedding,
  * LayerNormalization, PReLU (net input = the layer's output). Not supported: LSTM and GRU (their cells
