@@ -159,8 +159,12 @@ describe('samples run headless on wasm', { concurrency: 2 }, () => {
     for (const p of runs) assert.equal(p.progress.totalSteps, total, 'the notebook counts the steps as gs.fit does');
     assert.deepEqual(runs.map((p) => p.training.scheduleKind), ['constant', 'power', 'exponential', 'plateau']);
     assert.ok(runs[3].training.events.some((e) => e.kind === 'lr-reduced'), 'the plateau panel marks the reductions');
-    const lr = runs[2].training.lr.value.filter((v): v is number => v !== null);
-    assert.ok(Math.abs(lr[0] - 0.05) < 1e-9 && lr[lr.length - 1] < 0.0055, 'the exponential panel draws the decaying rate');
+    // The panel's series may be downsampled to bucket means with a min/max envelope.
+    const lr = runs[2].training.lr;
+    const hi = (lr.max ?? lr.value) as number[], lo = (lr.min ?? lr.value) as number[];
+    assert.ok(Math.abs(hi[0] - 0.05) < 1e-9, `the exponential panel starts at η₀ (${hi[0]})`);
+    assert.ok(lo[lo.length - 1] < 0.0051, `and ends near η₀/10 (${lo[lo.length - 1]})`);
+    assert.ok(lr.value.every((v, i) => i === 0 || (v as number) <= (lr.value[i - 1] as number)), 'and never rises');
   });
 
   test('05 overfitting: the finding without regularization, restored best weights, MC dropout spread', async (t) => {
