@@ -25,7 +25,7 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
       out.push({
         code: 'vanishing-gradient', severity: 'warning', layers: weak,
         message: `sensitivity falls ${sci(ratio)}× from ${last.layer.layer} (RMS ${sci(last.rms)}) to ${first.layer.layer} (RMS ${sci(first.rms)}) at step ${last.step}: the first layers barely learn`,
-        evidence: { step: last.step, firstLayer: first.layer.layer, lastLayer: last.layer.layer, rmsFirst: first.rms, rmsLast: last.rms, ratio },
+        evidence: { step: last.step, firstLayer: first.layer.layer, lastLayer: last.layer.layer, rmsFirst: first.rms, rmsLast: last.rms, ratio, factor: t.vanishingFactor },
         fixes,
       });
       return out;
@@ -85,7 +85,7 @@ function exploding(run: RunView, t: Thresholds): Finding[] {
       return [{
         code: 'exploding-gradient', severity: 'warning', layers: [first.layer.layer],
         message: `sensitivity grows ${sci(first.rms / last.rms)}× from ${last.layer.layer} to ${first.layer.layer} at step ${first.step}`,
-        evidence: { step: first.step, rmsFirst: first.rms, rmsLast: last.rms, ratio: first.rms / last.rms }, fixes,
+        evidence: { step: first.step, rmsFirst: first.rms, rmsLast: last.rms, ratio: first.rms / last.rms, factor: t.vanishingFactor }, fixes,
       }];
     }
   }
