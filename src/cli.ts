@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`gradscope: wrote ${path.relative(process.cwd(), outFile) || outFile}`);
     const failed = results.find((r) => r.status !== 'ok');
     if (!failed) return 0;
-    const where = failed.error ? `, line ${failed.error.line}, column ${failed.error.column}` : '';
+    const where = failed.error?.line ? `, line ${failed.error.line}, column ${failed.error.column}` : '';
     const why = failed.error?.message ?? failed.message ?? failed.status;
     console.error(`gradscope: Cell ${failed.index + 1}${where} failed: ${why}`);
     return 1;

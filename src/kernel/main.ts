@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   const kernelDir = __dirname;
   const extensionDir = options.extensionDir ?? path.dirname(kernelDir);
   const workspaceDir = options.workspaceDir ?? process.cwd();
+  // tfjs stacks are deep; with V8's default of 10 frames the user's cell frame is often cut off.
+  Error.stackTraceLimit = 50;
   const runtime = new CellRuntime(send, kernelDir);
   captureStreams(runtime);
 

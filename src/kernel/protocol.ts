@@ -12,7 +12,7 @@ export type KernelOutput =
   | { output_type: 'execute_result'; data: Record<string, unknown>; metadata: Record<string, unknown>; execution_count: number | null }
   | { output_type: 'error'; ename: string; evalue: string; traceback: string[] };
 
-/** Where a failing cell failed, 1-based, in the cell's own source. */
+/** Where a failing cell failed, 1-based, in the cell's own source (line 0 when no frame was in a cell). */
 export interface ErrorLocation {
   filename: string;
   line: number;

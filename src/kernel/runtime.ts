@@ -80,10 +80,12 @@ export class CellRuntime {
     const id = `display-${++this.displayCounter}`;
     const owner = this.currentId;
     this.emit({ output_type: 'display_data', data: toMimeBundle(value, mime), metadata: {} }, id);
-    return {
+    const handle: DisplayHandle = {
       id,
       update: (next: unknown, nextMime?: string) => this.updateDisplay(owner, id, toMimeBundle(next, nextMime ?? mime)),
     };
+    displayHandles.add(handle);
+    return handle;
   }
 
   /** Replaces a display's content; `owner` is the execution that created it. */
@@ -116,7 +118,7 @@ export class CellRuntime {
       const script = new vm.Script(compiled.code, { filename: req.filename });
       let value = script.runInThisContext({ breakOnSigint: true, displayErrors: false });
       if (compiled.isAsync) value = await this.awaitInterruptibly(value as Promise<unknown>);
-      if (compiled.hasValue && value !== undefined) {
+      if (compiled.hasValue && value !== undefined && !isDisplayHandle(value)) {
         this.emit({ output_type: 'execute_result', data: toMimeBundle(value), metadata: {}, execution_count: req.executionCount });
       }
     } catch (e) {
@@ -136,13 +138,14 @@ export class CellRuntime {
   }
 
   /** Maps an error's stack to the cells, emits it, and returns the innermost cell location. */
-  reportError(e: unknown, req: ExecuteRequest): ErrorLocation | undefined {
+  reportError(e: unknown, req: ExecuteRequest): ErrorLocation {
     const err = e instanceof Error ? e : new Error(formatText(e));
     const name = err.name || 'Error';
     const { text, frames } = mapStack(err.stack ?? `${name}: ${err.message}`, (f) => this.lookup(f), { kernelDir: this.kernelDir });
     this.emit({ output_type: 'error', ename: name, evalue: err.message, traceback: text.split('\n') });
     const here = frames.find((f) => f.filename === req.filename) ?? frames[0];
-    return here ? { filename: here.filename, line: here.line, column: here.column, message: `${name}: ${err.message}` } : undefined;
+    // line 0: the stack never passed through a cell (e.g. thrown from a timer a library set up).
+    return { filename: here?.filename ?? req.filename, line: here?.line ?? 0, column: here?.column ?? 0, message: `${name}: ${err.message}` };
   }
 
   /** The compiled cell behind a stack frame's file name. */
@@ -170,6 +173,13 @@ export class CellRuntime {
       );
     });
   }
+}
+
+/** Handles made by display(): a cell ending in `display(…)` shows the display, not the handle. */
+const displayHandles = new WeakSet<object>();
+
+function isDisplayHandle(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && displayHandles.has(v);
 }
 
 class InterruptError extends Error {

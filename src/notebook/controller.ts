@@ -140,7 +140,7 @@ export class GradscopeController implements vscode.Disposable {
     } finally {
       cancel.dispose();
     }
-    if (result.error) {
+    if (result.error && result.error.line > 0) {
       const line = Math.max(0, result.error.line - 1);
       const range = new vscode.Range(line, Math.max(0, result.error.column - 1), line, Number.MAX_SAFE_INTEGER);
       this.errors.set(cell.document.uri, [new vscode.Diagnostic(range, result.error.message, vscode.DiagnosticSeverity.Error)]);

@@ -60,6 +60,19 @@ console.log('third');`;
     assert.deepEqual(displays[1].output_type === 'display_data' && displays[1].data['application/json'], { a: 1 });
   });
 
+  test('a cell ending in display() shows the display, not its handle', async () => {
+    const r = await k.run("display('<i>only this</i>', 'text/html')");
+    assert.equal(r.status, 'ok');
+    assert.deepEqual(r.outputs.map((o) => o.output_type), ['display_data']);
+  });
+
+  test('an error whose stack never passes through a cell still reports its message', async () => {
+    const r = await k.run("const e = new Error('boom'); e.stack = 'Error: boom\\n    at deep (lib.js:1:1)'; throw e;");
+    assert.equal(r.status, 'error');
+    assert.equal(r.error?.message, 'Error: boom');
+    assert.equal(r.error?.line, 0);
+  });
+
   test('a thrown error is mapped to the cell line and column, without kernel frames', async () => {
     const r = await k.run("const ok = 1;\nfunction fail() {\n  throw new RangeError('bad value');\n}\nfail();", undefined, 'E');
     assert.equal(r.status, 'error');
