@@ -71,7 +71,8 @@ function build(s: RunState, points: number, now: number): HealthSnapshot {
     ...(s.device ? { device: s.device } : {}),
     time: now,
     progress: {
-      epoch: s.epoch, epochs: s.epochs, step: s.step, stepsPerEpoch: s.stepsPerEpoch, totalSteps: s.totalSteps, elapsedMs,
+      // s.step is the index of the last step; progress.step counts batches done.
+      epoch: s.epoch, epochs: s.epochs, step: s.stepsDone > 0 ? s.step + 1 : s.step, stepsPerEpoch: s.stepsPerEpoch, totalSteps: s.totalSteps, elapsedMs,
       ...(s.status === 'training' && s.stepsDone > 0 && remaining > 0 ? { etaMs: Math.round((elapsedMs / s.stepsDone) * remaining) } : {}),
     },
     model: s.model,

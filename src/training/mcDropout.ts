@@ -30,6 +30,11 @@ export function predict(
   const n = args.samples ?? 30;
   if (!Number.isInteger(n) || n < 1) throw new Error(`gs.mcDropout.predict: \`samples\` must be a positive integer, got ${n}`);
   if (!(model instanceof tf.LayersModel)) throw new Error('gs.mcDropout.predict: the first argument must be a tf.LayersModel');
+  // A seeded tfjs dropout layer draws the same mask on every call, so all samples agree and std is 0.
+  const seeded = model.layers.filter((l) => /dropout/i.test(l.getClassName()) && (l.getConfig() as { seed?: unknown }).seed != null);
+  if (seeded.length) {
+    throw new Error(`gs.mcDropout.predict: ${seeded.map((l) => l.name).join(', ')} ${seeded.length > 1 ? 'have' : 'has'} a fixed \`seed\`, so every sample draws the same dropout mask and the std would be 0; build the dropout layers without a seed`);
+  }
   return tf.tidy(() => {
     const runs: tf.Tensor[] = [];
     for (let i = 0; i < n; i++) {

@@ -115,6 +115,8 @@ export interface FineTuneArgs {
  * Adam would crash: its slot variables are matched to the weights by position). Returns the new optimizer.
  */
 export function fineTune(model: tf.LayersModel, args: FineTuneArgs = {}): tf.Optimizer {
+  const unknown = Object.keys(args).filter((k) => !['lrFactor', 'learningRate', 'top'].includes(k));
+  if (unknown.length) throw new Error(`gs.transfer.fineTune: unknown option ${unknown.map((k) => `\`${k}\``).join(', ')} (options: top, lrFactor, learningRate)`);
   const m = internals(model);
   const old = m.optimizer_;
   if (old == null) throw new Error('gs.transfer.fineTune: compile the model first (fineTune reuses its optimizer kind, loss and metrics)');

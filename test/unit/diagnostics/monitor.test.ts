@@ -154,7 +154,8 @@ describe('health monitor on real trainings', () => {
     await train([dense(8, 'relu', { inputShape: [8] }), dense(1, 'linear')], { optimizer: tf.train.adam(1e-2), epochs: 2, monitor: { file, onSnapshot: (s) => seen.push(s) } });
     const saved = JSON.parse(readFileSync(file, 'utf8')) as HealthSnapshot;
     assert.equal(saved.status, 'finished');
-    assert.equal(saved.progress.step, 15);
+    assert.equal(saved.progress.step, 16, 'a finished run has done all its batches');
+    assert.equal(saved.progress.step, saved.progress.totalSteps);
     assert.equal(seen.at(-1)?.status, 'finished');
     assert.equal(seen.filter((s) => s.status !== 'training').length, 1);
     assert.equal(new Set(seen.map((s) => s.runId)).size, 1);

@@ -94,3 +94,12 @@ describe('self-normalizing layers', () => {
     assert.ok(tf.mean(out).dataSync()[0] > 0.3);
   });
 });
+
+test('MC dropout refuses seeded dropout layers, whose masks never change (std would be 0)', () => {
+  const model = tf.sequential({ layers: [
+    tf.layers.dense({ units: 4, inputShape: [2] }),
+    tf.layers.dropout({ rate: 0.5, seed: 1, name: 'seeded_dropout' }),
+    tf.layers.dense({ units: 1 }),
+  ] });
+  assert.throws(() => mcDropout.predict(model, tf.ones([3, 2]), { samples: 5 }), /seeded_dropout has a fixed `seed`/);
+});

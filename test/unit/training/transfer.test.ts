@@ -112,3 +112,9 @@ describe('gs.transfer', () => {
     assert.deepEqual(a.layers.map((l) => l.trainable), [false, true, true]);
   });
 });
+
+test('fineTune refuses an option it does not know instead of silently unfreezing nothing', () => {
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+  assert.throws(() => transfer.fineTune(model, { unfreezeTop: 3 } as never), /unknown option `unfreezeTop`/);
+});
