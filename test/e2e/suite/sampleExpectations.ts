@@ -31,6 +31,8 @@ export interface SampleExpectation {
   /** Checks on the numbers in the text outputs of all cells. */
   numbers?: (text: string) => void;
   runs: RunExpectation[];
+  /** Code lens titles (substrings) that some cell of the sample must show after Run All. */
+  lenses?: string[];
 }
 
 /** The first match of `re` in `text`, its groups as numbers; fails the test when there is none. */
@@ -67,6 +69,8 @@ export const SAMPLE_EXPECTATIONS: Record<string, SampleExpectation> = {
         assert.deepEqual(kinds, [...Array(10).fill('selu'), 'sigmoid'], 'ten SELU hidden layers and a sigmoid output');
       } },
     ],
+    // The vanishing-gradient finding's preferred fix, on the model definition (issue 6).
+    lenses: ['Switch sigmoid → ReLU (He init)'],
   },
   '02': {
     // Géron's example: clip g = [0.9, 100] (and h = [3, 4]) at threshold 1.

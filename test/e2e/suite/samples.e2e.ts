@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { HEALTH_SCHEMA_VERSION, type HealthSnapshot } from '../../../src/protocol/health';
-import { cellIndexOf, findingCodes, healthOutputs } from './cells';
+import { cellIndexOf, codeLenses, findingCodes, healthOutputs } from './cells';
 import { openNotebook, outputText, runAllAndWait } from './notebooks';
 import { SAMPLE_EXPECTATIONS } from './sampleExpectations';
 
@@ -79,6 +79,12 @@ describe('the samples in a real VS Code', function () {
       }
       for (const re of expected?.prints ?? []) assert.match(text, re, `${name}: the outputs do not show ${re}`);
       expected?.numbers?.(text);
+      if (expected?.lenses) {
+        const titles = (await Promise.all(cells.map(codeLenses))).flat().map((l) => l.command?.title ?? '');
+        for (const t of expected.lenses) {
+          assert.ok(titles.some((x) => x.includes(t)), `${name}: no code lens "${t}"; lenses: ${titles.join(' | ') || 'none'}`);
+        }
+      }
     });
   }
 });

@@ -1,0 +1,143 @@
+/**
+ * What a user sees of sample 1 in the browser workbench (issue 7): Run All with the Gradscope kernel,
+ * then, in the renderer's webview iframe, the sigmoid run's gradient-health panel with its four charts
+ * (sensitivities, saturation, learning rate, frozen-layer map) and its vanishing-gradient badge;
+ * then a click on the code lens above the model definition changes the cell that created the sigmoid
+ * layers (issue 6). Screenshots: test-artifacts/e2e/panel-*.png.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { REPO_ROOT } from './harness/buildSuite';
+import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { makeWorkspace } from './harness/fixtures';
+import { closePage, launchBrowser, openNotebook, openWorkbench, pickKernelIfAsked, runAll, screenshot } from './harness/workbench';
+
+const SAMPLE = '01-vanishing-gradients.tfnb';
+
+/** What the test reads of one rendered panel. */
+interface PanelView {
+  status: string;
+  /** Per chart section: whether it exists and how many pixels its main canvas has painted. */
+  painted: Record<'sensitivity' | 'saturation' | 'lr', number | null>;
+  frozenLayers: number;
+  badges: string[];
+}
+
+/**
+ * Reads every gradient-health panel of the page it runs in (shadow roots included, where VS Code may put
+ * outputs). A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
+ */
+const READ_PANELS = `(() => {
+  const roots = [document];
+  for (let i = 0; i < roots.length; i++) {
+    for (const el of roots[i].querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+  }
+  return roots.flatMap((r) => [...r.querySelectorAll('.gs-panel')]).map((panel) => {
+    const painted = (id) => {
+      const canvas = panel.querySelector('.gs-section-' + id + ' canvas');
+      if (!canvas || canvas.width === 0 || canvas.height === 0) return null;
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n++;
+      return n;
+    };
+    return {
+      status: panel.querySelector('.gs-status')?.textContent ?? '',
+      painted: { sensitivity: painted('sensitivity'), saturation: painted('saturation'), lr: painted('lr') },
+      frozenLayers: panel.querySelectorAll('.gs-section-frozen .gs-layer').length,
+      badges: [...panel.querySelectorAll('.gs-badge')].map((b) => b.textContent ?? ''),
+    };
+  });
+})()`;
+
+function readPanels(frame: Frame): Promise<PanelView[]> {
+  return frame.evaluate(READ_PANELS) as Promise<PanelView[]>;
+}
+
+/** Waits until some frame shows `count` finished panels; returns that frame and its panels. */
+async function waitForPanels(page: Page, count: number, timeoutMs: number): Promise<{ frame: Frame; panels: PanelView[] }> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = '';
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const panels = await readPanels(frame).catch((e: Error) => {
+        if (!/detached|destroyed|navigat/i.test(e.message)) seen = `error in ${frame.url().slice(0, 80)}: ${e.message}`;
+        return [] as PanelView[];
+      });
+      if (panels.length) seen = panels.map((p) => p.status).join(', ');
+      if (panels.length >= count && panels.every((p) => p.status === 'finished')) return { frame, panels };
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`no ${count} finished gradient-health panels within ${timeoutMs / 1000} s (last seen: ${seen || 'none'})`);
+}
+
+/** Text of the notebook's cell editors (monaco renders spaces as no-break spaces). */
+function cellTexts(page: Page): Promise<string[]> {
+  return page.locator('.notebook-editor .cell-list-container .monaco-list-row .view-lines')
+    .evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.replace(/\u00a0/g, ' ')));
+}
+
+describe('the gradient-health panel in the browser workbench', () => {
+  let browser: Browser | undefined;
+  let server: CodeServer | undefined;
+  let page: Page | undefined;
+  let ws = '';
+  before(async () => {
+    ws = makeWorkspace([join(REPO_ROOT, 'samples', SAMPLE)]);
+    server = await startCodeServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    if (page) await closePage(page);
+    await browser?.close();
+    await server?.stop();
+    rmSync(ws, { recursive: true, force: true });
+  });
+
+  test(`${SAMPLE}: four charts and the findings in each panel, and a code lens that edits the cell`, { timeout: 420_000 }, async () => {
+    // A tall window shows the first training run's output without scrolling (VS Code renders the
+    // outputs of visible cells only; the other runs' payloads are checked by suite/samples.e2e.ts).
+    page = await openWorkbench(browser!, server!, ws, REPO_ROOT, { width: 1400, height: 2600 });
+    try {
+      await openNotebook(page, SAMPLE);
+      await runAll(page);
+      await pickKernelIfAsked(page, 'Gradscope');
+      const { panels } = await waitForPanels(page, 1, 300_000);
+      await screenshot(page, 'panel-sample-01');
+      for (const [i, p] of panels.entries()) {
+        for (const chart of ['sensitivity', 'saturation', 'lr'] as const) {
+          assert.ok(p.painted[chart] !== null, `panel ${i + 1}: no ${chart} chart`);
+          assert.ok(p.painted[chart]! > 500, `panel ${i + 1}: the ${chart} chart is blank (${p.painted[chart]} painted pixels)`);
+        }
+        // 10 hidden Dense layers and the output layer.
+        assert.ok(p.frozenLayers >= 11, `panel ${i + 1}: the frozen-layer map lists ${p.frozenLayers} layers`);
+      }
+      assert.ok(panels[0].badges.some((b) => /vanishing|sensitivity falls/i.test(b)),
+        `the sigmoid run's panel shows no vanishing-gradient badge: ${panels[0].badges.join(' | ') || 'no badges'}`);
+
+      const sigmoidLine = "run('sigmoid', deepMlp(() => tf.layers.dense({ units: 32, activation: 'sigmoid' })))";
+      assert.ok((await cellTexts(page)).some((t) => t.includes(sigmoidLine)), 'the sigmoid cell as the sample has it');
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Switch sigmoid → ReLU' }).first();
+      await lens.waitFor({ state: 'visible', timeout: 30_000 });
+      await lens.scrollIntoViewIfNeeded();
+      await screenshot(page, 'panel-code-lens');
+      await lens.click();
+      const relu = "run('sigmoid', deepMlp(() => tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: 'heNormal' })))";
+      const deadline = Date.now() + 20_000;
+      while (!(await cellTexts(page)).some((t) => t.includes(relu))) {
+        if (Date.now() > deadline) {
+          throw new Error(`the lens did not switch the sigmoid layer to ReLU/He:\n${(await cellTexts(page)).filter((t) => t.includes("run('sigmoid'")).join('\n')}`);
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await screenshot(page, 'panel-after-lens');
+    } catch (e) {
+      await screenshot(page, 'panel-failure');
+      throw e;
+    }
+  });
+});
