@@ -2,7 +2,8 @@
 // VS Code desktop through @vscode/test-electron, for machines that can download VS Code from
 // Microsoft's update server (it caches the download in .vscode-test/). Where that server is not
 // reachable the download fails after TIMEOUT and this exits 1 with a message saying so.
-//   npm run test:electron                    all suites except the vsix one
+//   npm run test:electron                    all suites except the vsix one (smoke, kernel, fixes, samples)
+//   GRADSCOPE_E2E_SUITES=kernel,fixes npm run test:electron   some of them
 //   VSCODE_VERSION=1.100.3 npm run test:electron
 //   VSCODE_EXECUTABLE=/path/to/code npm run test:electron   (an installed VS Code; no download)
 import { runTests } from '@vscode/test-electron';
@@ -13,10 +14,11 @@ import 'tsx'; // registers TypeScript loading (as `node --import tsx`) for the i
 
 const { buildSuite, REPO_ROOT } = await import('../harness/buildSuite.ts');
 const { makeWorkspace } = await import('../harness/fixtures.ts');
+const { sampleFiles } = await import('../harness/samples.ts');
 
 const TIMEOUT_MS = 30_000;
 const { testsPath } = await buildSuite();
-const workspace = makeWorkspace(['smoke.tfnb']);
+const workspace = makeWorkspace(['smoke.tfnb', 'kernel.tfnb', 'dead-relu.tfnb', ...sampleFiles()]);
 const userData = mkdtempSync(join(tmpdir(), 'gradscope-electron-'));
 let code = 1;
 try {
@@ -25,7 +27,7 @@ try {
     vscodeExecutablePath: process.env.VSCODE_EXECUTABLE,
     extensionDevelopmentPath: REPO_ROOT,
     extensionTestsPath: testsPath,
-    extensionTestsEnv: { GRADSCOPE_E2E_SUITES: process.env.GRADSCOPE_E2E_SUITES ?? 'smoke' },
+    extensionTestsEnv: { GRADSCOPE_E2E_SUITES: process.env.GRADSCOPE_E2E_SUITES ?? 'smoke,kernel,fixes,samples' },
     launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--user-data-dir', join(userData, 'data')],
     timeout: TIMEOUT_MS,
   });
