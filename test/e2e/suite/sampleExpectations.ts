@@ -130,8 +130,10 @@ export const SAMPLE_EXPECTATIONS: Record<string, SampleExpectation> = {
     ],
   },
   '04': {
-    prints: [/32 steps per epoch, 480 steps; η₀ = 0\.05/],
+    prints: [/\d+ steps per epoch, \d+ steps; η₀ = 0\.05/],
     numbers: (text) => {
+      const [perEpoch, total] = numbersOf(text, /(\d+) steps per epoch, (\d+) steps; η₀/);
+      assert.equal(total % perEpoch, 0, 'whole epochs');
       // Power: η(t) = η₀ / (1 + t/s); exponential: η(t) = η₀ · 0.1^(t/s).
       const [p1, p2] = numbersOf(text, /η\(s\) = (\S+) \(η₀\/2\), η\(2s\) = (\S+) \(η₀\/3\)/);
       close(p1, 0.05 / 2, 1e-9, 'power η(s)');
@@ -140,15 +142,17 @@ export const SAMPLE_EXPECTATIONS: Record<string, SampleExpectation> = {
       close(e1, 0.05 / Math.sqrt(10), 1e-5, 'exponential η(s/2)');
       close(e2, 0.005, 1e-6, 'exponential η(s)');
       for (const name of ['constant', 'power', 'exponential']) {
-        assert.match(text, new RegExp(`${name} +final val_loss .*history\\.lr = schedule\\.lr\\(t\\) at all 480 steps: true`));
+        assert.match(text, new RegExp(`${name} +final val_loss .*history\\.lr = schedule\\.lr\\(t\\) at all ${total} steps: true`));
       }
       for (const m of text.matchAll(/learning rate (\S+) → (\S+)/g)) close(Number(m[2]), Number(m[1]) / 2, 1e-9, 'plateau factor 0.5');
     },
     runs: [{ cell: 'reduceLROnPlateau', runs: 4, check: (runs) => {
       assert.deepEqual(runs.map((s) => s.training.scheduleKind), ['constant', 'power', 'exponential', 'plateau']);
       for (const s of runs) {
-        const lr = s.training.lr.value;
-        close(lr[0]!, 0.05, 1e-9, `${s.training.scheduleKind}: first LR in the health output`);
+        // A downsampled series holds bucket means; every schedule here starts at its maximum η₀, so
+        // the first bucket's maximum is η₀ (and the value itself when not downsampled).
+        const lr = s.training.lr;
+        close((lr.max?.[0] ?? lr.value[0])!, 0.05, 1e-9, `${s.training.scheduleKind}: first LR in the health output`);
       }
       const reduced = runs[3].training.events.filter((e) => e.kind === 'lr-reduced');
       assert.ok(reduced.length > 0, 'the plateau run marks its lr-reduced events');
@@ -165,7 +169,7 @@ export const SAMPLE_EXPECTATIONS: Record<string, SampleExpectation> = {
       // Inverted dropout: kept units are scaled by 1 / (1 − 0.3).
       assert.ok(dropped.every((v) => v === 0 || Math.abs(v - 1 / 0.7) < 1e-3), `dropout outputs 0 or 1/0.7: ${dropped}`);
       const [farStd] = numbersOf(text, /far from all data +predict \S+ +MC mean \S+ ± std (\S+)/);
-      const [insideStd] = numbersOf(text, /inside the upper moon +predict \S+ +MC mean \S+ ± std (\S+)/);
+      const [insideStd] = numbersOf(text, /on the upper moon +predict \S+ +MC mean \S+ ± std (\S+)/);
       assert.ok(farStd > insideStd, `MC dropout is less sure far from the data (std ${farStd}) than inside a moon (${insideStd})`);
     },
     runs: [
@@ -175,5 +179,38 @@ export const SAMPLE_EXPECTATIONS: Record<string, SampleExpectation> = {
         assert.ok(kinds.includes('early-stop') && kinds.includes('restored-best'), `early-stop and restored-best events: ${kinds}`);
       } },
     ],
+  },
+  '06': {
+    prints: [/frozen: /],
+    numbers: (text) => {
+      const [moved] = numbersOf(text, /largest change of a frozen weight: (\S+)/);
+      assert.equal(moved, 0, 'a frozen layer\'s weights do not move while the head trains');
+      const [lr] = numbersOf(text, /new optimizer: \w+ with learning rate (\S+)/);
+      close(lr, 0.01 * 0.1, 1e-12, 'fine-tuning rate = 0.01 × lrFactor 0.1');
+    },
+    runs: [
+      { cell: 'const modelA = tf.sequential', runs: 1, check: ([s]) => {
+        assert.ok(s.model.layers.every((l) => l.trainable), 'model A trains every layer');
+      } },
+      { cell: 'gs.transfer.freeze(modelB', runs: 1, absent: ['frozen-all'], check: ([s]) => {
+        const layers = s.model.layers;
+        assert.deepEqual(layers.map((l) => l.trainable), layers.map((_, i) => i === layers.length - 1), 'frozen-layer map: only the new head trains');
+        assert.equal(s.model.trainableParams, layers[layers.length - 1].params.trainable, 'trainable parameters = the head\'s');
+      } },
+      { cell: 'gs.transfer.fineTune(modelB', runs: 1, check: ([s]) => {
+        const layers = s.model.layers;
+        assert.deepEqual(layers.map((l) => l.trainable), layers.map((_, i) => i >= layers.length - 3), 'frozen-layer map: the top 3 layers train');
+      } },
+    ],
+  },
+  '07': {
+    // conv 3×3×1→8: 80, conv 3×3×8→16: 1168, dense 4·4·16→3: 771 (16×16 input, two 2×2 poolings).
+    prints: [/parameters: 2019\b/],
+    runs: [{ cell: 'tf.layers.conv2d(', runs: 1, check: ([s]) => {
+      assert.deepEqual(s.findings.map((f) => f.message), [], 'the sample says a healthy run shows no finding');
+      const convs = s.model.layers.filter((l) => l.className === 'Conv2D');
+      assert.equal(convs.length, 2);
+      assert.ok(convs.every((c) => s.layers.some((l) => l.layer === c.name)), 'the conv layers have per-layer series');
+    } }],
   },
 };
