@@ -81,8 +81,21 @@ export function cellIndexOf(doc: vscode.NotebookDocument, snippet: string): numb
   return i;
 }
 
-/** The code lenses VS Code would show on a cell, resolved (titles and commands filled in). */
+/**
+ * The code lenses VS Code would show on a cell, resolved (titles and commands filled in). The
+ * workbench answers "Illegal argument" for a cell whose text model it has not loaded (a cell far from
+ * the viewport), so the cell is scrolled into view first, as a user would.
+ */
 export async function codeLenses(cell: vscode.NotebookCell): Promise<vscode.CodeLens[]> {
-  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', cell.document.uri, 100);
-  return lenses ?? [];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', cell.document.uri, 100);
+      return lenses ?? [];
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      const editor = await vscode.window.showNotebookDocument(cell.notebook);
+      editor.revealRange(new vscode.NotebookRange(cell.index, cell.index + 1), vscode.NotebookEditorRevealType.InCenter);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
