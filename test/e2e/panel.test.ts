@@ -20,9 +20,11 @@ const SAMPLE = '01-vanishing-gradients.tfnb';
 /** What the test reads of one rendered panel. */
 interface PanelView {
   status: string;
-  /** Per chart section: whether it exists and how many pixels its main canvas has painted. */
+  /** Per chart section: null without a canvas, else how many coloured (non-grey) pixels its main canvas shows. */
   painted: Record<'sensitivity' | 'saturation' | 'lr', number | null>;
   frozenLayers: number;
+  /** Layer rows of the saturation section. */
+  saturationRows: number;
   badges: string[];
 }
 
@@ -41,13 +43,18 @@ const READ_PANELS = `(() => {
       if (!canvas || canvas.width === 0 || canvas.height === 0) return null;
       const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       let n = 0;
-      for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n++;
+      for (let k = 0; k < data.length; k += 4) {
+        // Coloured, opaque pixels: the data series (axes, grid and labels are grey).
+        const r = data[k], g = data[k + 1], b = data[k + 2];
+        if (data[k + 3] > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) n++;
+      }
       return n;
     };
     return {
       status: panel.querySelector('.gs-status')?.textContent ?? '',
       painted: { sensitivity: painted('sensitivity'), saturation: painted('saturation'), lr: painted('lr') },
       frozenLayers: panel.querySelectorAll('.gs-section-frozen .gs-layer').length,
+      saturationRows: panel.querySelectorAll('.gs-section-saturation .gs-sat-rows .gs-layer-name').length,
       badges: [...panel.querySelectorAll('.gs-badge')].map((b) => b.textContent ?? ''),
     };
   });
@@ -108,11 +115,16 @@ describe('the gradient-health panel in the browser workbench', () => {
       await pickKernelIfAsked(page, 'Gradscope');
       const { panels } = await waitForPanels(page, 1, 300_000);
       await screenshot(page, 'panel-sample-01');
+      console.log(`coloured pixels per chart: ${JSON.stringify(panels.map((p) => p.painted))}`);
       for (const [i, p] of panels.entries()) {
-        for (const chart of ['sensitivity', 'saturation', 'lr'] as const) {
-          assert.ok(p.painted[chart] !== null, `panel ${i + 1}: no ${chart} chart`);
-          assert.ok(p.painted[chart]! > 500, `panel ${i + 1}: the ${chart} chart is blank (${p.painted[chart]} painted pixels)`);
+        for (const chart of ['sensitivity', 'saturation', 'lr'] as const) assert.ok(p.painted[chart] !== null, `panel ${i + 1}: no ${chart} chart`);
+        // 11 layer lines over 192 steps, and the LR/loss curves: thousands of coloured pixels; the
+        // legend alone paints well under 200. (The saturation bars of this run are near 0 %, as the
+        // sample says, so that chart is checked by its layer rows.)
+        for (const chart of ['sensitivity', 'lr'] as const) {
+          assert.ok(p.painted[chart]! > 1000, `panel ${i + 1}: the ${chart} chart draws no data (${p.painted[chart]} coloured pixels)`);
         }
+        assert.ok(p.saturationRows >= 11, `panel ${i + 1}: the saturation chart lists ${p.saturationRows} layers`);
         // 10 hidden Dense layers and the output layer.
         assert.ok(p.frozenLayers >= 11, `panel ${i + 1}: the frozen-layer map lists ${p.frozenLayers} layers`);
       }

@@ -25,6 +25,9 @@ function checkPayload(s: HealthSnapshot, where: string): void {
   const weighted = s.model.layers.filter((l) => l.hasWeights).map((l) => l.name);
   assert.deepEqual(s.layers.map((l) => l.layer), weighted, `${where}: one series per layer with weights, input side first`);
   assert.ok(s.training.loss.step.length > 0, `${where}: no loss series`);
+  for (const l of s.layers) {
+    assert.ok(l.sensitivityRms.value.some((v) => v !== null && v > 0), `${where}: ${l.layer} has no finite sensitivity`);
+  }
   assert.ok(s.progress.step > 0 && s.progress.step <= s.progress.totalSteps, `${where}: progress ${s.progress.step}/${s.progress.totalSteps}`);
   for (const f of s.findings) assert.ok(f.message.length > 0 && Array.isArray(f.fixes), `${where}: malformed finding ${JSON.stringify(f)}`);
 }
