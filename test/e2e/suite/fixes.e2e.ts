@@ -62,8 +62,12 @@ describe('dead ReLUs: from the finding to the edit (issue 6)', function () {
     return { cell, health };
   }
 
-  /** Runs the lens that applies `fix` to the dead-relu finding, re-runs the cell, checks the finding gone. */
-  async function applyAndRerun(fix: FixId, expectedLayerText: string): Promise<void> {
+  /**
+   * Runs the cell, then the lens that applies `fix` (one of the dead-relu finding's own lenses, or with
+   * `anyFinding` one of any finding of the run, as a user clicks what is shown above the model),
+   * re-runs the cell and checks the dead-relu finding gone.
+   */
+  async function applyAndRerun(fix: FixId, expectedLayerText: string, anyFinding = false): Promise<void> {
     const { cell, health } = await runDeadRelu();
     const dead = health.findings.find((f) => f.code === 'dead-relu')!;
     const layerLine = cell.document.getText().split('\n').findIndex((l) => l.includes(RELU_LAYER));
@@ -80,8 +84,9 @@ describe('dead ReLUs: from the finding to the edit (issue 6)', function () {
       return a && health.findings[a.findingIndex]?.code === 'dead-relu';
     });
     assert.ok(onDead.length > 0, `no code lens for the dead-relu finding; lenses: ${lenses.map((l) => l.command?.title).join(' | ')}`);
-    const lens = onDead.find((l) => fixArgs(l)!.fix === fix);
-    assert.ok(lens, `the dead-relu finding offers no ${fix} lens; it offers: ${onDead.map((l) => `${fixArgs(l)!.fix} "${l.command?.title}"`).join(', ')}`);
+    const lens = (anyFinding ? lenses : onDead).find((l) => fixArgs(l)?.fix === fix);
+    const offered = (anyFinding ? lenses : onDead).map((l) => `${fixArgs(l)?.fix ?? l.command?.command} "${l.command?.title}"`).join(', ');
+    assert.ok(lens, `the ${anyFinding ? 'run' : 'dead-relu finding'} offers no ${fix} lens; it offers: ${offered}`);
     assert.ok(lens.range.start.line <= layerLine, 'the lens is above the model definition or on the layer');
 
     const applied = await vscode.commands.executeCommand<boolean>(lens.command!.command, ...(lens.command!.arguments ?? []));
@@ -101,9 +106,17 @@ describe('dead ReLUs: from the finding to the edit (issue 6)', function () {
     assert.deepEqual(left.map((l) => l.command?.title), [], 'no dead-relu lens after the re-run');
   }
 
-  it('"Switch to SELU" writes selu + leCunNormal and the re-run has no dead ReLUs', async () => {
-    await applyAndRerun('activation-selu',
-      "tf.layers.dense({ units: 32, activation: 'selu', inputShape: [8], biasInitializer: tf.initializers.constant({ value: -4 }), kernelInitializer: 'leCunNormal' }),");
+  // src/fixes/activationFixes.ts: gradscope's LeCun normal (tfjs's 'leCunNormal' string truncates
+  // without rescaling), and an import of gradscope when the cell has none.
+  const SELU_LAYER = "tf.layers.dense({ units: 32, activation: 'selu', inputShape: [8], biasInitializer: tf.initializers.constant({ value: -4 }), kernelInitializer: gs.layers.leCunNormal() }),";
+
+  it('the dead-relu finding itself offers "Switch to SELU" (issue 6: relu → selu + LeCun normal)', async () => {
+    await applyAndRerun('activation-selu', SELU_LAYER);
+  });
+
+  it('the "Switch → SELU" lens above the model writes selu + LeCun normal and the re-run has no dead ReLUs', async () => {
+    // Whichever finding of the run carries the lens: the user clicks what is shown above the model.
+    await applyAndRerun('activation-selu', SELU_LAYER, true);
   });
 
   it('"Switch ReLU → ELU" writes elu and the re-run has no dead ReLUs', async () => {
