@@ -6,7 +6,7 @@
 import * as vm from 'node:vm';
 import { compileCell, CellCompileError, type CompiledCell } from './compiler';
 import { mapStack } from './stackMap';
-import type { ErrorLocation, KernelMessage, KernelOutput } from './protocol';
+import type { ErrorLocation, HostMessage, KernelMessage, KernelOutput } from './protocol';
 import type { DisplayHandle } from '../protocol/kernelHooks';
 import { toMimeBundle, formatText, type MimeBundle } from './format';
 
@@ -21,15 +21,8 @@ export interface RunCell {
   compiled: CompiledCell;
 }
 
-/** What one execution needs to know about the cell. */
-export interface ExecuteRequest {
-  id: number;
-  source: string;
-  filename: string;
-  label: string;
-  cellUri: string;
-  executionCount: number;
-}
+/** What one execution needs to know about the cell: the host's execute message. */
+export type ExecuteRequest = Omit<Extract<HostMessage, { type: 'execute' }>, 'type'>;
 
 type Send = (message: KernelMessage) => void;
 

@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerInfo } from '../protocol/health';
 import { getLearningRate } from './learningRate';
 import { internals } from './modelInternals';
+import { summarizeModel } from '../diagnostics/summary';
 
 type Layer = tf.layers.Layer;
 const reusedLayers = new WeakSet<Layer>();
@@ -139,21 +140,8 @@ function rebuildClipped(outer: tf.Optimizer, inner: tf.Optimizer, lr: number): t
   return new Outer(freshInner, outer.getConfig());
 }
 
-/** The frozen-layer map: per layer its name, class, trainable flag and parameter counts. */
+/** The frozen-layer map: per layer its name, class, trainable flag and parameter counts (as the health panel shows it). */
 export function frozenMap(model: tf.LayersModel): LayerInfo[] {
-  const count = (ws: tf.LayerVariable[]) => ws.reduce((s, w) => s + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
-  return model.layers.map((l, index) => {
-    const shape = l.outputShape;
-    const info: LayerInfo = {
-      name: l.name,
-      className: l.getClassName(),
-      index,
-      trainable: l.trainable,
-      params: { trainable: count(l.trainableWeights), nonTrainable: count(l.nonTrainableWeights) },
-      outputShape: (Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[],
-      hasWeights: l.weights.length > 0,
-    };
-    if (reusedLayers.has(l)) info.reused = true;
-    return info;
-  });
+  const reused = new Set(model.layers.filter((l) => reusedLayers.has(l)).map((l) => l.name));
+  return summarizeModel(model, reused).layers;
 }
