@@ -7,6 +7,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import { join } from 'node:path';
+import { SAMPLES_DIR } from './harness/samples';
 import { runSuiteInCodeServer } from './harness/suiteRun';
 import { launchBrowser } from './harness/workbench';
 
@@ -21,7 +23,7 @@ describe('the Gradscope kernel and fixes in a real VS Code', () => {
 
   test('restart, interrupt, crash, squiggles, and the dead-ReLU fixes (extension-host suites)', { timeout: 600_000 }, async () => {
     const passed = await runSuiteInCodeServer(browser!, {
-      suites: ['kernel', 'fixes'], fixtures: ['kernel.tfnb', 'dead-relu.tfnb'], timeoutMs: 540_000,
+      suites: ['kernel', 'fixes'], fixtures: ['kernel.tfnb', 'dead-relu.tfnb', join(SAMPLES_DIR, '01-vanishing-gradients.tfnb')], timeoutMs: 540_000,
     });
     assert.ok(passed.some((t) => /process\.exit/.test(t)), `the kernel suite did not run: ${passed.join(', ')}`);
     assert.ok(passed.some((t) => /SELU/.test(t)), `the fixes suite did not run: ${passed.join(', ')}`);

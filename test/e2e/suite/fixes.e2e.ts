@@ -124,3 +124,41 @@ describe('dead ReLUs: from the finding to the edit (issue 6)', function () {
       "tf.layers.dense({ units: 32, activation: 'elu', inputShape: [8], biasInitializer: tf.initializers.constant({ value: -4 }) }),");
   });
 });
+
+describe('findings of runs that train through a helper defined in another cell (sample 1)', function () {
+  this.timeout(240_000);
+
+  /** Lens titles and gradscope squiggle codes over all code cells of the notebook. */
+  async function shown(doc: vscode.NotebookDocument): Promise<{ lenses: string[]; squiggles: string[] }> {
+    const cells = doc.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+    const lenses = (await Promise.all(cells.map((c) => codeLenses(c)))).flat().map((l) => l.command?.title ?? '');
+    const squiggles = cells.flatMap((c) => vscode.languages.getDiagnostics(c.document.uri)).filter((d) => d.source === 'gradscope').map((d) => codeOf(d) ?? '');
+    return { lenses, squiggles };
+  }
+
+  it('the sigmoid run keeps its lens and squiggles after another cell trains through the same helper', async () => {
+    const doc = await openNotebook('01-vanishing-gradients.tfnb');
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
+    for (const snippet of ['tf.randomNormal', 'function deepMlp']) {
+      const c = await runCell(doc, cellIndexOf(doc, snippet));
+      assert.equal(c.executionSummary?.success, true, outputText(c));
+    }
+    const sigmoid = await runCell(doc, cellIndexOf(doc, "run('sigmoid'"));
+    assert.equal(sigmoid.executionSummary?.success, true, outputText(sigmoid));
+    assert.ok(findingCodes(healthOutputs(sigmoid)[0]).includes('vanishing-gradient'));
+    let first = await shown(doc);
+    for (let i = 0; i < 20 && !first.squiggles.includes('vanishing-gradient'); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      first = await shown(doc);
+    }
+    assert.ok(first.squiggles.includes('vanishing-gradient'), `no vanishing-gradient squiggle after the sigmoid run: ${first.squiggles}`);
+    assert.ok(first.lenses.some((t) => t.includes('Switch sigmoid → ReLU')), `no "Switch sigmoid → ReLU" lens: ${first.lenses.join(' | ')}`);
+
+    const relu = await runCell(doc, cellIndexOf(doc, "run('relu'"));
+    assert.equal(relu.executionSummary?.success, true, outputText(relu));
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await shown(doc);
+    assert.ok(after.squiggles.includes('vanishing-gradient') && after.lenses.some((t) => t.includes('Switch sigmoid → ReLU')),
+      `the sigmoid cell was not run again, yet its findings are gone after the ReLU cell ran (squiggles: ${after.squiggles.join(', ') || 'none'}; lenses: ${after.lenses.join(' | ') || 'none'})`);
+  });
+});
