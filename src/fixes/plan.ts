@@ -85,7 +85,8 @@ function targets(report: FindingsReport, finding: Finding, texts: CellTexts): Ma
   const get = (cell: string): FixTarget => byCell.get(cell) ?? byCell.set(cell, {}).get(cell)!;
   for (const name of finding.layers) {
     const l = find(report, report.sources?.layers[name], texts);
-    if (l) (get(l.cell).layers ??= []).push(l.start);
+    // Layers made by one factory call in a helper or loop share a call site: edit it once.
+    if (l && !get(l.cell).layers?.includes(l.start)) (get(l.cell).layers ??= []).push(l.start);
   }
   const model = find(report, report.sources?.model, texts);
   if (model) get(model.cell).model = model.start;

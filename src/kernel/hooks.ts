@@ -15,6 +15,8 @@ const HEALTH_UPDATES_PER_SECOND = 4;
 
 interface HealthRun {
   owner: number;
+  /** The cell that ran (FindingsReport.cell), which may differ from the cell where gs.fit is written. */
+  ownerCell: string;
   displayId: string;
   lastSent: number;
   pending?: HealthSnapshot;
@@ -41,12 +43,11 @@ export function createKernelHooks(
     return { cell: cell?.cellUri ?? frame.filename, line: frame.line, column: frame.column, call };
   }
 
-  function report(snapshot: HealthSnapshot, owner: number): FindingsReport {
+  function report(snapshot: HealthSnapshot, ownerCell: string): FindingsReport {
     const cellText: Record<string, string> = {};
     for (const c of runtime.cells.values()) cellText[c.cellUri] = c.source;
-    const ownerCell = [...runtime.cells.values()].find((c) => c.cellUri && snapshot.sources?.fit?.cell === c.cellUri);
     return {
-      cell: ownerCell?.cellUri ?? snapshot.sources?.fit?.cell ?? String(owner),
+      cell: ownerCell,
       runId: snapshot.runId, status: snapshot.status, findings: snapshot.findings, sources: snapshot.sources, cellText,
     };
   }
@@ -61,7 +62,7 @@ export function createKernelHooks(
     const findings = JSON.stringify(snapshot.findings);
     if (findings !== run.lastFindings || snapshot.status !== 'training') {
       run.lastFindings = findings;
-      send({ type: 'findings', id: run.owner, report: report(snapshot, run.owner) });
+      send({ type: 'findings', id: run.owner, report: report(snapshot, run.ownerCell) });
     }
   }
 
@@ -80,13 +81,14 @@ export function createKernelHooks(
       if (!run) {
         const owner = runtime.currentId;
         if (owner === undefined) return;
-        run = { owner, displayId: `health-${snapshot.runId}`, lastSent: 0, lastFindings: '' };
+        const ownerCell = runtime.currentCellUri ?? String(owner);
+        run = { owner, ownerCell, displayId: `health-${snapshot.runId}`, lastSent: 0, lastFindings: '' };
         runs.set(snapshot.runId, run);
         // The first snapshot creates the output; later ones replace it in place.
         runtime.emit({ output_type: 'display_data', data: { [HEALTH_MIME]: snapshot }, metadata: {} }, run.displayId);
         run.lastSent = Date.now();
         run.lastFindings = JSON.stringify(snapshot.findings);
-        if (snapshot.findings.length || snapshot.status !== 'training') send({ type: 'findings', id: owner, report: report(snapshot, owner) });
+        if (snapshot.findings.length || snapshot.status !== 'training') send({ type: 'findings', id: owner, report: report(snapshot, ownerCell) });
         return;
       }
       run.pending = snapshot;

@@ -31,6 +31,8 @@ export class CellRuntime {
   readonly cells = new Map<string, RunCell>();
   /** Id of the execution whose outputs are being collected, if any. */
   currentId: number | undefined;
+  /** URI of the cell that is running, if any. */
+  currentCellUri: string | undefined;
   private interruptRequested = false;
   private readonly interruptListeners = new Set<() => void>();
   private displayCounter = 0;
@@ -90,6 +92,7 @@ export class CellRuntime {
   /** Runs one cell to completion; never throws. */
   async execute(req: ExecuteRequest): Promise<void> {
     this.currentId = req.id;
+    this.currentCellUri = req.cellUri;
     this.interruptRequested = false;
     let status: 'ok' | 'error' | 'interrupted' = 'ok';
     let error: ErrorLocation | undefined;
@@ -126,6 +129,7 @@ export class CellRuntime {
       await flushMicrotasks();
       this.send({ type: 'done', id: req.id, status, error });
       this.currentId = undefined;
+      this.currentCellUri = undefined;
       this.interruptRequested = false;
     }
   }
