@@ -3,7 +3,9 @@
  * Adaptive (0): it keeps a time budget: it measures each training step's own time (between two
  * onBatchEnd calls, minus the monitor's time) and everything the monitor spends (probes, snapshots),
  * and probes only when the next probe keeps monitor time ≤ maxOverhead × training time so far. The
- * first step is always probed (the state at initialization is where vanishing gradients show first).
+ * first step is always probed (the state at initialization is where vanishing gradients show first),
+ * and so is the last (the state the user is left with; a short run whose first probe paid the kernels'
+ * warm-up would otherwise show a single point).
  */
 
 /** Decides which steps to probe and keeps the monitor's time budget. */
@@ -28,7 +30,7 @@ export class Sampler {
   /** True when `step` should be probed. */
   due(step: number): boolean {
     if (this.fixed > 0) return (step - this.firstStep) % this.fixed === 0 || step === this.lastStep;
-    if (this.probes === 0) return true;
+    if (this.probes === 0 || step === this.lastStep) return true;
     return this.spentMs + this.cost() <= this.maxOverhead * this.trainMs;
   }
 
