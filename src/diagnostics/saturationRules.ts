@@ -25,7 +25,8 @@ export function saturationRules(run: RunView, t: Thresholds): Finding[] {
         code: 'dead-relu', severity: 'warning', layers: [l.layer],
         message: `${l.layer}: ${pct(s.dead)} of units dead (ReLU) at step ${step}`,
         evidence: { step, dead: s.dead, zero: s.zero ?? null, threshold: t.deadReluFraction },
-        fixes: ['activation-leaky-relu', 'activation-elu', 'activation-selu', 'lr-divide-10'],
+        // Géron ch. 11's order of preference for deep nets: SELU, then ELU/leaky ReLU variants.
+        fixes: ['activation-selu', 'activation-leaky-relu', 'activation-elu', 'lr-divide-10'],
       });
     }
     if ((s.kind === 'sigmoid' || s.kind === 'tanh') && l.layer !== outputLayer && s.saturated !== undefined && s.saturated > t.saturationFraction) {
