@@ -24,7 +24,9 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
       const fixes: FixId[] = squashing ? ['activation-relu', 'add-batchnorm', 'activation-selu'] : ['add-batchnorm', 'activation-selu', 'activation-leaky-relu'];
       out.push({
         code: 'vanishing-gradient', severity: 'warning', layers: weak,
-        message: `sensitivity falls ${sci(ratio)}× from ${last.layer.layer} (RMS ${sci(last.rms)}) to ${first.layer.layer} (RMS ${sci(first.rms)}) at step ${last.step}: the first layers barely learn`,
+        message: first.rms === 0
+          ? `no gradient reaches ${first.layer.layer} (sensitivity RMS 0, ${last.layer.layer} ${sci(last.rms)}) at step ${last.step}: the first layers do not learn`
+          : `sensitivity falls ${sci(ratio)}× from ${last.layer.layer} (RMS ${sci(last.rms)}) to ${first.layer.layer} (RMS ${sci(first.rms)}) at step ${last.step}: the first layers barely learn`,
         evidence: { step: last.step, firstLayer: first.layer.layer, lastLayer: last.layer.layer, rmsFirst: first.rms, rmsLast: last.rms, ratio, factor: t.vanishingFactor },
         fixes,
       });

@@ -35,6 +35,16 @@ describe('rules on constructed series', () => {
     assert.ok(!codes(runView({ layers, loss: healthyLoss(20) })).includes('vanishing-gradient'));
   });
 
+  test('vanishing-gradient: a first layer that gets no gradient at all is said so, not "Infinity×"', () => {
+    const layers: LayerSpec[] = [
+      { name: 'd1', activation: 'relu', sens: 0, updateRatio: 1e-3 }, { name: 'out', activation: 'sigmoid', sens: 1e-3, updateRatio: 1e-3 },
+    ];
+    const f = evaluateRules(runView({ layers, loss: healthyLoss(20) })).find((x) => x.code === 'vanishing-gradient');
+    assert.ok(f);
+    assert.match(f.message, /^no gradient reaches d1 \(sensitivity RMS 0, out 1(\.0)?e-3\)/);
+    assert.doesNotMatch(f.message, /Infinity/);
+  });
+
   test('vanishing-gradient: a layer whose update ratio is below 1e-5 while others learn', () => {
     const layers = healthyLayers.map((l) => ({ ...l }));
     layers[0].updateRatio = 3e-6;
