@@ -64,7 +64,7 @@ describe('the Gradscope vsix', () => {
     for (const [, target] of readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)) {
       if (!/^[a-z]+:/i.test(target)) assert.ok(has(target.replace(/^\.\//, '')), `README shows ${target}, which is not in the vsix`);
     }
-    const unwanted = files.filter((f) => /^(src|test|out|renderers|\.build|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    const unwanted = files.filter((f) => /^(src|test|out|\.test-cache|renderers|\.build|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts'));
     assert.deepEqual(unwanted, [], 'sources, tests and source maps stay out of the vsix');
   });
 });

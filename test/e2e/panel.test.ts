@@ -3,7 +3,7 @@
  * then, in the renderer's webview iframe, the sigmoid run's gradient-health panel with its four charts
  * (sensitivities, saturation, learning rate, frozen-layer map) and its vanishing-gradient badge.
  * Then, on the dead-ReLU fixture, a click on a code lens changes the cell that created the layer
- * (issue 6). Screenshots: test-artifacts/e2e/panel-*.png and lens-*.png.
+ * (issue 6). Screenshots: .test-cache/artifacts/e2e/panel-*.png and lens-*.png.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -4,7 +4,7 @@
  * the folder before any kernel gets a cell; answered Cancel, no cell runs. Trusting the folder then
  * lets the same Run All run with the Gradscope kernel. (This is a UI test because VS Code refuses to
  * show dialogs in an extension-test window, where the trust question would never be answered.)
- * Screenshots: test-artifacts/e2e/untrusted-*.png.
+ * Screenshots: .test-cache/artifacts/e2e/untrusted-*.png.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

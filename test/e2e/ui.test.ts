@@ -1,7 +1,7 @@
 /**
  * What a user sees in the browser workbench: open a .tfnb from the explorer's Quick Open, Run All with
  * the Gradscope kernel, and read the outputs where VS Code renders them (webview iframes). Saves a
- * screenshot to test-artifacts/e2e/ui-smoke.png.
+ * screenshot to .test-cache/artifacts/e2e/ui-smoke.png.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 /**
- * Compiles the extension-host mocha suite (test/e2e/suite) to out/test/e2e/suite with esbuild: the
+ * Compiles the extension-host mocha suite (test/e2e/suite) to .test-cache/out/test/e2e/suite with esbuild: the
  * extension host runs JavaScript. `vscode` and `mocha` stay external (the host provides the first;
- * the second resolves from the repository's node_modules). Also writes out/test/e2e/package.json, a
+ * the second resolves from the repository's node_modules). Also writes .test-cache/out/test/e2e/package.json, a
  * do-nothing extension that serves as the development extension when the suite tests an installed vsix.
  *
  * @example
@@ -26,7 +26,7 @@ export interface BuiltSuite {
 /** Builds the suite (about 0.1 s). */
 export async function buildSuite(root = REPO_ROOT): Promise<BuiltSuite> {
   const src = join(root, 'test', 'e2e', 'suite');
-  const probePath = join(root, 'out', 'test', 'e2e');
+  const probePath = join(root, '.test-cache', 'out', 'test', 'e2e');
   const outdir = join(probePath, 'suite');
   const entryPoints = readdirSync(src).filter((f) => f === 'index.ts' || f.endsWith('.e2e.ts')).map((f) => join(src, f));
   await build({

@@ -6,7 +6,7 @@
  * const browser = await launchBrowser();
  * try {
  *   const { exitCode, log } = await runExtensionTests(browser, server, { folder: ws,
- *     extensionDevelopmentPath: root, extensionTestsPath: `${root}/out/test/e2e/suite/index.js` });
+ *     extensionDevelopmentPath: root, extensionTestsPath: `${root}/.test-cache/out/test/e2e/suite/index.js` });
  * } finally { await browser.close(); }
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import type { CodeServer } from './codeServer';
 
 /** Where screenshots go (gitignored). */
-export const ARTIFACTS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'test-artifacts', 'e2e');
+export const ARTIFACTS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', '.test-cache', 'artifacts', 'e2e');
 
 /** Launches Debian's Chromium headless (`CHROMIUM` overrides its path). Never downloads a browser. */
 export async function launchBrowser(): Promise<Browser> {
@@ -41,7 +41,7 @@ export async function closePage(page: Page): Promise<void> {
   for (let i = 0; i < 50 && !page.isClosed(); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-/** Saves a full-page screenshot as test-artifacts/e2e/NAME.png; returns the path. */
+/** Saves a full-page screenshot as .test-cache/artifacts/e2e/NAME.png; returns the path. */
 export async function screenshot(page: Page, name: string): Promise<string | undefined> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);

@@ -14,7 +14,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-export const ARTIFACTS = join(ROOT, 'test-artifacts/renderer');
+export const ARTIFACTS = join(ROOT, '.test-cache/artifacts/renderer');
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** Theme variables as VS Code's default themes set them on the webview root (Dark/Light Modern, HC). */
@@ -53,7 +53,7 @@ window.gsReady = true;
 </script></body></html>`;
 }
 
-/** Bundles the renderer into test-artifacts/renderer/renderer.js (same options as build:renderer). */
+/** Bundles the renderer into .test-cache/artifacts/renderer/renderer.js (same options as build:renderer). */
 export async function bundleRenderer(): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const outfile = join(ARTIFACTS, 'renderer.js');

@@ -6,7 +6,7 @@
  * report failures even where the forwarded console is lost.
  *
  * @example
- * // out/test/e2e/suite/index.js is built by test/e2e/harness/buildSuite.ts
+ * // .test-cache/out/test/e2e/suite/index.js is built by test/e2e/harness/buildSuite.ts
  * await require('./index.js').run();
  */
 import Mocha from 'mocha';
