@@ -18,6 +18,7 @@
  * //   fallbacks: ['DepthwiseConv2dNativeBackpropFilter', …, 'UnsortedSegmentSum'] }
  * ```
  */
+import { setFusedAdam } from './adam';
 import { convFilterOverride } from './convFilter';
 import { convInputOverride } from './convInput';
 import { cpuFallbacks, onCpu } from './cpuFallbacks';
@@ -37,6 +38,8 @@ export interface BackendPatchReport {
   kernels: string[];
   /** Kernels missing on wasm that now run on the cpu backend. */
   fallbacks: string[];
+  /** Optimizer updates done in one pass over the heap while the overrides are on (`adam`). */
+  fused?: string[];
 }
 
 /** The kernel names the overrides replace. */
@@ -147,6 +150,8 @@ export function ensureBackendPatches(tfModule: Tf, options?: { overrides?: boole
   const st = state();
   try {
     if (tfModule.getBackend() !== 'wasm') return { overrides: 'not-wasm', kernels: [], fallbacks: [] };
+    // Off until the checks below pass; the patched update also re-checks the backend on every call.
+    setFusedAdam(tfModule, false);
     ensureFallbacks(tfModule, st);
     const env = typeof process !== 'undefined' ? process.env?.GRADSCOPE_WASM_OVERRIDES : undefined;
     if (typeof options?.overrides === 'boolean') st.chosen = options.overrides;
@@ -167,10 +172,14 @@ export function ensureBackendPatches(tfModule: Tf, options?: { overrides?: boole
         return { overrides: 'unsupported', reason: why, kernels: [], fallbacks: namesWith(tfModule, 'fallback') };
       }
     }
-    return { overrides: 'installed', kernels: namesWith(tfModule, 'override'), fallbacks: namesWith(tfModule, 'fallback') };
+    setFusedAdam(tfModule, true);
+    return {
+      overrides: 'installed', kernels: namesWith(tfModule, 'override'), fallbacks: namesWith(tfModule, 'fallback'), fused: ['adam'],
+    };
   } catch (e) {
     const reason = `installing failed: ${(e as Error)?.message ?? String(e)}`;
     try {
+      setFusedAdam(tfModule, false);
       restore(tfModule, OVERRIDDEN_KERNELS, st);
     } catch {
       // Nothing more can be done; the report says what happened.
@@ -183,6 +192,7 @@ export function ensureBackendPatches(tfModule: Tf, options?: { overrides?: boole
 /** Restores the stock kernels and removes the cpu fallbacks (tests and the off switch). */
 export function removeBackendPatches(tfModule: Tf): void {
   const st = state();
+  setFusedAdam(tfModule, false);
   restore(tfModule, namesWith(tfModule, 'override'), st, 'override');
   restore(tfModule, namesWith(tfModule, 'fallback'), st, 'fallback');
 }

@@ -1,0 +1,74 @@
+;; Adam's update for one variable in one pass, float32 SIMD over the wasm backend's own memory.
+;; Every step is the stock tfjs kernel's operation in the stock order (float32, correctly rounded),
+;; so the result is the stock result to the bit:
+;;   m' = m*b1 + g*(1-b1)          v' = v*b2 + (g*g)*(1-b2)
+;;   w' = ((m'/c1) / (sqrt(v'/c2) + eps)) * (-lr) + w        c1 = 1-b1^t, c2 = 1-b2^t
+;; Pointers are byte offsets into the imported memory; outputs must not overlap inputs.
+;; Shipped compiled, as base64 in adamWasm.ts: after editing, run
+;; `node --import tsx src/training/backend/buildAdamWasm.ts` (test/unit/backend/adam.test.ts fails until then).
+(module
+  (import "env" "memory" (memory 1))
+  (func (export "adam")
+    (param $g i32) (param $m i32) (param $v i32) (param $w i32)
+    (param $mo i32) (param $vo i32) (param $wo i32) (param $n i32)
+    (param $b1 f32) (param $b2 f32) (param $omb1 f32) (param $omb2 f32)
+    (param $c1 f32) (param $c2 f32) (param $eps f32) (param $nlr f32)
+    (local $k i32) (local $vecEnd i32) (local $end i32)
+    (local $B1 v128) (local $B2 v128) (local $OMB1 v128) (local $OMB2 v128)
+    (local $C1 v128) (local $C2 v128) (local $EPS v128) (local $NLR v128)
+    (local $gk v128) (local $mk v128) (local $vk v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $OMB1 (f32x4.splat (local.get $omb1)))
+    (local.set $OMB2 (f32x4.splat (local.get $omb2)))
+    (local.set $C1 (f32x4.splat (local.get $c1)))
+    (local.set $C2 (f32x4.splat (local.get $c2)))
+    (local.set $EPS (f32x4.splat (local.get $eps)))
+    (local.set $NLR (f32x4.splat (local.get $nlr)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
+    (block $vdone
+      (loop $vloop
+        (br_if $vdone (i32.ge_u (local.get $k) (local.get $vecEnd)))
+        (local.set $gk (v128.load (i32.add (local.get $g) (local.get $k))))
+        (local.set $mk (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $k))) (local.get $B1))
+          (f32x4.mul (local.get $gk) (local.get $OMB1))))
+        (local.set $vk (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $k))) (local.get $B2))
+          (f32x4.mul (f32x4.mul (local.get $gk) (local.get $gk)) (local.get $OMB2))))
+        (v128.store (i32.add (local.get $mo) (local.get $k)) (local.get $mk))
+        (v128.store (i32.add (local.get $vo) (local.get $k)) (local.get $vk))
+        (v128.store (i32.add (local.get $wo) (local.get $k))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.div
+                (f32x4.div (local.get $mk) (local.get $C1))
+                (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vk) (local.get $C2))) (local.get $EPS)))
+              (local.get $NLR))
+            (v128.load (i32.add (local.get $w) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $vloop)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $k))))
+        (local.set $ms (f32.add
+          (f32.mul (f32.load (i32.add (local.get $m) (local.get $k))) (local.get $b1))
+          (f32.mul (local.get $gs) (local.get $omb1))))
+        (local.set $vs (f32.add
+          (f32.mul (f32.load (i32.add (local.get $v) (local.get $k))) (local.get $b2))
+          (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $omb2))))
+        (f32.store (i32.add (local.get $mo) (local.get $k)) (local.get $ms))
+        (f32.store (i32.add (local.get $vo) (local.get $k)) (local.get $vs))
+        (f32.store (i32.add (local.get $wo) (local.get $k))
+          (f32.add
+            (f32.mul
+              (f32.div
+                (f32.div (local.get $ms) (local.get $c1))
+                (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
+              (local.get $nlr))
+            (f32.load (i32.add (local.get $w) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $loop)))))
