@@ -100,7 +100,7 @@ describe('Adam update in one pass on wasm', () => {
     setFusedAdam(tf, true);
     const adam = tf.train.adam(0.01);
     const w = tf.variable(tf.tensor1d([1, 2, 3, 4, 5]), true, 'nanProbe');
-    adam.applyGradients({ nanProbe: tf.tensor1d([0.1, NaN, 0.3, Infinity, -0.5]) });
+    adam.applyGradients([{ name: 'nanProbe', tensor: tf.tensor1d([0.1, NaN, 0.3, Infinity, -0.5]) }]);
     const got = Array.from(w.dataSync());
     assert.ok(Number.isNaN(got[1]) && Number.isNaN(got[3]), `NaN where the gradient was not finite: ${got}`);
     assert.ok(Number.isFinite(got[0]) && got[0] < 1 && got[4] > 5, `finite entries stepped against the gradient: ${got}`);
@@ -119,7 +119,7 @@ describe('Adam update in one pass on wasm', () => {
     try {
       const adam = tf.train.adam(0.1);
       const w = tf.variable(tf.tensor1d([1, 2]), true, 'cpuProbe');
-      adam.applyGradients({ cpuProbe: tf.tensor1d([1, -1]) });
+      adam.applyGradients([{ name: 'cpuProbe', tensor: tf.tensor1d([1, -1]) }]);
       assert.deepEqual(Array.from(w.dataSync()).map((v) => Math.round(v * 1e4) / 1e4), [0.9, 2.1]);
       w.dispose();
       adam.dispose();
