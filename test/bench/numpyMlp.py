@@ -5,7 +5,8 @@ its BLAS, batches gathered from a shuffled permutation as model.fit does.
 Usage: python3 numpyMlp.py '{"sizes": [784, 256, 256, 10], "activation": "relu", "batch": 128,
         "steps": 20, "repeats": 5}'
 Prints one JSON line: {"msPerStep": wall-clock median over repeats, "cpuMsPerStep": the same in
-process CPU time (steadier when other processes load the machine), "blas": "...", "threads": "..."}.
+process CPU time (steadier when other processes load the machine), "matmulCpuMsPerStep": the step's
+matmuls alone on fixed operands, "blas": "...", "threads": "..."}.
 """
 import json
 import os
@@ -79,12 +80,28 @@ def main():
         if r > 0:  # the first pass warms caches and BLAS threads
             times.append((time.perf_counter() - start) * 1000 / steps)
             cpu.append((time.process_time() - start_cpu) * 1000 / steps)
+    # The step's matmuls alone (forward, weight and input gradients), on fixed operands: BLAS's share.
+    mats = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        mats.append((rng.standard_normal((batch, fan_in), dtype=np.float32), rng.standard_normal((fan_in, fan_out), dtype=np.float32)))
+        mats.append((rng.standard_normal((fan_in, batch), dtype=np.float32), rng.standard_normal((batch, fan_out), dtype=np.float32)))
+        if fan_in != sizes[0]:
+            mats.append((rng.standard_normal((batch, fan_out), dtype=np.float32), rng.standard_normal((fan_out, fan_in), dtype=np.float32)))
+    mm = []
+    for r in range(cfg.get("repeats", 5) + 1):
+        start_cpu = time.process_time()
+        for _ in range(steps):
+            for a, b in mats:
+                a @ b
+        if r > 0:
+            mm.append((time.process_time() - start_cpu) * 1000 / steps)
     blas = "unknown"
     try:
         blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]["name"]
     except Exception:
         pass
     print(json.dumps({"msPerStep": float(np.median(times)), "cpuMsPerStep": float(np.median(cpu)), "blas": blas,
+                      "matmulCpuMsPerStep": float(np.median(mm)),
                       "threads": os.environ.get("OPENBLAS_NUM_THREADS", "default")}))
 
 
