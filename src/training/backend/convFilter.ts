@@ -9,7 +9,8 @@
  * faster than dyᵀ·window on the small-CNN shapes). Other layouts and dtypes go to the cpu
  * fallback. Every temporary is freed.
  */
-import type { KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './types';
+import { Scratch } from './scratch';
+import type { ConvGradAttrs, KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './types';
 
 /** The kernels the fast path is built from (the installed Slice/StridedSlice/BatchMatMul overrides). */
 export interface ConvFilterParts {
@@ -20,11 +21,7 @@ export interface ConvFilterParts {
   transpose: KernelConfig;
 }
 
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | number[][];
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface ConvAttrs extends ConvGradAttrs {
   filterShape: [number, number, number, number];
 }
 
@@ -47,12 +44,8 @@ function filterGrad(tf: Tf, parts: ConvFilterParts, fallback: KernelConfig, args
       backend.dataIdMap.get(out.dataId).memoryOffset + fh * fw * cin * cout * 4);
     return out;
   }
-  const temps: TensorInfo[] = [];
-  const run = (k: KernelConfig, inputs: Record<string, TensorInfo>, a: Record<string, unknown>) => {
-    const r = k.kernelFunc({ inputs, backend, attrs: a }) as TensorInfo;
-    temps.push(r);
-    return r;
-  };
+  const scratch = new Scratch(backend);
+  const run = scratch.run.bind(scratch);
   try {
     const { top, bottom, left, right } = padInfo;
     // Padding needed so every window fits: SAME may ask for less than the last window reads.
@@ -62,6 +55,7 @@ function filterGrad(tf: Tf, parts: ConvFilterParts, fallback: KernelConfig, args
       paddings: [[0, 0], [top, hp - x.shape[1] - top], [left, wp - x.shape[2] - left], [0, 0]], constantValue: 0,
     });
     const heap0 = backend.dataIdMap.get(out.dataId).memoryOffset;
+    const mark = scratch.mark;
     for (let kh = 0; kh < fh; kh++) {
       for (let kw = 0; kw < fw; kw++) {
         const window = sh === 1 && sw === 1
@@ -75,7 +69,7 @@ function filterGrad(tf: Tf, parts: ConvFilterParts, fallback: KernelConfig, args
         const from = backend.dataIdMap.get(g.dataId).memoryOffset;
         const to = heap0 + (kh * fw + kw) * cin * cout * 4;
         backend.wasm.HEAPU8.copyWithin(to, from, from + cin * cout * 4);
-        for (const t of temps.splice(temps.length - 2)) backend.disposeData(t.dataId);
+        scratch.freeSince(mark);
       }
     }
     return out;
@@ -83,7 +77,7 @@ function filterGrad(tf: Tf, parts: ConvFilterParts, fallback: KernelConfig, args
     backend.disposeData(out.dataId);
     throw e;
   } finally {
-    for (const t of temps) backend.disposeData(t.dataId);
+    scratch.free();
   }
 }
 

@@ -9,7 +9,8 @@
  * and W'[a, b, co, ci] = W[fh − 1 − a, fw − 1 − b, ci, co]: the filter reversed in space with its
  * channel axes swapped. Strided and NCHW cases stay with the stock kernel. Every temporary is freed.
  */
-import type { KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './types';
+import { Scratch } from './scratch';
+import type { ConvGradAttrs, KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './types';
 
 /** The stock wasm kernels the fast path is built from. */
 export interface ConvInputParts {
@@ -19,11 +20,7 @@ export interface ConvInputParts {
   transpose: KernelConfig;
 }
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | number[][];
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
 }
 
@@ -42,12 +39,8 @@ function inputGrad(tf: Tf, parts: ConvInputParts, stock: KernelConfig, args: Ker
   const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw, padInfo } = info;
   const pads = [fh - 1 - padInfo.top, h - oh + padInfo.top, fw - 1 - padInfo.left, w - ow + padInfo.left];
   if (pads.some((p) => p < 0) || info.batchSize * h * w * info.inChannels === 0) return stock.kernelFunc(args) as TensorInfo;
-  const temps: TensorInfo[] = [];
-  const run = (k: KernelConfig, inputs: Record<string, TensorInfo>, a: Record<string, unknown>) => {
-    const r = k.kernelFunc({ inputs, backend, attrs: a }) as TensorInfo;
-    temps.push(r);
-    return r;
-  };
+  const scratch = new Scratch(backend);
+  const run = scratch.run.bind(scratch);
   try {
     const padded = pads.every((p) => p === 0) ? dy : run(parts.pad, { x: dy }, {
       paddings: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], constantValue: 0,
@@ -60,7 +53,7 @@ function inputGrad(tf: Tf, parts: ConvInputParts, stock: KernelConfig, args: Ker
     }) as TensorInfo;
     return { ...dx, shape: attrs.inputShape };
   } finally {
-    for (const t of temps) backend.disposeData(t.dataId);
+    scratch.free();
   }
 }
 

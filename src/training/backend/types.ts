@@ -66,3 +66,11 @@ export interface KernelConfig {
 
 /** Marks the kernel functions Gradscope registered, so a second bundled copy of this code sees them. */
 export const GRADSCOPE_KERNEL = Symbol.for('gradscope.wasmKernel');
+
+/** The attributes the Conv2D gradient kernels share (tfjs-core's Conv2DBackpropFilter/InputAttrs). */
+export interface ConvGradAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | number[][];
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
