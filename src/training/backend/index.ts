@@ -24,6 +24,7 @@ import { convInputOverride } from './convInput';
 import { cpuFallbacks, onCpu } from './cpuFallbacks';
 import { checkWasmInternals, probeOf } from './internals';
 import { matMulOverrides } from './matmul';
+import { maxPoolGradOverride } from './maxPoolGrad';
 import { selfTest } from './selfTest';
 import { sliceGatherOverrides } from './sliceGather';
 import { GRADSCOPE_KERNEL, type KernelConfig, type Tf } from './types';
@@ -45,6 +46,7 @@ export interface BackendPatchReport {
 /** The kernel names the overrides replace. */
 export const OVERRIDDEN_KERNELS: readonly string[] = [
   'BatchMatMul', '_FusedMatMul', 'Slice', 'StridedSlice', 'GatherV2', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
+  'MaxPoolGrad',
 ];
 
 interface PatchState {
@@ -121,6 +123,7 @@ function installOverrides(tf: Tf, st: PatchState): string | undefined {
     ...sliceGatherOverrides(tf, k('Slice'), k('GatherV2'), k('StridedSlice')),
     convInputOverride(tf, { conv2d: k('Conv2D'), pad: k('PadV2'), reverse: k('Reverse'), transpose: k('Transpose') },
       k('Conv2DBackpropInput')),
+    maxPoolGradOverride(tf, k('MaxPoolGrad')),
   ];
   const filterFallback = tf.getKernel('Conv2DBackpropFilter', 'wasm') as unknown as KernelConfig | undefined;
   if (filterFallback != null) {

@@ -21,6 +21,7 @@ export const STOCK_FINGERPRINTS: Readonly<Record<string, { fn: string; contains:
   Reverse: { fn: 'reverse', contains: ['wasmReverse('] },
   Conv2D: { fn: 'conv2d', contains: ['wasmConv2d(', 'dilations'] },
   Conv2DBackpropInput: { fn: 'conv2DBackpropInput', contains: ['wasmConv2DBackpropInput(', 'inputShape'] },
+  MaxPoolGrad: { fn: 'maxPoolGrad', contains: ['wasmMaxPoolGrad(', 'computePool2DInfo'] },
 };
 
 /** What {@link checkWasmInternals} inspects; `wasmVersion` undefined means "could not be read". */

@@ -1,8 +1,7 @@
 /**
  * A few-millisecond check run right after the overrides are registered: small transposed matmuls
- * (plain and fused with bias and relu), a strided slice, a gather and a convolution's filter
- * gradient, against values computed here in
- * float64. If any disagrees, the installer puts the stock kernels back. It catches what the static
+ * (plain and fused with bias and relu), a strided slice, a gather, a convolution's filter gradient
+ * and a max-pool gradient over negative values, against values computed here in float64. If any disagrees, the installer puts the stock kernels back. It catches what the static
  * internals check cannot: a heap layout or a kernel contract that looks right but behaves differently.
  */
 import type { Tensor4D } from '@tensorflow/tfjs';
@@ -83,6 +82,10 @@ export function selfTest(tf: Tf): string | undefined {
     const dy = tf.tensor4d(cdy, [1, 3, 3, 2]);
     const dW = tf.grad((w) => tf.conv2d(input, w as Tensor4D, 2, 'same').mul(dy).sum())(tf.zeros([3, 3, 2, 2]));
     if (!close(dW.dataSync(), convFilterRef(cx, cdy))) return 'Conv2DBackpropFilter with stride 2 and SAME padding';
+    // Windows [-3 -1; -2 -4] and [-1 -1; -5 -6]: the first maximum (-1) takes each window's gradient.
+    const pooled = tf.tensor4d([-3, -1, -1, -1, -2, -4, -5, -6], [1, 2, 4, 1]);
+    const dx = tf.grad((t) => tf.maxPool(t as Tensor4D, 2, 2, 'valid').mul(tf.tensor4d([2, 3], [1, 1, 2, 1])).sum())(pooled);
+    if (!close(dx.dataSync(), [0, 2, 3, 0, 0, 0, 0, 0])) return 'MaxPoolGrad over negative windows';
     return undefined;
   });
 }
