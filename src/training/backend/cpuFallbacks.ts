@@ -1,21 +1,26 @@
 /**
- * Gradient kernels the wasm backend lacks, computed on the cpu backend.
+ * Kernels the wasm backend lacks, computed on the cpu backend.
  *
- * tfjs-backend-wasm 4.22.0 has no `Conv2DBackpropFilter`, no depthwise-conv gradients and no
- * `UnsortedSegmentSum` (the gradient of an embedding lookup), so training a CNN or an embedding
- * model on wasm fails with "kernel not registered". Each fallback copies its inputs out of the wasm
+ * tfjs-backend-wasm 4.22.0 has no `Conv2DBackpropFilter`, no depthwise-conv gradients, no
+ * `UnsortedSegmentSum` (the gradient of an embedding lookup) and no `Einsum`, so training a CNN or an
+ * embedding model, or calling `tf.einsum`, on wasm fails with "kernel not registered". Each fallback copies its inputs out of the wasm
  * heap into the cpu backend, runs the cpu kernel there, and writes the result back as a wasm tensor;
  * the cpu-side copies are freed before returning. Slower than a native kernel, but exactly the cpu
  * backend's numbers.
  */
 import type { KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './types';
 
-/** Kernels found missing on wasm when training small CNN, depthwise-CNN and embedding models. */
+/**
+ * Kernels found missing on wasm when training small CNN, depthwise-CNN and embedding models, and the
+ * one float op of the cpu backend's that wasm lacks (the others missing are complex-number and
+ * ragged/string ops).
+ */
 export const CPU_FALLBACK_KERNELS: readonly string[] = [
   'Conv2DBackpropFilter',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
+  'Einsum',
 ];
 
 interface CpuBackend {
@@ -29,7 +34,8 @@ function runOnCpu(cpuKernel: KernelConfig, cpu: CpuBackend, args: KernelArgs): T
   const wasm = args.backend as WasmBackend;
   const cpuIds: object[] = [];
   try {
-    const inputs: Record<string, TensorInfo> = {};
+    // Einsum's inputs are a list (tf.einsum's tensors); the others are named.
+    const inputs: Record<string, TensorInfo> = Array.isArray(args.inputs) ? ([] as unknown as Record<string, TensorInfo>) : {};
     for (const [name, t] of Object.entries(args.inputs)) {
       if (t == null) continue;
       const dataId = cpu.write(wasm.readSync(t.dataId) as ArrayLike<number>, t.shape, t.dtype);

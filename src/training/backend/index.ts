@@ -15,7 +15,7 @@
  * await tf.setBackend('wasm');
  * const report = ensureBackendPatches(tf);
  * // { overrides: 'installed', kernels: ['BatchMatMul', '_FusedMatMul', 'Slice', …, 'Conv2DBackpropFilter'],
- * //   fallbacks: ['DepthwiseConv2dNativeBackpropFilter', …, 'UnsortedSegmentSum'] }
+ * //   fallbacks: ['DepthwiseConv2dNativeBackpropFilter', …, 'UnsortedSegmentSum', 'Einsum'], fused: ['adam'] }
  * ```
  */
 import { setFusedAdam } from './adam';

@@ -53,12 +53,12 @@ describe('convolution gradients on wasm: cpu fallbacks for missing kernels, XNNP
 
   test('the report lists the cpu fallbacks; Conv2DBackpropFilter runs on wasm itself when the overrides are on', () => {
     const off = ensureBackendPatches(tf, { overrides: false });
-    for (const k of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']) {
+    for (const k of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'Einsum']) {
       assert.ok(off.fallbacks.includes(k), `${k} in ${off.fallbacks}`);
     }
     const on = ensureBackendPatches(tf, { overrides: true });
     assert.ok(on.kernels.includes('Conv2DBackpropFilter') && !on.fallbacks.includes('Conv2DBackpropFilter'));
-    assert.deepEqual(on.fallbacks.sort(), ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
+    assert.deepEqual(on.fallbacks.sort(), ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Einsum', 'UnsortedSegmentSum']);
   });
 
   test('Conv2DBackpropFilter on wasm matches cpu within 1e-4 for strides, paddings and odd sizes', async () => {
@@ -128,5 +128,14 @@ describe('convolution gradients on wasm: cpu fallbacks for missing kernels, XNNP
       tf.dispose([xs, ys]);
       model.dispose();
     }
+  });
+
+  test('tf.einsum (no wasm kernel) runs on the cpu fallback and gives the matmul it spells', () => {
+    ensureBackendPatches(tf);
+    tf.tidy(() => {
+      const a = tf.tensor2d(values(12, 40), [3, 4]);
+      const b = tf.tensor2d(values(20, 41), [5, 4]);
+      assertClose(tf.einsum('ij,kj->ik', a, b).dataSync(), tf.matMul(a, b, false, true).dataSync(), 1e-6, 'einsum');
+    });
   });
 });
