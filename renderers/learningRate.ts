@@ -4,7 +4,8 @@
  * weights, NaN) are vertical markers told apart by dash pattern and label, and listed as text.
  */
 import type { HealthSnapshot, RunEvent } from '../src/protocol/health';
-import { Chart, axisColors, baseOptions, xMax, logTick, markersPlugin, type Marker } from './charts';
+import { Chart, markersPlugin, type Marker } from './charts';
+import { followStepAxis, rethemeChart, stepChartOptions, valueAxis } from './chartOptions';
 import { el, replaceChildren } from './dom';
 import { fmtNum } from './format';
 import { SectionFrame, sampleIndices, type Section, type TableData } from './section';
@@ -51,22 +52,15 @@ export class LearningRateSection implements Section {
 
   private options() {
     const t = this.theme;
-    const o = baseOptions(t);
-    o.scales = {
-      x: { type: 'linear', max: xMax(this.snap), title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
-      y: { type: this.logScale ? 'logarithmic' : 'linear', position: 'left',
-        title: { display: true, text: `learning rate${this.logScale ? ' (log)' : ''}`, color: t.fg }, ...axisColors(t),
-        ticks: { ...axisColors(t).ticks, ...(this.logScale ? { callback: logTick } : {}) } },
-      y1: { type: 'linear', position: 'right', title: { display: true, text: 'loss', color: t.fg },
-        ...axisColors(t), grid: { drawOnChartArea: false, color: t.grid } },
-    };
-    return o;
+    return stepChartOptions(t, this.snap, {
+      y: { ...valueAxis(t, `learning rate${this.logScale ? ' (log)' : ''}`, this.logScale), position: 'left' },
+      y1: { ...valueAxis(t, 'loss', false), position: 'right', grid: { drawOnChartArea: false, color: t.grid } },
+    });
   }
 
   update(s: HealthSnapshot): void {
     this.snap = s;
-    const x = this.chart?.options.scales?.x;
-    if (x && x.max !== xMax(s)) x.max = xMax(s);
+    followStepAxis(this.chart, s);
     const t = this.theme;
     const log = lrNeedsLog(s);
     if (log !== this.logScale) {
@@ -110,9 +104,7 @@ export class LearningRateSection implements Section {
 
   retheme(): void {
     this.theme = readTheme();
-    if (this.chart) this.chart.options = this.options();
-    this.update(this.snap);
-    this.chart?.update();
+    rethemeChart(this.chart, () => this.options(), () => this.update(this.snap));
   }
 
   destroy(): void {

@@ -5,6 +5,7 @@
  */
 import type { HealthSnapshot, LayerSeries, Series } from '../src/protocol/health';
 import { Chart, axisColors } from './charts';
+import { axisTitle, rethemeChart } from './chartOptions';
 import { el, replaceChildren } from './dom';
 import { fmtNum, fmtPct } from './format';
 import { SectionFrame, type Section, type TableData } from './section';
@@ -87,7 +88,7 @@ export class SaturationSection implements Section {
       animation: false as const, responsive: true, maintainAspectRatio: false, indexAxis: 'y' as const,
       color: t.fg, font: { family: t.font, size: t.fontSize },
       scales: {
-        x: { min: 0, max: 100, title: { display: true, text: '% of units / activations', color: t.fg }, ...axisColors(t) },
+        x: { min: 0, max: 100, title: axisTitle(t, '% of units / activations'), ...axisColors(t) },
         y: { ...axisColors(t), ticks: { ...axisColors(t).ticks, autoSkip: false, callback: shortLabel } },
       },
       plugins: { legend: { labels: { color: t.fg, boxWidth: 12 } } },
@@ -161,10 +162,7 @@ export class SaturationSection implements Section {
 
   retheme(): void {
     this.theme = readTheme();
-    if (this.chart) this.chart.options = this.options();
-    this.update(this.snap);
-    // A full update: 'none' keeps chart.js's cached per-dataset element options (old colours).
-    this.chart?.update();
+    rethemeChart(this.chart, () => this.options(), () => this.update(this.snap));
   }
 
   destroy(): void {

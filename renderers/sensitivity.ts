@@ -5,7 +5,8 @@
  */
 import type { ChartDataset } from 'chart.js';
 import type { HealthSnapshot, LayerSeries } from '../src/protocol/health';
-import { Chart, axisColors, baseOptions, xMax, logTick } from './charts';
+import { Chart } from './charts';
+import { followStepAxis, rethemeChart, stepChartOptions, valueAxis } from './chartOptions';
 import { el, toggleButton } from './dom';
 import { fmtNum, lastFinite } from './format';
 import { drawHeatmap } from './heatmap';
@@ -60,12 +61,7 @@ export class SensitivitySection implements Section {
   }
 
   private options() {
-    const t = this.theme;
-    const o = baseOptions(t);
-    o.scales = {
-      x: { type: 'linear', max: xMax(this.snap), title: { display: true, text: 'step', color: t.fg }, ...axisColors(t) },
-      y: { type: 'logarithmic', title: { display: true, text: 'RMS of ∂L/∂net', color: t.fg }, ...axisColors(t), ticks: { ...axisColors(t).ticks, callback: logTick } },
-    };
+    const o = stepChartOptions(this.theme, this.snap, { y: valueAxis(this.theme, 'RMS of ∂L/∂net', true) });
     o.plugins!.legend!.labels!.filter = (item, data) => {
       const ds = data.datasets[item.datasetIndex!] as { gsBand?: boolean };
       return ds.gsBand === true || data.datasets.length - 2 <= LEGEND_MAX_LAYERS;
@@ -75,8 +71,7 @@ export class SensitivitySection implements Section {
 
   update(s: HealthSnapshot): void {
     this.snap = s;
-    const x = this.chart?.options.scales?.x;
-    if (x && x.max !== xMax(s)) x.max = xMax(s);
+    followStepAxis(this.chart, s);
     const t = this.theme;
     const n = s.layers.length;
     const factor = bandFactor(s);
@@ -141,9 +136,7 @@ export class SensitivitySection implements Section {
 
   retheme(): void {
     this.theme = readTheme();
-    if (this.chart) this.chart.options = this.options();
-    this.update(this.snap);
-    this.chart?.update();
+    rethemeChart(this.chart, () => this.options(), () => this.update(this.snap));
   }
 
   destroy(): void {
