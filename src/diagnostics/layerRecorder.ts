@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSeries, SaturationSample } from '../protocol/health';
-import { combineNorms, normTensors, plainNorm, readNorms, type NormParts } from './norms';
+import { allOnHost, deltaAndBase, valuesOf } from './hostValues';
 import type { ProbeLayer } from './probe';
 import { SeriesBuffer, encodeNumber } from './series';
 
@@ -99,32 +99,44 @@ export class WeightSnapshot {
       .map((rec) => ({ rec, before: rec.layer.trainableWeights.map((w) => { const v = w.read(); return tf.keep(tf.reshape(v, v.shape)); }) })));
   }
 
-  /** Appends ‖W_now − W_before‖ / ‖W_before‖ per layer at `step`, then frees the copies. */
+  /**
+   * Appends ‖W_now − W_before‖ / ‖W_before‖ per layer at `step`, then frees the copies. In JavaScript
+   * on the values in place where the backend holds them on the host (wasm, cpu), else with one
+   * squared-difference and one sum-of-squares kernel per weight and one read-back.
+   */
   finish(step: number): void {
     try {
-      const plan: { rec: LayerRecorder; delta: NormParts[]; base: NormParts[] }[] = [];
-      const flat = tf.tidy(() => {
-        const scalars: tf.Tensor[] = [];
-        for (const { rec, before } of this.copies) {
-          const now = rec.layer.trainableWeights.map((w) => w.read());
-          if (now.length !== before.length) continue;
-          const delta = now.map((w, i) => ({ sumSq: tf.sum(tf.squaredDifference(w, before[i])) as tf.Scalar, size: w.size }));
-          const base = before.map((w) => plainNorm(w));
-          scalars.push(...normTensors(delta), ...normTensors(base));
-          plan.push({ rec, delta, base });
+      const plan = this.copies
+        .map(({ rec, before }) => ({ rec, before, now: rec.layer.trainableWeights.map((w) => w.read()) }))
+        .filter((p) => p.now.length === p.before.length && p.now.every((w, i) => w.size === p.before[i].size));
+      const all = plan.flatMap((p) => [...p.now, ...p.before]);
+      let sums: ArrayLike<number>;
+      if (allOnHost(all)) {
+        const out: number[] = [];
+        for (const p of plan) {
+          // Read each pair at once: a wasm view must not outlive the next allocation.
+          const pairs = p.now.map((w, i) => deltaAndBase(valuesOf(w), valuesOf(p.before[i])));
+          out.push(...pairs.map((r) => r.delta), ...pairs.map((r) => r.base));
         }
-        return scalars.length ? tf.stack(scalars) : tf.zeros([0]);
-      });
-      const v = flat.dataSync();
-      flat.dispose();
+        sums = out;
+      } else {
+        const flat = tf.tidy(() => {
+          const scalars = plan.flatMap((p) => [
+            ...p.now.map((w, i) => tf.sum(tf.squaredDifference(w, p.before[i]))),
+            ...p.before.map((w) => tf.sum(tf.square(w))),
+          ]);
+          return scalars.length ? tf.stack(scalars) : tf.zeros([0]);
+        });
+        sums = flat.dataSync();
+        flat.dispose();
+      }
       let k = 0;
-      for (const { rec, delta, base } of plan) {
-        const dn = readNorms(delta, v, k);
-        const bn = readNorms(base, v, dn.next);
-        k = bn.next;
-        const d = combineNorms(dn.nums).norm;
-        const b = combineNorms(bn.nums).norm;
-        if (b > 0) rec.updateRatio.push(step, d / b);
+      for (const { rec, now } of plan) {
+        let d = 0;
+        let b = 0;
+        for (let i = 0; i < now.length; i++) d += sums[k++];
+        for (let i = 0; i < now.length; i++) b += sums[k++];
+        if (b > 0) rec.updateRatio.push(step, Math.sqrt(d) / Math.sqrt(b));
       }
     } finally {
       this.dispose();

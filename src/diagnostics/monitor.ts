@@ -134,7 +134,7 @@ export class HealthMonitor implements TrainingObserver {
     this.guard('onBatchEnd', () => {
       const s = this.state;
       if (!s || !this.sampler || !this.info) return;
-      this.sampler.stepEnded();
+      this.sampler.stepEnded(info.meterMs ?? 0);
       s.step = step;
       s.epoch = info.epoch;
       s.stepsDone++;
@@ -148,7 +148,7 @@ export class HealthMonitor implements TrainingObserver {
         const w = this.weights;
         this.weights = undefined;
         w.finish(step);
-        this.probe(step);
+        this.probe(step, info.gradSquares);
         const ms = performance.now() - t0;
         this.sampler.spent(ms, this.snapshotMs + ms);
         s.sampleEvery = this.sampler.interval;
@@ -196,15 +196,21 @@ export class HealthMonitor implements TrainingObserver {
     return buildSnapshot(this.state).snapshot;
   }
 
-  private probe(step: number): void {
+  /**
+   * Probes the model on the probe batch. The weight-gradient norms are the training step's own when
+   * gs.fit measured them (`squares`, by variable name), so the probe skips every ∂L/∂W product;
+   * otherwise (an observer of a run without metering) the probe measures them on its batch.
+   */
+  private probe(step: number, squares?: ReadonlyMap<string, number>): void {
     const s = this.state!;
     const info = this.info!;
     try {
       const batch = this.probeBatch ?? info.probe;
-      const result = probeModel(info.model, batch.x, batch.y, info.loss, { training: this.args.probeTraining ?? true });
+      const result = probeModel(info.model, batch.x, batch.y, info.loss, { training: this.args.probeTraining ?? true, weightGrads: !squares });
       const byName = new Map(result.layers.map((l) => [l.layer, l]));
       for (const rec of s.layers) {
         const p = byName.get(rec.layer.name);
+        if (p && squares) p.gradNorm = gradNormOf(rec.layer, squares);
         if (p) rec.record(step, p);
       }
     } catch (e) {
@@ -292,6 +298,19 @@ function firstSamples(probe: TrainBeginInfo['probe'], k: number): { x: tf.Tensor
   const x = Array.isArray(probe.x) ? probe.x.map(cut) : cut(probe.x);
   const y = Array.isArray(probe.y) ? probe.y.map(cut) : cut(probe.y);
   return { x, y, owned };
+}
+
+/** ‖∂L/∂W‖ over the layer's trainable weights from the step's Σg² per variable; null when frozen or not all measured. */
+function gradNormOf(layer: tf.layers.Layer, squares: ReadonlyMap<string, number>): number | null {
+  const ws = layer.trainableWeights;
+  if (ws.length === 0) return null;
+  let total = 0;
+  for (const w of ws) {
+    const v = squares.get(w.name);
+    if (v === undefined) return null;
+    total += v;
+  }
+  return Math.sqrt(total);
 }
 
 function bufferOf(m: Map<string, SeriesBuffer>, k: string): SeriesBuffer {

@@ -8,10 +8,14 @@
  * a call hook that passes n^k through an identity with a custom gradient (which records
  * dy = ∂L/∂n^k) and then applies the real activation; recurrent cells get a wrapped activation instead.
  * Everything is restored afterwards, and the forward pass runs in training mode with the batch-norm
- * moving statistics saved and written back. Supported: Dense, Conv1D/2D/3D, DepthwiseConv2D, SeparableConv2D,
- * Conv2DTranspose (net input = pre-activation), SimpleRNN (pre-activation of every time step, RMS over
- * batch × time), and layers without an activation such as BatchNormalization, Embedding,
- * LayerNormalization, PReLU (net input = the layer's output). Not supported: LSTM and GRU (their cells
+ * moving statistics saved and written back. A Dense layer on rank-2 inputs computes n as a plain
+ * matMul + bias instead of the fused kernel: tfjs's fused matMul computes the gradients of all its
+ * inputs in its backward pass whether asked or not, the plain ops only those on a path from the
+ * tensors differentiated (so a probe without weight gradients skips the ∂L/∂W products).
+ * Supported: Dense, Conv1D/2D/3D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose (net input =
+ * pre-activation), SimpleRNN (pre-activation of every time step, RMS over batch × time), and layers
+ * without an activation such as BatchNormalization, Embedding, LayerNormalization, PReLU (net input =
+ * the layer's output). Not supported: LSTM and GRU (their cells
  * apply several activations per step, so "the" net input is not defined): their sensitivity is null,
  * their gradient norm is still measured. Model regularization losses are not part of L.
  */
@@ -19,7 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LossFn } from '../training/observer';
 import type { SaturationSample } from '../protocol/health';
 import { fusedActivationOf, kindOfActivationName, standaloneActivationKind, type ActivationLike } from './activations';
-import { disposeNorms, maxAndSumSq, plainNorm, type NormParts } from './norms';
+import { sumSq, valuesOf } from './hostValues';
 import { readOut, type Slot } from './probeStats';
 
 /** Options of {@link probeModel}. */
@@ -28,6 +32,12 @@ export interface ProbeArgs {
   training?: boolean;
   /** Measure saturation and batch-norm statistics too. Defaults to true. */
   saturation?: boolean;
+  /**
+   * Measure ‖∂L/∂W‖ per layer. Defaults to true. Without them the backward pass runs from one small
+   * weight per layer (its bias) and skips every ∂L/∂W product: the training loop already measures the
+   * step's own weight gradients.
+   */
+  weightGrads?: boolean;
 }
 
 /** What one probe measured on one layer with weights. */
@@ -37,7 +47,7 @@ export interface ProbeLayer {
   /** RMS and max |∂L/∂n| over the batch; null when the layer kind is not supported. */
   sensitivityRms: number | null;
   sensitivityMax: number | null;
-  /** l2 norm of ∂L/∂W over the layer's trainable weights; null when it has none. */
+  /** l2 norm of ∂L/∂W over the layer's trainable weights; null when it has none or they were not measured. */
   gradNorm: number | null;
   saturation?: SaturationSample;
   batchNorm?: { batchMean: number; movingMean: number; batchVar: number; movingVar: number; maxMeanShift: number };
@@ -64,6 +74,7 @@ export function probeModel(
 ): ProbeResult {
   const training = args.training ?? true;
   const wantSaturation = args.saturation ?? true;
+  const weightGrads = args.weightGrads ?? true;
   const slots: Slot[] = [];
   const restore: (() => void)[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => tf.keep(t);
@@ -71,7 +82,7 @@ export function probeModel(
     let lastWeighted: Slot | undefined;
     model.layers.forEach((layer, index) => {
       if (hasWeights(layer)) {
-        const slot: Slot = { layer, index, supported: !UNSUPPORTED.has(layer.getClassName()), grads: [], sens: [], dys: [], nets: [], acts: [], bnInputs: [] };
+        const slot: Slot = { layer, index, supported: !UNSUPPORTED.has(layer.getClassName()), grads: [], dys: [], nets: [], acts: [], bnInputs: [] };
         slots.push(slot);
         lastWeighted = slot;
         if (!slot.supported) return;
@@ -92,7 +103,7 @@ export function probeModel(
             const a = act.apply(net);
             if (wantSaturation) { slot.nets.push(keep(net)); slot.acts.push(keep(a)); }
             return a;
-          });
+          }, plainDense(layer));
         } else {
           const isBn = layer.getClassName() === 'BatchNormalization';
           patchCall(layer, restore, (inputs, out) => {
@@ -118,12 +129,12 @@ export function probeModel(
     const savedState = snapshotNonTrainable(model);
     restore.push(() => savedState.restore());
 
-    const vars = slots.flatMap((s) => s.layer.trainableWeights.map((w) => ({ slot: s, v: w.read() })));
-    const xs: tf.Tensor[] = vars.map((e) => e.v);
+    const vars = weightGrads ? slots.flatMap((s) => s.layer.trainableWeights.map((w) => ({ slot: s, v: w.read() }))) : [];
+    const xs: tf.Tensor[] = weightGrads ? vars.map((e) => e.v) : sources(slots);
     // Below the lowest trainable weight there is no path from the loss to any x of the tape, so the
     // capture gradients would not run: differentiate w.r.t. the input too when the first layer is frozen.
     const xsInputs = Array.isArray(x) ? x : [x];
-    const firstFrozen = slots.length > 0 && slots[0].layer.trainableWeights.length === 0;
+    const firstFrozen = weightGrads && slots.length > 0 && slots[0].layer.trainableWeights.length === 0;
     if (firstFrozen) xs.push(...xsInputs.filter((t) => t.dtype === 'float32'));
     const { value, grads } = tf.engine().gradients(() => {
       const pred = model.apply(x, { training }) as tf.Tensor | tf.Tensor[];
@@ -131,7 +142,7 @@ export function probeModel(
     }, xs, undefined, true);
     vars.forEach((e, i) => {
       const g = grads[i];
-      if (g) e.slot.grads.push(keepParts(plainNorm(g)));
+      if (g) e.slot.grads.push(sumSq(valuesOf(g)));
     });
     for (const g of grads) g?.dispose();
     const lossValue = value.dataSync()[0];
@@ -140,16 +151,44 @@ export function probeModel(
     return { loss: lossValue, layers: readOut(slots) };
   } finally {
     restore.reverse().forEach((f) => f());
-    for (const s of slots) {
-      tf.dispose([...s.nets, ...s.acts, ...s.bnInputs, ...s.dys]);
-      disposeNorms([...s.grads, ...s.sens]);
-    }
+    for (const s of slots) tf.dispose([...s.nets, ...s.acts, ...s.bnInputs, ...s.dys]);
   }
 }
 
-function keepParts(p: NormParts): NormParts {
-  for (const t of [p.sumSq, p.scale, p.max]) if (t) tf.keep(t);
-  return p;
+/**
+ * What the probe differentiates with respect to when it needs no weight gradients: per layer, its
+ * smallest weight (the bias, usually), which every net input of that layer depends on. Each layer's
+ * net input then lies on a path to the loss (so its capture runs), and no ∂L/∂W of a kernel is asked.
+ */
+function sources(slots: Slot[]): tf.Tensor[] {
+  const out: tf.Tensor[] = [];
+  for (const s of slots) {
+    const pool = s.layer.trainableWeights.length > 0 ? s.layer.trainableWeights : s.layer.weights;
+    const sizeOf = (w: tf.LayerVariable) => w.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
+    let best: tf.LayerVariable | undefined;
+    for (const w of pool) if (w.dtype === 'float32' && (!best || sizeOf(w) < sizeOf(best))) best = w;
+    if (best) out.push(best.read());
+  }
+  return out;
+}
+
+/**
+ * For a Dense layer: n = x·W (+ b) with the plain ops (see the file comment), for rank-2 inputs;
+ * other ranks return undefined and take the layer's own (fused) path.
+ */
+function plainDense(layer: tf.layers.Layer): ((inputs: tf.Tensor | tf.Tensor[]) => tf.Tensor | undefined) | undefined {
+  if (layer.getClassName() !== 'Dense') return undefined;
+  const d = layer as unknown as { kernel?: tf.LayerVariable; bias?: tf.LayerVariable | null };
+  const kernel = d.kernel;
+  if (!kernel) return undefined;
+  return (inputs) => {
+    const x = single(inputs);
+    if (x.rank !== 2 || x.dtype !== 'float32') return undefined;
+    return tf.tidy(() => {
+      const xw = tf.matMul(x, kernel.read());
+      return d.bias ? tf.add(xw, d.bias.read()) : xw;
+    });
+  };
 }
 
 /** Identity whose gradient records the incoming dy (= ∂L/∂n) into the slot. */
@@ -158,8 +197,7 @@ function capture(slot: Slot): (n: tf.Tensor) => tf.Tensor {
     // reshape to the same shape: a new tensor on the tape without copying the data (clone copies on wasm).
     value: tf.reshape(n, n.shape),
     gradFunc: (dy: tf.Tensor) => {
-      slot.sens.push(keepParts(maxAndSumSq(dy)));
-      // A view of dy (reshape shares the data) for the rare rescaled second pass, see readOut.
+      // A view of dy (reshape shares the data), read after the backward pass (see readOut).
       slot.dys.push(tf.keep(tf.reshape(dy, dy.shape)));
       return dy;
     },
@@ -194,11 +232,18 @@ function wrapActivation(
 
 type CallFn = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
 
-function patchCall(layer: tf.layers.Layer, restore: (() => void)[], after: (inputs: tf.Tensor | tf.Tensor[], out: tf.Tensor) => tf.Tensor): void {
+/**
+ * Replaces the layer's call for the probe: `compute` (when given and it answers) or the original call,
+ * then `after` on its single output.
+ */
+function patchCall(
+  layer: tf.layers.Layer, restore: (() => void)[], after: (inputs: tf.Tensor | tf.Tensor[], out: tf.Tensor) => tf.Tensor,
+  compute?: (inputs: tf.Tensor | tf.Tensor[]) => tf.Tensor | undefined,
+): void {
   const target = layer as unknown as { call: CallFn };
   const original = target.call;
   target.call = function (this: unknown, inputs, kwargs) {
-    const out = original.call(layer, inputs, kwargs);
+    const out = compute?.(inputs) ?? original.call(layer, inputs, kwargs);
     return Array.isArray(out) ? out : after(inputs, out);
   };
   restore.push(() => { delete (target as { call?: CallFn }).call; if (target.call !== original) target.call = original; });

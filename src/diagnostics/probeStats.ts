@@ -1,10 +1,12 @@
 /**
- * Turns what a probe recorded (kept tensors per layer) into numbers, with one read-back for the whole
- * model: every statistic is a scalar tensor, they are stacked and read with one dataSync.
+ * Turns what a probe recorded (kept tensors per layer) into numbers. Everything is computed in
+ * JavaScript on the tensors' values (read in place on wasm and cpu, see hostValues.ts): a probe's
+ * tensors are small (probe batch × units), and a loop over them costs less than the several engine
+ * kernels per statistic a tensor computation takes, with float64 sums that cannot underflow.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ActivationKind, SaturationSample } from '../protocol/health';
-import { combineNorms, needsRescale, normTensors, readNorms, scaledNorm, type NormNumbers, type NormParts } from './norms';
+import { sumSqAndMax, valuesOf } from './hostValues';
 import type { ProbeLayer } from './probe';
 
 /** What the probe records for one layer with weights while the forward/backward pass runs. */
@@ -13,10 +15,9 @@ export interface Slot {
   index: number;
   /** False for layers whose net input is not defined (LSTM, GRU…). */
   supported: boolean;
-  /** Parts of ∂L/∂W (one per trainable weight) and of ∂L/∂n (one per activation call). */
-  grads: NormParts[];
-  sens: NormParts[];
-  /** Views of each ∂L/∂n, for re-measuring scaled when the plain sum of squares left float32 range. */
+  /** Σ(∂L/∂W)² of each trainable weight, when the probe differentiates with respect to the weights. */
+  grads: number[];
+  /** Each ∂L/∂n the backward pass delivered (one per activation call; several for SimpleRNN). */
   dys: tf.Tensor[];
   kind?: ActivationKind;
   /** Net inputs and activations recorded on the forward pass (one per call; several for SimpleRNN). */
@@ -33,127 +34,115 @@ export const TANH_SATURATED = 0.99;
 
 /** Reads all statistics of all slots; tensors stay owned by the slots (the caller disposes them). */
 export function readOut(slots: Slot[]): ProbeLayer[] {
-  const scalars: tf.Tensor[] = [];
-  const at = (t: tf.Tensor): number => scalars.push(t) - 1;
-  type Plan = {
-    norms: number;
-    sat: [Raw, number][];
-    bn?: [number, number, number, number, number];
-  };
-  const values = tf.tidy(() => {
-    const plans: Plan[] = slots.map((s) => {
-      const plan: Plan = { norms: scalars.length, sat: [] };
-      scalars.push(...normTensors(s.grads), ...normTensors(s.sens));
-      if (s.acts.length > 0 && s.kind) {
-        for (const [field, t] of saturationStats(s.kind, s.nets, s.acts)) plan.sat.push([field, at(t)]);
-      }
-      if (s.bnInputs.length > 0) {
-        const bn = batchNormStats(s.layer, s.bnInputs[0]);
-        if (bn) plan.bn = bn.map(at) as Plan['bn'];
-      }
-      return plan;
-    });
-    // All statistics are float32 scalars already: stack them as they are (no per-scalar cast/reshape kernels).
-    const flat = scalars.length > 0 ? tf.stack(scalars) : tf.zeros([0]);
-    return { plans, flat: flat as tf.Tensor };
-  });
-  const v = values.flat.dataSync();
-  values.flat.dispose();
-  return slots.map((s, i) => {
-    const plan = values.plans[i];
-    const g = readNorms(s.grads, v, plan.norms);
-    let n = readNorms(s.sens, v, g.next).nums;
-    if (needsRescale(n)) n = rescaled(s.dys);
-    const sens = s.supported && n.length > 0 ? combineNorms(n) : undefined;
-    const grad = g.nums.length > 0 ? combineNorms(g.nums) : undefined;
+  return slots.map((s) => {
+    const sens = s.supported && s.dys.length > 0 ? sensitivity(s.dys) : undefined;
     const out: ProbeLayer = {
       layer: s.layer.name,
       index: s.index,
       sensitivityRms: sens ? sens.rms : null,
       sensitivityMax: sens ? sens.max : null,
-      gradNorm: grad ? grad.norm : null,
+      gradNorm: s.grads.length > 0 ? Math.sqrt(s.grads.reduce((a, b) => a + b, 0)) : null,
     };
-    if (s.kind && plan.sat.length > 0) {
-      const raw: Partial<Record<Raw, number>> = {};
-      for (const [field, idx] of plan.sat) raw[field] = v[idx];
-      out.saturation = toSample(s.kind, raw);
-    }
-    if (plan.bn) {
-      const [batchMean, movingMean, batchVar, movingVar, maxMeanShift] = plan.bn.map((k) => v[k]);
-      out.batchNorm = { batchMean, movingMean, batchVar, movingVar, maxMeanShift };
+    if (s.kind && s.acts.length > 0) out.saturation = saturation(s.kind, s.nets, s.acts);
+    if (s.bnInputs.length > 0) {
+      const bn = batchNormStats(s.layer, s.bnInputs[0]);
+      if (bn) out.batchNorm = bn;
     }
     return out;
   });
 }
 
-/** The sensitivity parts measured scaled (exact at any float32 magnitude): vanishing or exploding layers. */
-function rescaled(dys: tf.Tensor[]): NormNumbers[] {
-  const parts = dys.map((d) => scaledNorm(d));
-  const flat = tf.tidy(() => tf.stack(normTensors(parts)));
-  const v = flat.dataSync();
-  tf.dispose([flat, ...normTensors(parts)]);
-  return readNorms(parts, v, 0).nums;
-}
-
-/** Rows = samples (× time steps), columns = units. */
-function asMatrix(ts: tf.Tensor[]): tf.Tensor2D {
-  const perSample = ts[0].shape.slice(1).reduce((a, b) => a * b, 1);
-  const all = ts.length === 1 ? ts[0] : tf.concat(ts.map((t) => tf.reshape(t, [-1, perSample])), 0);
-  return tf.reshape(all, [-1, perSample]);
-}
-
-function fraction(mask: tf.Tensor): tf.Tensor {
-  return tf.mean(tf.cast(mask, 'float32'));
-}
-
-/** Raw per-layer statistics, turned into a {@link SaturationSample} by {@link toSample} after read-back. */
-type Raw = 'positive' | 'alive' | 'saturated' | 'negative' | 'mean' | 'meanSq';
-
-// Few kernels per layer (each costs a fixed ~20-40 µs on wasm whatever its size): 1 − x and the
-// variance are finished in JS.
-function saturationStats(kind: ActivationKind, nets: tf.Tensor[], acts: tf.Tensor[]): [Raw, tf.Tensor][] {
-  const a = asMatrix(acts);
-  const out: [Raw, tf.Tensor][] = [];
-  if (kind === 'relu' || kind === 'relu6') {
-    const positive = tf.cast(tf.greater(a, 0), 'float32');
-    out.push(['positive', tf.mean(positive)]);
-    // A unit is alive when positive for some sample: its column max is 1; dead = 1 − mean of those.
-    out.push(['alive', tf.mean(tf.max(positive, 0))]);
-  } else if (kind === 'sigmoid') {
-    out.push(['saturated', fraction(tf.logicalOr(tf.less(a, SIGMOID_LOW), tf.greater(a, SIGMOID_HIGH)))]);
-  } else if (kind === 'tanh') {
-    out.push(['saturated', fraction(tf.greater(tf.abs(a), TANH_SATURATED))]);
-  } else if (kind === 'leakyRelu' || kind === 'elu' || kind === 'selu') {
-    out.push(['negative', fraction(tf.less(asMatrix(nets), 0))]);
+/** RMS and max |∂L/∂n| over all the layer's ∂L/∂n (NaN when any is NaN). */
+function sensitivity(dys: tf.Tensor[]): { rms: number; max: number } {
+  let total = 0;
+  let size = 0;
+  let max = 0;
+  for (const dy of dys) {
+    const r = sumSqAndMax(valuesOf(dy));
+    total += r.sumSq;
+    size += dy.size;
+    max = Math.max(max, r.max);
   }
-  out.push(['mean', tf.mean(a)], ['meanSq', tf.mean(tf.mul(a, a))]);
-  return out;
+  return { rms: size > 0 ? Math.sqrt(total / size) : 0, max };
 }
 
-/** The saturation sample from the raw statistics. */
-function toSample(kind: ActivationKind, raw: Partial<Record<Raw, number>>): SaturationSample {
+/** Values per sample (× time step) of a recorded tensor: the "units" whose deadness is judged. */
+function perSample(t: tf.Tensor): number {
+  return t.rank === 0 || t.shape[0] === 0 ? Math.max(1, t.size) : t.size / t.shape[0];
+}
+
+/** The saturation sample of one layer over its recorded activations (and net inputs). */
+function saturation(kind: ActivationKind, nets: tf.Tensor[], acts: tf.Tensor[]): SaturationSample {
   const s: SaturationSample = { kind };
-  if (raw.positive !== undefined) s.zero = 1 - raw.positive;
-  if (raw.alive !== undefined) s.dead = 1 - raw.alive;
-  if (raw.saturated !== undefined) s.saturated = raw.saturated;
-  if (raw.negative !== undefined) s.negative = raw.negative;
-  if (raw.mean !== undefined && raw.meanSq !== undefined) {
-    s.mean = raw.mean;
-    s.std = Math.sqrt(Math.max(0, raw.meanSq - raw.mean * raw.mean));
+  const relu = kind === 'relu' || kind === 'relu6';
+  const cols = Math.max(1, Math.round(perSample(acts[0])));
+  const alive = new Uint8Array(cols);
+  let n = 0, sum = 0, sumSq = 0, counted = 0;
+  // One loop per kind, with conditional increments rather than branches: the data decide them at random.
+  for (const t of acts) {
+    const v = valuesOf(t);
+    const len = v.length;
+    for (let i = 0; i < len; i++) { const x = v[i]; sum += x; sumSq += x * x; }
+    if (relu) {
+      // Rows = samples (× time steps), columns = units: a unit is alive when positive for some row.
+      for (let at = 0; at < len; at += cols) {
+        const end = Math.min(cols, len - at);
+        for (let c = 0; c < end; c++) { const p = v[at + c] > 0 ? 1 : 0; counted += p; alive[c] |= p; }
+      }
+    } else if (kind === 'sigmoid') {
+      for (let i = 0; i < len; i++) { const x = v[i]; counted += x < SIGMOID_LOW || x > SIGMOID_HIGH ? 1 : 0; }
+    } else if (kind === 'tanh') {
+      for (let i = 0; i < len; i++) counted += Math.abs(v[i]) > TANH_SATURATED ? 1 : 0;
+    }
+    n += len;
   }
+  if (n === 0) return s;
+  if (relu) {
+    s.zero = 1 - counted / n;
+    let live = 0;
+    for (let c = 0; c < cols; c++) live += alive[c];
+    s.dead = 1 - live / cols;
+  } else if (kind === 'sigmoid' || kind === 'tanh') {
+    s.saturated = counted / n;
+  } else if (kind === 'leakyRelu' || kind === 'elu' || kind === 'selu') {
+    let neg = 0, m = 0;
+    for (const t of nets) {
+      const v = valuesOf(t);
+      for (let i = 0; i < v.length; i++) neg += v[i] < 0 ? 1 : 0;
+      m += v.length;
+    }
+    s.negative = m > 0 ? neg / m : 0;
+  }
+  s.mean = sum / n;
+  s.std = Math.sqrt(Math.max(0, sumSq / n - s.mean * s.mean));
   return s;
 }
 
-function batchNormStats(layer: tf.layers.Layer, input: tf.Tensor): tf.Tensor[] | undefined {
+/** Batch mean/variance of a BatchNormalization input against its moving statistics, averaged over channels. */
+function batchNormStats(layer: tf.layers.Layer, input: tf.Tensor): ProbeLayer['batchNorm'] {
   const cfg = layer.getConfig() as { axis?: number; epsilon?: number };
   const axis = cfg.axis ?? -1;
   if (axis !== -1 && axis !== input.rank - 1) return undefined;
   const bn = layer as unknown as { movingMean?: { read(): tf.Tensor }; movingVariance?: { read(): tf.Tensor } };
   if (!bn.movingMean || !bn.movingVariance) return undefined;
   const channels = input.shape[input.rank - 1] as number;
-  const { mean, variance } = tf.moments(tf.reshape(input, [-1, channels]), 0);
-  const mm = bn.movingMean.read();
-  const mv = bn.movingVariance.read();
-  const shift = tf.max(tf.div(tf.abs(tf.sub(mean, mm)), tf.sqrt(tf.add(mv, cfg.epsilon ?? 1e-3))));
-  return [tf.mean(mean), tf.mean(mm), tf.mean(variance), tf.mean(mv), shift];
+  const x = valuesOf(input);
+  const rows = x.length / channels;
+  if (!(rows > 0)) return undefined;
+  const mean = new Float64Array(channels);
+  const sq = new Float64Array(channels);
+  for (let i = 0; i < x.length; i++) mean[i % channels] += x[i];
+  for (let c = 0; c < channels; c++) mean[c] /= rows;
+  for (let i = 0; i < x.length; i++) { const d = x[i] - mean[i % channels]; sq[i % channels] += d * d; }
+  const mm = Array.from(valuesOf(bn.movingMean.read()));
+  const mv = Array.from(valuesOf(bn.movingVariance.read()));
+  const eps = cfg.epsilon ?? 1e-3;
+  let batchMean = 0, movingMean = 0, batchVar = 0, movingVar = 0, maxMeanShift = 0;
+  for (let c = 0; c < channels; c++) {
+    const v = sq[c] / rows;
+    batchMean += mean[c]; movingMean += mm[c]; batchVar += v; movingVar += mv[c];
+    const shift = Math.abs(mean[c] - mm[c]) / Math.sqrt(mv[c] + eps);
+    maxMeanShift = Number.isNaN(shift) || Number.isNaN(maxMeanShift) ? NaN : Math.max(maxMeanShift, shift);
+  }
+  return { batchMean: batchMean / channels, movingMean: movingMean / channels, batchVar: batchVar / channels, movingVar: movingVar / channels, maxMeanShift };
 }

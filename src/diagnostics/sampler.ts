@@ -1,7 +1,8 @@
 /**
  * When to probe. With a fixed `sampleEvery` N it probes steps first, first + N, … and the last step.
  * Adaptive (0): it keeps a time budget: it measures each training step's own time (between two
- * onBatchEnd calls, minus the monitor's time) and everything the monitor spends (probes, snapshots),
+ * onBatchEnd calls, minus the monitor's time) and everything the monitor spends (the per-step gradient
+ * norm metering, probes, snapshots),
  * and probes only when the next probe keeps monitor time ≤ maxOverhead × training time so far. The
  * first step is always probed (the state at initialization is where vanishing gradients show first),
  * and so is the last (the state the user is left with; a short run whose first probe paid the kernels'
@@ -46,12 +47,17 @@ export class Sampler {
     if (this.lastEnd === undefined) this.stepBegin = performance.now();
   }
 
-  /** Called first thing in onBatchEnd: the time since the last one, minus the monitor's, is the step's. */
-  stepEnded(): void {
+  /**
+   * Called first thing in onBatchEnd: the time since the last one, minus the monitor's, is the step's.
+   * `meteredMs` is what the step itself spent measuring gradient norms for the monitor (every step
+   * while diagnostics are on): monitor time, counted against the budget like the probes.
+   */
+  stepEnded(meteredMs = 0): void {
     const now = performance.now();
     const from = this.lastEnd ?? this.stepBegin;
+    this.spentMs += meteredMs;
     if (from !== undefined) {
-      const train = Math.max(0, now - from - this.own);
+      const train = Math.max(0, now - from - this.own - meteredMs);
       this.trainMs += train;
       this.stepMs = this.stepMs === undefined ? train : 0.8 * this.stepMs + 0.2 * train;
     }

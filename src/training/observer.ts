@@ -38,6 +38,10 @@ export interface BatchEndInfo {
   /** Global gradient l2 norm before and after clipping (present when gs.fit computed gradients). */
   gradNormPreClip?: number;
   gradNormPostClip?: number;
+  /** Σg² of each weight's gradient this step before clipping, by variable name (present with the norms). */
+  gradSquares?: ReadonlyMap<string, number>;
+  /** Milliseconds of this step spent measuring the norms (inside the training step; monitors budget it). */
+  meterMs?: number;
   /** Batch metrics, e.g. `{ acc: 0.91 }`. */
   metrics: Record<string, number>;
 }

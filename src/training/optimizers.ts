@@ -13,7 +13,8 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { byGlobalNorm, byNorm, byValue, globalNorm, type GradientSet } from './clip';
+import { allOnHost, sumSq, valuesOf } from '../diagnostics/hostValues';
+import { byGlobalNorm, byNorm, byValue, type GradientSet } from './clip';
 import { getLearningRate, setLearningRate } from './learningRate';
 
 type Grads = Parameters<tf.Optimizer['applyGradients']>[0];
@@ -27,7 +28,7 @@ export interface ClippedArgs {
   clipnorm?: number;
   /** Rescale all gradients together to global norm ≤ globalClipnorm. Defaults to none. */
   globalClipnorm?: number;
-  /** Record the pre/post global norms of each step in `norms` (one small read per step). Defaults to true. */
+  /** Record the pre/post global norms of each step in `norms` (a float64 sum over the gradients in place on wasm/cpu, one small read elsewhere). Defaults to true. */
   recordNorms?: boolean;
 }
 
@@ -80,23 +81,78 @@ export class ClippedOptimizer extends tf.Optimizer {
     setLearningRate(this.inner, lr);
   }
 
+  /**
+   * Σg² of each gradient of the most recent step, before clipping, by variable name (the training
+   * loop turns them into per-layer weight-gradient norms); empty before the first recorded step.
+   */
+  readonly lastSquares = new Map<string, number>();
+  /** Milliseconds the most recent step spent measuring norms (the health monitor budgets it). */
+  lastMeterMs = 0;
+
   /** Clips `variableGradients` (norm first, then value, as Keras), records the norms, applies. */
   override applyGradients(variableGradients: Grads): void {
+    const noClip = this.clipnorm == null && this.globalClipnorm == null && this.clipvalue == null;
+    if (noClip) {
+      // Measuring only: the gradients go to the wrapped optimizer untouched, as without the wrapper.
+      if (this.record) {
+        const t0 = performance.now();
+        const pre = Math.sqrt(this.squares(variableGradients as GradientSet, this.lastSquares));
+        this.push(pre, pre, performance.now() - t0);
+      }
+      this.inner.applyGradients(variableGradients);
+      return;
+    }
     tf.tidy(() => {
       let g = variableGradients as GradientSet;
-      const pre = this.record ? globalNorm(g) : undefined;
+      const t0 = performance.now();
+      const pre = this.record ? Math.sqrt(this.squares(g, this.lastSquares)) : 0;
+      const preMs = performance.now() - t0;
       if (this.clipnorm != null) g = byNorm(g, this.clipnorm);
       if (this.globalClipnorm != null) g = byGlobalNorm(g, this.globalClipnorm);
       if (this.clipvalue != null) g = byValue(g, this.clipvalue);
-      if (pre) {
-        const noClip = this.clipnorm == null && this.globalClipnorm == null && this.clipvalue == null;
-        const both = noClip ? pre.dataSync() : tf.stack([pre, globalNorm(g)]).dataSync();
-        this.last = { pre: both[0], post: noClip ? both[0] : both[1] };
-        this.norms.pre.push(this.last.pre);
-        this.norms.post.push(this.last.post);
+      if (this.record) {
+        const t1 = performance.now();
+        const post = Math.sqrt(this.squares(g));
+        this.push(pre, post, preMs + performance.now() - t1);
       }
       this.inner.applyGradients(g as Grads);
     });
+  }
+
+  private push(pre: number, post: number, ms: number): void {
+    this.last = { pre, post };
+    this.norms.pre.push(pre);
+    this.norms.post.push(post);
+    this.lastMeterMs = ms;
+  }
+
+  /**
+   * Σ of Σg² over the gradients, each gradient's own sum stored in `into` when given. In JavaScript
+   * on the values in place where the backend holds them on the host (wasm, cpu: no kernels, float64
+   * sums); elsewhere one sum-of-squares kernel per gradient and one read-back.
+   */
+  private squares(grads: GradientSet, into?: Map<string, number>): number {
+    into?.clear();
+    const named: [string, tf.Tensor][] = Array.isArray(grads)
+      ? grads.flatMap((e) => (e.tensor ? [[e.name, e.tensor] as [string, tf.Tensor]] : []))
+      : Object.entries(grads).flatMap(([n, t]) => (t ? [[n, t] as [string, tf.Tensor]] : []));
+    const ts = named.map(([, t]) => t);
+    let sums: ArrayLike<number>;
+    if (allOnHost(ts)) {
+      sums = ts.map((t) => sumSq(valuesOf(t)));
+    } else if (ts.length > 0) {
+      const flat = tf.tidy(() => tf.stack(ts.map((t) => tf.sum(tf.square(t.dtype === 'float32' ? t : tf.cast(t, 'float32'))))));
+      sums = flat.dataSync();
+      flat.dispose();
+    } else {
+      sums = [];
+    }
+    let total = 0;
+    named.forEach(([name], i) => {
+      total += sums[i];
+      into?.set(name, sums[i]);
+    });
+    return total;
   }
 
   override get iterations(): number {

@@ -187,8 +187,9 @@ export class TrainingRun {
     this.history.batchLoss.push(loss);
     let pre: number | undefined;
     let post: number | undefined;
-    if (this.meter && this.meter.norms.pre.length > measured) {
-      ({ pre, post } = this.meter.last!);
+    const metered = this.meter && this.meter.norms.pre.length > measured ? this.meter : undefined;
+    if (metered) {
+      ({ pre, post } = metered.last!);
       (this.history.gradNormPreClip ??= []).push(pre);
       (this.history.gradNormPostClip ??= []).push(post);
     }
@@ -200,7 +201,10 @@ export class TrainingRun {
     });
     this.seen += size;
     if (!this.hub.empty) {
-      await this.hub.batchEnd(t, { epoch: this.epoch, loss, lr, gradNormPreClip: pre, gradNormPostClip: post, metrics });
+      await this.hub.batchEnd(t, {
+        epoch: this.epoch, loss, lr, gradNormPreClip: pre, gradNormPostClip: post, metrics,
+        ...(metered ? { gradSquares: new Map(metered.lastSquares), meterMs: metered.lastMeterMs } : {}),
+      });
     }
     if (!Number.isFinite(loss) && this.args.terminateOnNaN !== false) this.failNonFinite(t, loss, batch);
     if (Number.isFinite(loss)) this.lastFinite = { step: t, loss };

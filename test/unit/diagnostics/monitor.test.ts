@@ -148,6 +148,39 @@ describe('health monitor on real trainings', () => {
     assert.equal(counts[19], counts[1]);
   });
 
+  test('with diagnostics on, each layer\'s gradient norm is the training step\'s own and adds up to the global norm', async () => {
+    let seed = 1;
+    const k = () => tf.initializers.glorotNormal({ seed: seed++ });
+    const model = tf.sequential({ layers: [dense(8, 'relu', { inputShape: [8], kernelInitializer: k() }), dense(4, 'tanh', { kernelInitializer: k() }), dense(1, 'linear', { kernelInitializer: k() })] });
+    model.compile({ optimizer: tf.train.sgd(1e-2), loss: 'meanSquaredError' });
+    const { x, y } = regression(32, 5);
+    // Step 0 trains on the whole unshuffled batch at the initial weights: its gradients, per layer.
+    const want = tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(y, model.predict(x) as tf.Tensor) as tf.Scalar);
+      return model.layers.map((l) => Math.sqrt(l.trainableWeights.reduce((s, w) => s + tf.sum(tf.square(grads[w.name])).dataSync()[0], 0)));
+    });
+    let last: HealthSnapshot | undefined;
+    const counts: number[] = [];
+    const h = await fit(model, x, y, {
+      epochs: 12, batchSize: 32, shuffle: false, diagnostics: { sampleEvery: 1, onSnapshot: (s) => (last = s) },
+      callbacks: { onEpochEnd: async () => { counts.push(tf.memory().numTensors); } },
+    });
+    // Snapshots carry 5 significant digits.
+    const layers = last!.layers;
+    layers.forEach((l, i) => {
+      assert.equal(l.gradNorm.step[0], 0);
+      assert.ok(Math.abs((l.gradNorm.value[0] as number) - want[i]) < 1e-4 * want[i], `${l.layer}: ${l.gradNorm.value[0]} vs ${want[i]}`);
+      assert.ok(l.sensitivityRms.value.every((v) => v !== null && v > 0));
+    });
+    // The global norm of every step is the l2 norm of the layers' norms of that step.
+    layers[0].gradNorm.step.forEach((step, j) => {
+      const global = Math.hypot(...layers.map((l) => l.gradNorm.value[j] as number));
+      assert.ok(Math.abs(global - h.gradNormPreClip![step]) < 1e-4 * global, `step ${step}`);
+    });
+    assert.equal(counts[11], counts[1], 'no tensor leak with the gradients measured in the step');
+    tf.dispose([x, y]);
+  });
+
   test('outside a kernel the snapshots go to a JSON file and to onSnapshot, the last one final', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'gs-diag-')), 'health.json');
     const seen: HealthSnapshot[] = [];

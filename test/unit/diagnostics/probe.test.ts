@@ -1,0 +1,85 @@
+/**
+ * The probe gs.fit runs while training (no weight gradients: the backward pass starts from one small
+ * weight per layer, Dense computes n as plain matMul + bias) measures what the full probe measures,
+ * whose sensitivities sensitivity.test.ts checks against float64 finite differences and a hand-written
+ * backprop. On cpu and on wasm (with the backend overrides, as the kernel runs it).
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { ensureBackendPatches } from '../../../src/training/backend';
+import { probeModel, type ProbeLayer } from '../../../src/diagnostics/probe';
+import { mse } from './losses';
+
+const relErr = (got: number, want: number) => Math.abs(got - want) / Math.max(Math.abs(want), 1e-30);
+const dense = (units: number, activation: string, more: Record<string, unknown> = {}) =>
+  tf.layers.dense({ units, activation: activation as never, ...more });
+
+/** Every activation kind the saturation probe judges, a Dense without bias and a batch norm. */
+function mixed(): tf.LayersModel {
+  let seed = 1;
+  const k = () => tf.initializers.glorotNormal({ seed: seed++ });
+  return tf.sequential({ layers: [
+    dense(6, 'tanh', { inputShape: [5], kernelInitializer: k() }),
+    dense(5, 'relu', { useBias: false, kernelInitializer: k() }),
+    tf.layers.batchNormalization(),
+    dense(4, 'selu', { kernelInitializer: k() }),
+    dense(4, 'sigmoid', { kernelInitializer: k() }),
+    dense(2, 'linear', { kernelInitializer: k() }),
+  ] });
+}
+
+/** A frozen first layer on rank-3 inputs (Dense's own reshaping path), then ELU. */
+function frozenFirst(): tf.LayersModel {
+  return tf.sequential({ layers: [
+    dense(4, 'tanh', { inputShape: [3, 5], trainable: false, kernelInitializer: tf.initializers.glorotNormal({ seed: 7 }) }),
+    tf.layers.flatten(),
+    dense(3, 'elu', { kernelInitializer: tf.initializers.glorotNormal({ seed: 8 }) }),
+    dense(2, 'linear', { kernelInitializer: tf.initializers.glorotNormal({ seed: 9 }) }),
+  ] });
+}
+
+function same(light: ProbeLayer[], full: ProbeLayer[], what: string): void {
+  assert.deepEqual(light.map((l) => l.layer), full.map((l) => l.layer));
+  light.forEach((l, i) => {
+    const f = full[i];
+    const at = `${what}, layer ${l.layer}`;
+    assert.ok(l.sensitivityRms! > 0 && relErr(l.sensitivityRms!, f.sensitivityRms!) < 1e-5, `${at}: rms ${l.sensitivityRms} vs ${f.sensitivityRms}`);
+    assert.ok(relErr(l.sensitivityMax!, f.sensitivityMax!) < 1e-5, `${at}: max ${l.sensitivityMax} vs ${f.sensitivityMax}`);
+    assert.equal(l.gradNorm, null, `${at}: no weight gradients asked`);
+    assert.equal(l.saturation?.kind, f.saturation?.kind, at);
+    for (const k of ['zero', 'dead', 'saturated', 'negative', 'mean', 'std'] as const) {
+      const a = l.saturation?.[k];
+      const b = f.saturation?.[k];
+      assert.ok(a === b || Math.abs(a! - b!) < 1e-6, `${at}: saturation ${k} ${a} vs ${b}`);
+    }
+    if (f.batchNorm) {
+      for (const [k, v] of Object.entries(f.batchNorm)) assert.ok(Math.abs(l.batchNorm![k as keyof typeof f.batchNorm] - v) < 1e-6, `${at}: ${k}`);
+    }
+  });
+}
+
+describe('the probe without weight gradients', () => {
+  for (const backend of ['cpu', 'wasm']) {
+    test(`measures the full probe's sensitivities, saturation and batch-norm statistics (${backend})`, async () => {
+      await tf.setBackend(backend);
+      await tf.ready();
+      if (backend === 'wasm') ensureBackendPatches(tf);
+      for (const [name, build, xShape] of [['mixed', mixed, [16, 5]], ['frozen first', frozenFirst, [16, 3, 5]]] as const) {
+        const model = build();
+        const x = tf.randomNormal([...xShape], 0, 1, 'float32', 11);
+        const y = tf.randomNormal([16, 2], 0, 1, 'float32', 12);
+        const tensors = tf.memory().numTensors;
+        const full = probeModel(model, x, y, mse, { weightGrads: true });
+        const light = probeModel(model, x, y, mse, { weightGrads: false });
+        assert.equal(tf.memory().numTensors, tensors, `${name}: no tensor leaked`);
+        same(light.layers, full.layers, `${name} on ${backend}`);
+        assert.ok(Math.abs(light.loss - full.loss) < 1e-6);
+        assert.ok(full.layers.every((l) => (model.layers[l.index].trainableWeights.length > 0 ? l.gradNorm! > 0 : l.gradNorm === null)));
+        tf.dispose([x, y]);
+        model.dispose();
+      }
+    });
+  }
+});
