@@ -4,7 +4,7 @@
  * tfjs's `AdamOptimizer.applyGradients` runs about ten elementwise kernels per variable (two moments,
  * bias corrections, square root, division, the step), each a round trip through the engine and a
  * full pass over memory: about 5 ms of a 25 ms MLP step on wasm. This computes the same update in one
- * SIMD loop (adam.wat, instantiated over the backend's own memory), writing the new weight and moments
+ * SIMD loop (simd.wat, instantiated over the backend's own memory), writing the new weight and moments
  * into fresh buffers that the variables then take over, exactly as the stock update's `assign`s do (so
  * no tensor, snapshot or cached XNNPACK operator ever sees a buffer change under it).
  *
@@ -14,7 +14,7 @@
  * the backend does not hold, a module without its memory object) takes the stock path.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { ADAM_WASM_BASE64 } from './adamWasm';
+import { simdFor } from './simd';
 import type { TensorInfo, Tf, WasmBackend } from './types';
 
 type Grads = Parameters<tfTypes.Optimizer['applyGradients']>[0];
@@ -66,25 +66,6 @@ export function fusedAdamActive(tf: Tf): boolean {
   return record(tf)?.active === true;
 }
 
-type AdamFn = (g: number, m: number, v: number, w: number, mo: number, vo: number, wo: number, n: number,
-  b1: number, b2: number, omb1: number, omb2: number, c1: number, c2: number, eps: number, nlr: number) => void;
-
-const instances = new WeakMap<WebAssembly.Memory, AdamFn>();
-let compiled: WebAssembly.Module | undefined;
-
-/** The update function bound to `backend`'s memory, or undefined when its memory is not reachable. */
-function adamFor(backend: WasmBackend): AdamFn | undefined {
-  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  let fn = instances.get(memory);
-  if (!fn) {
-    compiled ??= new WebAssembly.Module(Buffer.from(ADAM_WASM_BASE64, 'base64'));
-    fn = new WebAssembly.Instance(compiled, { env: { memory } }).exports.adam as AdamFn;
-    instances.set(memory, fn);
-  }
-  return fn;
-}
-
 function entries(grads: Grads): [string, tfTypes.Tensor | null | undefined][] {
   return Array.isArray(grads)
     ? grads.map((g) => [g.name, g.tensor] as [string, tfTypes.Tensor])
@@ -107,8 +88,8 @@ function fusedApply(tf: Tf, opt: AdamInternals, grads: Grads): boolean {
     if (value == null || !held(value) || (g != null && (!held(g) || g.size !== value.size))) return false;
   }
   if (!held(opt.accBeta1) || !held(opt.accBeta2)) return false;
-  const adam = adamFor(backend);
-  if (!adam) return false;
+  const simd = simdFor(backend);
+  if (!simd) return false;
   const f = Math.fround;
   const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
   const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
@@ -122,7 +103,7 @@ function fusedApply(tf: Tf, opt: AdamInternals, grads: Grads): boolean {
     const m = opt.accumulatedFirstMoment[i].variable, v = opt.accumulatedSecondMoment[i].variable;
     const outs = [value, m, v].map((t) => backend.makeOutput(t.shape, 'float32'));
     const [wo, mo, vo] = outs.map(at);
-    adam(at(g), at(m), at(v), at(value), mo, vo, wo, value.size,
+    simd.adam(at(g), at(m), at(v), at(value), mo, vo, wo, value.size,
       opt.beta1, opt.beta2, 1 - opt.beta1, 1 - opt.beta2, c1, c2, opt.epsilon, -opt.learningRate);
     [value, m, v].forEach((variable, j) => {
       const t = tf.engine().makeTensorFromTensorInfo(outs[j] as tfTypes.TensorInfo);

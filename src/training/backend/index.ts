@@ -23,11 +23,13 @@ import { convFilterOverride } from './convFilter';
 import { convInputOverride } from './convInput';
 import { cpuFallbacks, onCpu } from './cpuFallbacks';
 import { checkWasmInternals, probeOf } from './internals';
+import { keepNaNOverrides } from './keepNaN';
 import { matMulOverrides } from './matmul';
 import { maxPoolGradOverride } from './maxPoolGrad';
 import { selfTest } from './selfTest';
+import { simdFor } from './simd';
 import { sliceGatherOverrides } from './sliceGather';
-import { GRADSCOPE_KERNEL, type KernelConfig, type Tf } from './types';
+import { GRADSCOPE_KERNEL, type KernelConfig, type Tf, type WasmBackend } from './types';
 
 /** What {@link ensureBackendPatches} did. */
 export interface BackendPatchReport {
@@ -46,7 +48,7 @@ export interface BackendPatchReport {
 /** The kernel names the overrides replace. */
 export const OVERRIDDEN_KERNELS: readonly string[] = [
   'BatchMatMul', '_FusedMatMul', 'Slice', 'StridedSlice', 'GatherV2', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
-  'MaxPoolGrad',
+  'MaxPoolGrad', 'ClipByValue', 'Relu6', 'FusedConv2D', 'FusedDepthwiseConv2D',
 ];
 
 interface PatchState {
@@ -115,10 +117,16 @@ function installOverrides(tf: Tf, st: PatchState): string | undefined {
   const why = checkWasmInternals(probeOf(tf));
   if (why) return why;
   const k = (name: string) => tf.getKernel(name, 'wasm') as unknown as KernelConfig;
+  const simd = simdFor(tf.backend() as unknown as WasmBackend)!;
+  const [batchMatMul, fusedMatMul] = matMulOverrides({
+    batchMatMul: k('BatchMatMul'), fusedMatMul: k('_FusedMatMul'), transpose: k('Transpose'),
+    intBatchMatMul: onCpu(tf, 'BatchMatMul'),
+  });
   const configs = [
-    ...matMulOverrides({
-      batchMatMul: k('BatchMatMul'), fusedMatMul: k('_FusedMatMul'), transpose: k('Transpose'),
-      intBatchMatMul: onCpu(tf, 'BatchMatMul'),
+    batchMatMul,
+    ...keepNaNOverrides(simd, {
+      clipByValue: k('ClipByValue'), relu6: k('Relu6'), fusedMatMul,
+      fusedConv2D: k('FusedConv2D'), fusedDepthwiseConv2D: k('FusedDepthwiseConv2D'),
     }),
     ...sliceGatherOverrides(tf, k('Slice'), k('GatherV2'), k('StridedSlice')),
     convInputOverride(tf, { conv2d: k('Conv2D'), pad: k('PadV2'), reverse: k('Reverse'), transpose: k('Transpose') },

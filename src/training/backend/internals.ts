@@ -22,6 +22,10 @@ export const STOCK_FINGERPRINTS: Readonly<Record<string, { fn: string; contains:
   Conv2D: { fn: 'conv2d', contains: ['wasmConv2d(', 'dilations'] },
   Conv2DBackpropInput: { fn: 'conv2DBackpropInput', contains: ['wasmConv2DBackpropInput(', 'inputShape'] },
   MaxPoolGrad: { fn: 'maxPoolGrad', contains: ['wasmMaxPoolGrad(', 'computePool2DInfo'] },
+  ClipByValue: { fn: 'clip', contains: ['wasmClip(', 'clipValueMin'] },
+  Relu6: { fn: 'kernelFunc', contains: ['wasmFunc(', 'makeOutput'] },
+  FusedConv2D: { fn: 'fusedConv2d', contains: ['wasmFusedConv2d(', 'FusableActivation'] },
+  FusedDepthwiseConv2D: { fn: 'fusedDepthwiseConv2d', contains: ['wasmFusedDepthwiseConv2d(', 'FusableActivation'] },
 };
 
 /** What {@link checkWasmInternals} inspects; `wasmVersion` undefined means "could not be read". */
@@ -73,6 +77,10 @@ export function checkWasmInternals(p: InternalsProbe): string | undefined {
   if (!(wasm?.HEAPU8 instanceof Uint8Array)) return 'the wasm backend has no wasm.HEAPU8 heap';
   for (const f of ['cwrap', '_malloc', '_free']) {
     if (!isFn(wasm, f)) return `the wasm module has no ${f}()`;
+  }
+  // The SIMD loops (Adam's update, the NaN-keeping clamp) run over this memory.
+  if (!((wasm.asm as Record<string, unknown> | undefined)?.memory instanceof WebAssembly.Memory)) {
+    return 'the wasm module does not expose its memory (asm.memory)';
   }
   for (const [name, print] of Object.entries(STOCK_FINGERPRINTS)) {
     const k = p.kernel(name);

@@ -1,7 +1,7 @@
 /**
  * A few-millisecond check run right after the overrides are registered: small transposed matmuls
  * (plain and fused with bias and relu), a strided slice, a gather, a convolution's filter gradient
- * and a max-pool gradient over negative values, against values computed here in float64. If any disagrees, the installer puts the stock kernels back. It catches what the static
+ * a max-pool gradient over negative values and a clip of NaN, against values computed here in float64. If any disagrees, the installer puts the stock kernels back. It catches what the static
  * internals check cannot: a heap layout or a kernel contract that looks right but behaves differently.
  */
 import type { Tensor4D } from '@tensorflow/tfjs';
@@ -86,6 +86,8 @@ export function selfTest(tf: Tf): string | undefined {
     const pooled = tf.tensor4d([-3, -1, -1, -1, -2, -4, -5, -6], [1, 2, 4, 1]);
     const dx = tf.grad((t) => tf.maxPool(t as Tensor4D, 2, 2, 'valid').mul(tf.tensor4d([2, 3], [1, 1, 2, 1])).sum())(pooled);
     if (!close(dx.dataSync(), [0, 2, 3, 0, 0, 0, 0, 0])) return 'MaxPoolGrad over negative windows';
+    const clipped = tf.clipByValue(tf.tensor1d([NaN, 2, -1, 0.5]), 0, 1).dataSync();
+    if (!Number.isNaN(clipped[0]) || !close(clipped.slice(1), [1, 0, 0.5])) return 'ClipByValue keeping NaN';
     return undefined;
   });
 }

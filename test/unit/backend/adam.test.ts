@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
 import { fusedAdamActive, setFusedAdam } from '../../../src/training/backend/adam';
-import { adamWasmSource, compileAdamWat } from '../../../src/training/backend/buildAdamWasm';
+import { simdWasmSource, compileSimdWat } from '../../../src/training/backend/buildSimdWasm';
 import { ClippedOptimizer } from '../../../src/training/optimizers';
 import { setLearningRate } from '../../../src/training/learningRate';
 import { tf, useWasm, values } from './helpers';
@@ -128,9 +128,9 @@ describe('Adam update in one pass on wasm', () => {
     }
   });
 
-  test('adamWasm.ts holds exactly the compiled adam.wat', async () => {
+  test('simdWasm.ts holds exactly the compiled simd.wat', async () => {
     const dir = join(__dirname, '../../../src/training/backend');
-    assert.equal(readFileSync(join(dir, 'adamWasm.ts'), 'utf8'), adamWasmSource(await compileAdamWat()),
-      'adam.wat changed: run node --import tsx src/training/backend/buildAdamWasm.ts');
+    assert.equal(readFileSync(join(dir, 'simdWasm.ts'), 'utf8'), simdWasmSource(await compileSimdWat()),
+      'simd.wat changed: run node --import tsx src/training/backend/buildSimdWasm.ts');
   });
 });

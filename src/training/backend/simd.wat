@@ -1,13 +1,43 @@
-;; Adam's update for one variable in one pass, float32 SIMD over the wasm backend's own memory.
-;; Every step is the stock tfjs kernel's operation in the stock order (float32, correctly rounded),
-;; so the result is the stock result to the bit:
-;;   m' = m*b1 + g*(1-b1)          v' = v*b2 + (g*g)*(1-b2)
-;;   w' = ((m'/c1) / (sqrt(v'/c2) + eps)) * (-lr) + w        c1 = 1-b1^t, c2 = 1-b2^t
-;; Pointers are byte offsets into the imported memory; outputs must not overlap inputs.
-;; Shipped compiled, as base64 in adamWasm.ts: after editing, run
-;; `node --import tsx src/training/backend/buildAdamWasm.ts` (test/unit/backend/adam.test.ts fails until then).
+;; Float32 SIMD loops that run over the wasm backend's own memory (imported), for the overrides.
+;; Pointers are byte offsets into that memory. Shipped compiled, as base64 in simdWasm.ts: after
+;; editing, run `node --import tsx src/training/backend/buildSimdWasm.ts` (a unit test fails until then).
 (module
   (import "env" "memory" (memory 1))
+
+  ;; clamp: out[i] = x[i] > hi ? hi : (x[i] < lo ? lo : x[i]), the cpu backend's ClipByValue, so NaN
+  ;; stays NaN (the stock wasm clamp turns it into lo) and -0 stays -0. pmin/pmax are exactly these
+  ;; selects. out may be x (in place).
+  (func (export "clamp") (param $x i32) (param $out i32) (param $n i32) (param $lo f32) (param $hi f32)
+    (local $k i32) (local $vecEnd i32) (local $end i32) (local $LO v128) (local $HI v128) (local $v f32)
+    (local.set $LO (f32x4.splat (local.get $lo)))
+    (local.set $HI (f32x4.splat (local.get $hi)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
+    (block $vdone
+      (loop $vloop
+        (br_if $vdone (i32.ge_u (local.get $k) (local.get $vecEnd)))
+        (v128.store (i32.add (local.get $out) (local.get $k))
+          (f32x4.pmax
+            (f32x4.pmin (v128.load (i32.add (local.get $x) (local.get $k))) (local.get $HI))
+            (local.get $LO)))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $vloop)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+        (local.set $v (f32.load (i32.add (local.get $x) (local.get $k))))
+        (f32.store (i32.add (local.get $out) (local.get $k))
+          (select (local.get $hi)
+            (select (local.get $lo) (local.get $v) (f32.lt (local.get $v) (local.get $lo)))
+            (f32.gt (local.get $v) (local.get $hi))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $loop))))
+
+  ;; adam: Adam's update for one variable in one pass. Every step is the stock tfjs kernel's
+  ;; operation in the stock order (float32, correctly rounded), so the result is the stock one to the bit:
+  ;;   m' = m*b1 + g*(1-b1)          v' = v*b2 + (g*g)*(1-b2)
+  ;;   w' = ((m'/c1) / (sqrt(v'/c2) + eps)) * (-lr) + w        c1 = 1-b1^t, c2 = 1-b2^t
+  ;; Outputs must not overlap inputs.
   (func (export "adam")
     (param $g i32) (param $m i32) (param $v i32) (param $w i32)
     (param $mo i32) (param $vo i32) (param $wo i32) (param $n i32)
