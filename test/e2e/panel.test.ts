@@ -7,13 +7,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { REPO_ROOT } from './harness/buildSuite';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
-import { makeWorkspace } from './harness/fixtures';
-import { closePage, launchBrowser, openNotebook, openWorkbench, pickKernelIfAsked, runAll, screenshot } from './harness/workbench';
+import {
+  closePage, openNotebook, pickKernelIfAsked, runAll, screenshot, startUiSession, type UiSession,
+} from './harness/workbench';
 
 const SAMPLE = '01-vanishing-gradients.tfnb';
 
@@ -89,26 +88,16 @@ function cellTexts(page: Page): Promise<string[]> {
 }
 
 describe('the gradient-health panel in the browser workbench', () => {
-  let browser: Browser | undefined;
-  let server: CodeServer | undefined;
-  let page: Page | undefined;
-  let ws = '';
+  let ui: UiSession | undefined;
   before(async () => {
-    ws = makeWorkspace([join(REPO_ROOT, 'samples', SAMPLE), 'dead-relu.tfnb']);
-    server = await startCodeServer();
-    browser = await launchBrowser();
+    ui = await startUiSession([join(REPO_ROOT, 'samples', SAMPLE), 'dead-relu.tfnb']);
   });
-  after(async () => {
-    if (page) await closePage(page);
-    await browser?.close();
-    await server?.stop();
-    rmSync(ws, { recursive: true, force: true });
-  });
+  after(() => ui?.stop());
 
   test(`${SAMPLE}: the sigmoid run's panel shows four charts and the vanishing-gradient badge`, { timeout: 420_000 }, async () => {
     // A tall window shows the first training run's output without scrolling (VS Code renders the
     // outputs of visible cells only; the other runs' payloads are checked by suite/samples.e2e.ts).
-    page = await openWorkbench(browser!, server!, ws, REPO_ROOT, { width: 1400, height: 2600 });
+    const page = await ui!.open({ width: 1400, height: 2600 });
     try {
       await openNotebook(page, SAMPLE);
       await runAll(page);
@@ -136,12 +125,11 @@ describe('the gradient-health panel in the browser workbench', () => {
       throw e;
     } finally {
       await closePage(page);
-      page = undefined;
     }
   });
 
   test('dead-relu.tfnb: clicking the "Switch ReLU → ELU" code lens edits the layer in the cell', { timeout: 300_000 }, async () => {
-    page = await openWorkbench(browser!, server!, ws, REPO_ROOT);
+    const page = await ui!.open();
     try {
       await openNotebook(page, 'dead-relu.tfnb');
       await runAll(page);

@@ -8,13 +8,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { REPO_ROOT } from './harness/buildSuite';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
-import { makeWorkspace } from './harness/fixtures';
+import type { Page } from 'playwright-core';
 import {
-  allFrames, closePage, launchBrowser, openNotebook, openWorkbench, pickKernelIfAsked, runAll, screenshot, waitForOutputText,
+  allFrames, openNotebook, pickKernelIfAsked, runAll, screenshot, startUiSession, waitForOutputText, type UiSession,
 } from './harness/workbench';
 
 const CELL_2_OUTPUT = 'hello from cell 1, after 3 awaits';
@@ -27,24 +23,14 @@ async function anyFrameShows(page: Page, text: string): Promise<boolean> {
 }
 
 describe('Gradscope in an untrusted workspace', () => {
-  let browser: Browser | undefined;
-  let server: CodeServer | undefined;
-  let page: Page | undefined;
-  let ws = '';
+  let ui: UiSession | undefined;
   before(async () => {
-    ws = makeWorkspace(['smoke.tfnb']);
-    server = await startCodeServer({ workspaceTrust: true });
-    browser = await launchBrowser();
+    ui = await startUiSession(['smoke.tfnb'], { workspaceTrust: true });
   });
-  after(async () => {
-    if (page) await closePage(page);
-    await browser?.close();
-    await server?.stop();
-    rmSync(ws, { recursive: true, force: true });
-  });
+  after(() => ui?.stop());
 
   test('Run All asks for trust; refused, no cell runs; trusted, the cells run', { timeout: 300_000 }, async () => {
-    page = await openWorkbench(browser!, server!, ws, REPO_ROOT);
+    const page = await ui!.open();
     try {
       await page.locator('.statusbar', { hasText: 'Restricted Mode' }).waitFor({ timeout: 30_000 });
       await openNotebook(page, 'smoke.tfnb');

@@ -5,34 +5,19 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { REPO_ROOT } from './harness/buildSuite';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
-import { makeWorkspace } from './harness/fixtures';
 import {
-  closePage, launchBrowser, openNotebook, openWorkbench, pickKernelIfAsked, runAll, screenshot, waitForOutputText,
+  openNotebook, pickKernelIfAsked, runAll, screenshot, startUiSession, waitForOutputText, type UiSession,
 } from './harness/workbench';
 
 describe('Gradscope in the browser workbench', () => {
-  let browser: Browser | undefined;
-  let server: CodeServer | undefined;
-  let page: Page | undefined;
-  let ws = '';
+  let ui: UiSession | undefined;
   before(async () => {
-    ws = makeWorkspace(['smoke.tfnb']);
-    server = await startCodeServer();
-    browser = await launchBrowser();
+    ui = await startUiSession(['smoke.tfnb']);
   });
-  after(async () => {
-    if (page) await closePage(page);
-    await browser?.close();
-    await server?.stop();
-    rmSync(ws, { recursive: true, force: true });
-  });
+  after(() => ui?.stop());
 
   test('Run All shows each cell\'s output and the mapped error', { timeout: 300_000 }, async () => {
-    page = await openWorkbench(browser!, server!, ws, REPO_ROOT);
+    const page = await ui!.open();
     try {
       await openNotebook(page, 'smoke.tfnb');
       await runAll(page);

@@ -9,12 +9,14 @@
  *     extensionDevelopmentPath: root, extensionTestsPath: `${root}/.test-cache/out/test/e2e/suite/index.js` });
  * } finally { await browser.close(); }
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import type { CodeServer } from './codeServer';
+import { REPO_ROOT } from './buildSuite';
+import { startCodeServer, type CodeServer, type CodeServerArgs } from './codeServer';
+import { makeWorkspace } from './fixtures';
 
 /** Where screenshots go (gitignored). */
 export const ARTIFACTS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', '.test-cache', 'artifacts', 'e2e');
@@ -140,6 +142,51 @@ export async function openWorkbench(
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.statusbar').waitFor({ timeout: 60_000 });
   return page;
+}
+
+/** What a UI test drives: a temp workspace, a code-server and a browser, stopped together. */
+export interface UiSession {
+  /** Opens the workbench on the workspace, with this repository as the development extension. */
+  open(viewport?: { width: number; height: number }): Promise<Page>;
+  /** Closes the pages {@link open} made, the browser and the server, and removes the workspace. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Copies `fixtures` into a temp workspace, starts code-server (with `serverArgs`) and the browser.
+ * What started is stopped again if a later part fails to start.
+ *
+ * @example
+ * const ui = await startUiSession(['smoke.tfnb']);
+ * try { await openNotebook(await ui.open(), 'smoke.tfnb'); } finally { await ui.stop(); }
+ */
+export async function startUiSession(fixtures: string[], serverArgs: CodeServerArgs = {}): Promise<UiSession> {
+  const folder = makeWorkspace(fixtures);
+  const pages: Page[] = [];
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const stop = async () => {
+    // Pages first, each cleanly, so no extension host outlives its workbench.
+    for (const page of pages) await closePage(page);
+    await browser?.close();
+    await server?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  };
+  try {
+    server = await startCodeServer(serverArgs);
+    browser = await launchBrowser();
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return {
+    async open(viewport) {
+      const page = await openWorkbench(browser!, server!, folder, REPO_ROOT, viewport);
+      pages.push(page);
+      return page;
+    },
+    stop,
+  };
 }
 
 /** Runs a command from the command palette by its label, e.g. `Notebook: Run All`. */
