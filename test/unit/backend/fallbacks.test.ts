@@ -42,6 +42,31 @@ const images = () => tf.tensor4d(values(6 * 10 * 10 * 2, 1), [6, 10, 10, 2]);
 const tokens = () => tf.tensor2d(Array.from(values(6 * 7, 2), (v) => Math.floor((v + 1) * 6)), [6, 7], 'int32');
 const labels = () => tf.oneHot(tf.tensor1d([0, 1, 2, 2, 1, 0], 'int32'), 3);
 
+type ConvCase = [number[], number[], number | [number, number], 'same' | 'valid' | number];
+
+/** For each case [x shape, filter shape, strides, pad]: ∂Σconv2d(x, f)²/∂f (`filter`) or /∂x (`input`). */
+function convGrads(cases: ConvCase[], wrt: 'filter' | 'input'): Float32Array[] {
+  const seed = wrt === 'filter' ? 10 : 30;
+  return cases.map(([xs, fs, strides, pad], i) => tf.tidy(() => {
+    const x = tf.tensor4d(values(xs.reduce((a, b) => a * b), i + seed), xs as [number, number, number, number]);
+    const f = tf.tensor4d(values(fs.reduce((a, b) => a * b), i + seed + 10), fs as [number, number, number, number]);
+    const g = wrt === 'filter'
+      ? tf.grad((w) => tf.conv2d(x, w as tf.Tensor4D, strides, pad).square().sum())(f)
+      : tf.grad((input) => tf.conv2d(input as tf.Tensor4D, f, strides, pad).square().sum())(x);
+    assert.deepEqual(g.shape, wrt === 'filter' ? fs : xs);
+    return g.dataSync().slice() as Float32Array;
+  }));
+}
+
+/** Runs `compute` on wasm and on cpu and asserts every result agrees within 1e-4. */
+async function agreesWithCpu(compute: () => Float32Array[], what: (i: number) => string): Promise<void> {
+  const onWasm = compute();
+  await tf.setBackend('cpu');
+  const onCpu = compute();
+  await tf.setBackend('wasm');
+  onCpu.forEach((g, i) => assertClose(onWasm[i], g, 1e-4, what(i)));
+}
+
 describe('convolution gradients on wasm: cpu fallbacks for missing kernels, XNNPACK paths for slow ones', () => {
   before(useWasm);
   after(() => removeBackendPatches(tf));
@@ -63,21 +88,11 @@ describe('convolution gradients on wasm: cpu fallbacks for missing kernels, XNNP
 
   test('Conv2DBackpropFilter on wasm matches cpu within 1e-4 for strides, paddings and odd sizes', async () => {
     ensureBackendPatches(tf, { overrides: true });
-    const cases: [number[], number[], number | [number, number], 'same' | 'valid' | number][] = [
+    const cases: ConvCase[] = [
       [[2, 9, 9, 3], [3, 3, 3, 4], 1, 'same'], [[2, 9, 9, 3], [3, 3, 3, 4], 2, 'same'], [[1, 10, 7, 2], [4, 2, 2, 5], [2, 3], 'valid'],
       [[3, 6, 6, 1], [1, 1, 1, 2], 1, 'valid'], [[2, 8, 8, 2], [5, 5, 2, 3], [1, 2], 'same'], [[1, 7, 7, 2], [3, 3, 2, 2], 2, 1],
     ];
-    const grads = () => cases.map(([xs, fs, strides, pad], i) => tf.tidy(() => {
-      const x = tf.tensor4d(values(xs.reduce((a, b) => a * b), i + 10), xs as [number, number, number, number]);
-      const f = tf.tensor4d(values(fs.reduce((a, b) => a * b), i + 20), fs as [number, number, number, number]);
-      const g = tf.grad((w) => tf.conv2d(x, w as tf.Tensor4D, strides, pad).square().sum())(f);
-      return g.dataSync().slice();
-    }));
-    const onWasm = grads();
-    await tf.setBackend('cpu');
-    const onCpu = grads();
-    await tf.setBackend('wasm');
-    onCpu.forEach((g, i) => assertClose(onWasm[i], g, 1e-4, `case ${i} ${JSON.stringify(cases[i])}`));
+    await agreesWithCpu(() => convGrads(cases, 'filter'), (i) => `case ${i} ${JSON.stringify(cases[i])}`);
   });
 
   for (const [name, build, x] of [['CNN (conv, depthwise, separable, pooling)', cnn, images], ['embedding + conv1d', embedding, tokens]] as const) {
@@ -97,22 +112,11 @@ describe('convolution gradients on wasm: cpu fallbacks for missing kernels, XNNP
 
   test('Conv2DBackpropInput with overrides matches cpu within 1e-4 (stride 1 on XNNPACK, strided stock)', async () => {
     ensureBackendPatches(tf, { overrides: true });
-    const cases: [number[], number[], number | [number, number], 'same' | 'valid' | number][] = [
+    const cases: ConvCase[] = [
       [[2, 9, 9, 3], [3, 3, 3, 4], 1, 'same'], [[2, 8, 7, 2], [2, 4, 2, 3], 1, 'same'], [[1, 10, 7, 2], [4, 2, 2, 5], 1, 'valid'],
       [[3, 6, 6, 1], [1, 1, 1, 2], 1, 'valid'], [[1, 7, 7, 2], [3, 3, 2, 2], 1, 2], [[2, 9, 9, 3], [3, 3, 3, 4], 2, 'same'],
     ];
-    const grads = () => cases.map(([xs, fs, strides, pad], i) => tf.tidy(() => {
-      const x = tf.tensor4d(values(xs.reduce((a, b) => a * b), i + 30), xs as [number, number, number, number]);
-      const f = tf.tensor4d(values(fs.reduce((a, b) => a * b), i + 40), fs as [number, number, number, number]);
-      const g = tf.grad((input) => tf.conv2d(input as tf.Tensor4D, f, strides, pad).square().sum())(x);
-      assert.deepEqual(g.shape, xs);
-      return g.dataSync().slice();
-    }));
-    const onWasm = grads();
-    await tf.setBackend('cpu');
-    const onCpu = grads();
-    await tf.setBackend('wasm');
-    onCpu.forEach((g, i) => assertClose(onWasm[i], g, 1e-4, `case ${i} ${JSON.stringify(cases[i])}`));
+    await agreesWithCpu(() => convGrads(cases, 'input'), (i) => `case ${i} ${JSON.stringify(cases[i])}`);
   });
 
   test('a CNN and an embedding model train on wasm with model.fit (loss goes down)', async () => {
