@@ -1,17 +1,106 @@
 /**
- * Statistics of tensors computed in JavaScript on the values the backend already holds in host
- * memory. On wasm (the tensor's bytes in the module heap) and cpu (a typed array) reading them costs
- * no copy, and one float64 loop over them is cheaper than the two to four engine kernels per tensor a
- * reduction takes there (each kernel costs a fixed 20–40 µs on wasm whatever its size). Sums of
- * squares accumulate float32 values in float64, so they neither underflow nor overflow for any
- * finite float32 input (1e-25² and 1e25² are exact to rounding), which kernels in float32 cannot do.
+ * Statistics of tensors computed on the values the backend already holds in host memory, without
+ * engine kernels (each costs a fixed 20–40 µs on wasm whatever its size, and a reduction takes two
+ * to four of them per tensor). On wasm they run in stats.wat's SIMD loops over the backend's own heap;
+ * on cpu in JavaScript over its typed arrays; elsewhere (native, GPU) in JavaScript over a copy, so
+ * callers with large tensors there keep kernels ({@link allOnHost}). Sums accumulate float32 values
+ * in float64, so they neither underflow nor overflow for any finite float32 input (1e-25² and 1e25²
+ * are exact to rounding), which kernels in float32 cannot do.
  */
 import * as tf from '@tensorflow/tfjs';
+import { STATS_WASM_BASE64 } from './statsWasm';
 
 /** What the wasm backend exposes to read a tensor in its heap (tfjs-backend-wasm 4.x). */
 interface HeapBackend {
   typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array | Int32Array | Uint8Array;
-  dataIdMap?: { has(dataId: object): boolean };
+  dataIdMap?: { has(dataId: object): boolean; get(dataId: object): { memoryOffset: number } };
+  wasm?: { asm?: { memory?: unknown } };
+}
+
+/** The exports of stats.wat; pointers are byte offsets into the backend's heap. */
+interface StatsKernels {
+  sumsq(p: number, n: number): number;
+  sqdiff(p: number, q: number, n: number): number;
+  moments(p: number, n: number): [number, number, number];
+  outside(p: number, n: number, lo: number, hi: number): number;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, StatsKernels>();
+let compiled: WebAssembly.Module | undefined;
+let unavailable = false;
+
+/** stats.wat bound to the wasm backend's memory, with `at(t)` the heap offset of a float32 tensor it holds. */
+function simd(): { k: StatsKernels; at(t: tf.Tensor): number | undefined } | undefined {
+  if (unavailable || tf.getBackend() !== 'wasm') return undefined;
+  const be = tf.backend() as unknown as HeapBackend;
+  const memory = be.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory) || typeof be.dataIdMap?.get !== 'function') return undefined;
+  let k = instances.get(memory);
+  if (!k) {
+    try {
+      compiled ??= new WebAssembly.Module(Buffer.from(STATS_WASM_BASE64, 'base64'));
+      k = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as StatsKernels;
+    } catch {
+      // No SIMD in this engine: the JavaScript loops below do the same, slower.
+      unavailable = true;
+      return undefined;
+    }
+    instances.set(memory, k);
+  }
+  const map = be.dataIdMap;
+  return {
+    k,
+    at: (t) => (t.dtype === 'float32' && !t.isDisposed && map.has(t.dataId) ? map.get(t.dataId).memoryOffset : undefined),
+  };
+}
+
+/** Σx² of a tensor, in float64. */
+export function sumSqOf(t: tf.Tensor): number {
+  const s = simd();
+  const p = s?.at(t);
+  if (s && p !== undefined) return t.size === 0 ? 0 : s.k.sumsq(p, t.size);
+  return sumSq(valuesOf(t));
+}
+
+/** Σ(a − b)² of two tensors of the same size, in float64. */
+export function sqDiffOf(a: tf.Tensor, b: tf.Tensor): number {
+  const s = simd();
+  const p = s?.at(a);
+  const q = s?.at(b);
+  if (s && p !== undefined && q !== undefined) return a.size === 0 ? 0 : s.k.sqdiff(p, q, a.size);
+  const v = valuesOf(a);
+  const w = valuesOf(b);
+  let d = 0;
+  for (let i = 0; i < v.length; i++) d += (v[i] - w[i]) * (v[i] - w[i]);
+  return d;
+}
+
+/** Σx, Σx² (float64) and max|x| of a tensor; max is NaN when some x is NaN (as tf.max reports it). */
+export function momentsOf(t: tf.Tensor): { sum: number; sumSq: number; max: number } {
+  const s = simd();
+  const p = s?.at(t);
+  if (s && p !== undefined && t.size > 0) {
+    const [sum, sq, max] = s.k.moments(p, t.size);
+    // The SIMD max skips NaN; Σx² is NaN exactly when some x is.
+    return { sum, sumSq: sq, max: Number.isNaN(sq) ? NaN : max };
+  }
+  const v = valuesOf(t);
+  let sum = 0, sq = 0, max = 0;
+  for (let i = 0; i < v.length; i++) { const x = v[i]; sum += x; sq += x * x; max = Math.max(max, Math.abs(x)); }
+  return { sum, sumSq: sq, max };
+}
+
+/** How many values of a tensor are < lo or > hi, compared in float32 (NaN is neither). */
+export function countOutside(t: tf.Tensor, lo: number, hi: number): number {
+  const s = simd();
+  const p = s?.at(t);
+  if (s && p !== undefined) return t.size === 0 ? 0 : s.k.outside(p, t.size, lo, hi);
+  const v = valuesOf(t);
+  const l = Math.fround(lo);
+  const h = Math.fround(hi);
+  let c = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] < l || v[i] > h) c++;
+  return c;
 }
 
 /**
@@ -35,10 +124,13 @@ export function valuesOf(t: tf.Tensor): ArrayLike<number> {
   return hostView(t) ?? (t.dataSync() as ArrayLike<number>);
 }
 
-/** True when every tensor can be read without a copy. */
+/** True when every tensor can be read without a copy (so {@link sumSqOf} and the others cost no download). */
 export function allOnHost(ts: readonly tf.Tensor[]): boolean {
   const backend = tf.getBackend();
-  return (backend === 'wasm' || backend === 'cpu') && ts.every((t) => hostView(t) !== undefined);
+  if (backend === 'cpu') return ts.every((t) => !t.isDisposed && t.dtype !== 'string' && t.dtype !== 'complex64');
+  const s = simd();
+  if (s) return ts.every((t) => s.at(t) !== undefined);
+  return backend === 'wasm' && ts.every((t) => hostView(t) !== undefined);
 }
 
 /** Σv² in float64 (four accumulators: the loop is bound by the dependency of one sum otherwise). */
@@ -52,43 +144,4 @@ export function sumSq(v: ArrayLike<number>): number {
   }
   for (; i < n; i++) a += v[i] * v[i];
   return a + b + c + d;
-}
-
-/** Σ(now − before)² and Σbefore² in float64, in one pass over two arrays of the same length. */
-export function deltaAndBase(now: ArrayLike<number>, before: ArrayLike<number>): { delta: number; base: number } {
-  let d0 = 0, d1 = 0, b0 = 0, b1 = 0;
-  const n = now.length;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const w0 = before[i], w1 = before[i + 1];
-    const e0 = now[i] - w0, e1 = now[i + 1] - w1;
-    d0 += e0 * e0; d1 += e1 * e1; b0 += w0 * w0; b1 += w1 * w1;
-  }
-  for (; i < n; i++) {
-    const w = before[i], e = now[i] - w;
-    d0 += e * e; b0 += w * w;
-  }
-  return { delta: d0 + d1, base: b0 + b1 };
-}
-
-/** Σv² and max|v| in one pass; max is NaN when some value is NaN (as tf.max would report it). */
-export function sumSqAndMax(v: ArrayLike<number>): { sumSq: number; max: number } {
-  let s0 = 0, s1 = 0, m = 0;
-  const n = v.length;
-  let i = 0;
-  // Math.max/abs rather than comparisons: no data-dependent branches, and Math.max passes NaN on.
-  for (; i + 1 < n; i += 2) {
-    const x0 = v[i], x1 = v[i + 1];
-    s0 += x0 * x0; s1 += x1 * x1;
-    m = Math.max(m, Math.abs(x0), Math.abs(x1));
-  }
-  for (; i < n; i++) { const x = v[i]; s0 += x * x; m = Math.max(m, Math.abs(x)); }
-  return { sumSq: s0 + s1, max: m };
-}
-
-/** The global l2 norm of some sums of squares (each a tensor's Σg²). */
-export function normOf(sums: Iterable<number>): number {
-  let t = 0;
-  for (const s of sums) t += s;
-  return Math.sqrt(t);
 }

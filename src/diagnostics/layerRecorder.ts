@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSeries, SaturationSample } from '../protocol/health';
-import { allOnHost, deltaAndBase, valuesOf } from './hostValues';
+import { allOnHost, sqDiffOf, sumSqOf } from './hostValues';
 import type { ProbeLayer } from './probe';
 import { SeriesBuffer, encodeNumber } from './series';
 
@@ -100,8 +100,8 @@ export class WeightSnapshot {
   }
 
   /**
-   * Appends ‖W_now − W_before‖ / ‖W_before‖ per layer at `step`, then frees the copies. In JavaScript
-   * on the values in place where the backend holds them on the host (wasm, cpu), else with one
+   * Appends ‖W_now − W_before‖ / ‖W_before‖ per layer at `step`, then frees the copies. On the values
+   * in place where the backend holds them on the host (wasm, cpu; see hostValues.ts), else with one
    * squared-difference and one sum-of-squares kernel per weight and one read-back.
    */
   finish(step: number): void {
@@ -112,13 +112,7 @@ export class WeightSnapshot {
       const all = plan.flatMap((p) => [...p.now, ...p.before]);
       let sums: ArrayLike<number>;
       if (allOnHost(all)) {
-        const out: number[] = [];
-        for (const p of plan) {
-          // Read each pair at once: a wasm view must not outlive the next allocation.
-          const pairs = p.now.map((w, i) => deltaAndBase(valuesOf(w), valuesOf(p.before[i])));
-          out.push(...pairs.map((r) => r.delta), ...pairs.map((r) => r.base));
-        }
-        sums = out;
+        sums = plan.flatMap((p) => [...p.now.map((w, i) => sqDiffOf(w, p.before[i])), ...p.before.map(sumSqOf)]);
       } else {
         const flat = tf.tidy(() => {
           const scalars = plan.flatMap((p) => [

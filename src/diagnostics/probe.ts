@@ -5,8 +5,10 @@
  *
  * tfjs fuses the activation into Dense/Conv layers, so n^k is never a tensor of the model's own graph.
  * For the probe, each such layer gets the linear activation (so its own fused kernel computes n^k) and
- * a call hook that passes n^k through an identity with a custom gradient (which records
- * dy = ∂L/∂n^k) and then applies the real activation; recurrent cells get a wrapped activation instead.
+ * a call hook that records n^k and then applies the real activation; recurrent cells get a wrapped
+ * activation instead. Each recorded n^k joins the tensors the backward pass differentiates with
+ * respect to (tfjs's engine reads that list after the forward pass, 4.22.0 is pinned and checked), so
+ * ∂L/∂n^k comes back as one of the gradients: no extra op on the tape.
  * Everything is restored afterwards, and the forward pass runs in training mode with the batch-norm
  * moving statistics saved and written back. A Dense layer on rank-2 inputs computes n as a plain
  * matMul + bias instead of the fused kernel: tfjs's fused matMul computes the gradients of all its
@@ -23,7 +25,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LossFn } from '../training/observer';
 import type { SaturationSample } from '../protocol/health';
 import { fusedActivationOf, kindOfActivationName, standaloneActivationKind, type ActivationLike } from './activations';
-import { sumSq, valuesOf } from './hostValues';
+import { sumSqOf } from './hostValues';
 import { readOut, type Slot } from './probeStats';
 
 /** Options of {@link probeModel}. */
@@ -78,6 +80,16 @@ export function probeModel(
   const slots: Slot[] = [];
   const restore: (() => void)[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => tf.keep(t);
+  // What the backward pass differentiates with respect to: fixed sources first, then every net input
+  // the forward pass records (`capture`), with the slot each belongs to.
+  const xs: tf.Tensor[] = [];
+  const owners: Slot[] = [];
+  const capture = (slot: Slot) => (n: tf.Tensor): tf.Tensor => {
+    xs.push(n);
+    owners.push(slot);
+    return n;
+  };
+  let grads: (tf.Tensor | undefined)[] = [];
   try {
     let lastWeighted: Slot | undefined;
     model.layers.forEach((layer, index) => {
@@ -92,10 +104,10 @@ export function probeModel(
         if (act && cell) {
           // A recurrent cell applies its activation once per time step: wrap it.
           slot.kind = kindOfActivationName(act.getClassName());
-          setActivation(owner, wrapActivation(act, slot, wantSaturation, keep), act, restore);
+          setActivation(owner, wrapActivation(act, capture(slot), slot, wantSaturation, keep), act, restore);
         } else if (act) {
           // Dense/Conv: make the layer compute n (fused matmul/conv + bias, as fast as training) and
-          // apply the activation after the capture ourselves.
+          // apply the activation after recording n ourselves.
           slot.kind = kindOfActivationName(act.getClassName());
           setActivation(owner, LINEAR, act, restore);
           patchCall(layer, restore, (_inputs, n) => {
@@ -130,46 +142,51 @@ export function probeModel(
     restore.push(() => savedState.restore());
 
     const vars = weightGrads ? slots.flatMap((s) => s.layer.trainableWeights.map((w) => ({ slot: s, v: w.read() }))) : [];
-    const xs: tf.Tensor[] = weightGrads ? vars.map((e) => e.v) : sources(slots);
-    // Below the lowest trainable weight there is no path from the loss to any x of the tape, so the
-    // capture gradients would not run: differentiate w.r.t. the input too when the first layer is frozen.
-    const xsInputs = Array.isArray(x) ? x : [x];
-    const firstFrozen = weightGrads && slots.length > 0 && slots[0].layer.trainableWeights.length === 0;
-    if (firstFrozen) xs.push(...xsInputs.filter((t) => t.dtype === 'float32'));
-    const { value, grads } = tf.engine().gradients(() => {
+    xs.push(...vars.map((e) => e.v));
+    // tfjs wants a source before the forward pass; without weight gradients one small weight will do.
+    if (xs.length === 0) xs.push(...firstSource(slots));
+    const fixed = xs.length;
+    const result = tf.engine().gradients(() => {
       const pred = model.apply(x, { training }) as tf.Tensor | tf.Tensor[];
       return totalLoss(loss, y, pred);
     }, xs, undefined, true);
+    grads = result.grads;
+    if (grads.length !== xs.length) {
+      throw new Error(`this tfjs (${tf.version_core}) does not differentiate with respect to tensors of the forward pass; the probe needs tfjs 4.22.0`);
+    }
     vars.forEach((e, i) => {
       const g = grads[i];
-      if (g) e.slot.grads.push(sumSq(valuesOf(g)));
+      if (g) e.slot.grads.push(sumSqOf(g));
     });
-    for (const g of grads) g?.dispose();
+    owners.forEach((slot, j) => {
+      const g = grads[fixed + j];
+      if (g) slot.dys.push(g);
+    });
+    const { value } = result;
     const lossValue = value.dataSync()[0];
     value.dispose();
     restore.splice(0).reverse().forEach((f) => f());
     return { loss: lossValue, layers: readOut(slots) };
   } finally {
     restore.reverse().forEach((f) => f());
-    for (const s of slots) tf.dispose([...s.nets, ...s.acts, ...s.bnInputs, ...s.dys]);
+    for (const s of slots) tf.dispose([...s.nets, ...s.acts, ...s.bnInputs]);
+    for (const g of grads) g?.dispose();
   }
 }
 
 /**
- * What the probe differentiates with respect to when it needs no weight gradients: per layer, its
- * smallest weight (the bias, usually), which every net input of that layer depends on. Each layer's
- * net input then lies on a path to the loss (so its capture runs), and no ∂L/∂W of a kernel is asked.
+ * The source the probe differentiates with respect to when it needs no weight gradients: the first
+ * layer's smallest weight (its bias, usually; a reduction away from the net input). The recorded net
+ * inputs are sources too, so every layer's ∂L/∂n arrives, and no ∂L/∂W of a kernel is computed.
  */
-function sources(slots: Slot[]): tf.Tensor[] {
-  const out: tf.Tensor[] = [];
+function firstSource(slots: Slot[]): tf.Tensor[] {
+  const sizeOf = (w: tf.LayerVariable) => w.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
   for (const s of slots) {
-    const pool = s.layer.trainableWeights.length > 0 ? s.layer.trainableWeights : s.layer.weights;
-    const sizeOf = (w: tf.LayerVariable) => w.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
     let best: tf.LayerVariable | undefined;
-    for (const w of pool) if (w.dtype === 'float32' && (!best || sizeOf(w) < sizeOf(best))) best = w;
-    if (best) out.push(best.read());
+    for (const w of s.layer.weights) if (w.dtype === 'float32' && (!best || sizeOf(w) < sizeOf(best))) best = w;
+    if (best) return [best.read()];
   }
-  return out;
+  return [];
 }
 
 /**
@@ -191,20 +208,6 @@ function plainDense(layer: tf.layers.Layer): ((inputs: tf.Tensor | tf.Tensor[]) 
   };
 }
 
-/** Identity whose gradient records the incoming dy (= ∂L/∂n) into the slot. */
-function capture(slot: Slot): (n: tf.Tensor) => tf.Tensor {
-  const f = tf.customGrad(((n: tf.Tensor) => ({
-    // reshape to the same shape: a new tensor on the tape without copying the data (clone copies on wasm).
-    value: tf.reshape(n, n.shape),
-    gradFunc: (dy: tf.Tensor) => {
-      // A view of dy (reshape shares the data), read after the backward pass (see readOut).
-      slot.dys.push(tf.keep(tf.reshape(dy, dy.shape)));
-      return dy;
-    },
-  })) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return (n) => f(n);
-}
-
 /** The identity under the name tfjs fuses as "no activation". */
 const LINEAR: ActivationLike = { getClassName: () => 'linear', apply: (x) => x };
 
@@ -215,9 +218,8 @@ function setActivation(owner: tf.layers.Layer, to: ActivationLike, original: Act
 }
 
 function wrapActivation(
-  act: ActivationLike, slot: Slot, record: boolean, keep: <T extends tf.Tensor>(t: T) => T,
+  act: ActivationLike, cap: (n: tf.Tensor) => tf.Tensor, slot: Slot, record: boolean, keep: <T extends tf.Tensor>(t: T) => T,
 ): ActivationLike {
-  const cap = capture(slot);
   return {
     // A name tfjs cannot fuse, so Dense/Conv take the unfused path and call apply() with n.
     getClassName: () => 'gradscopeProbe',

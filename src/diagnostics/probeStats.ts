@@ -1,12 +1,12 @@
 /**
- * Turns what a probe recorded (kept tensors per layer) into numbers. Everything is computed in
- * JavaScript on the tensors' values (read in place on wasm and cpu, see hostValues.ts): a probe's
- * tensors are small (probe batch × units), and a loop over them costs less than the several engine
- * kernels per statistic a tensor computation takes, with float64 sums that cannot underflow.
+ * Turns what a probe recorded (kept tensors per layer) into numbers, without engine kernels: on the
+ * tensors' values where the backend holds them (see hostValues.ts: SIMD over the wasm heap, loops
+ * over cpu arrays), with float64 sums that cannot underflow. A probe's tensors are small (probe
+ * batch × units), and several kernels per statistic cost far more than reading them.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ActivationKind, SaturationSample } from '../protocol/health';
-import { sumSqAndMax, valuesOf } from './hostValues';
+import { countOutside, momentsOf, valuesOf } from './hostValues';
 import type { ProbeLayer } from './probe';
 
 /** What the probe records for one layer with weights while the forward/backward pass runs. */
@@ -58,7 +58,7 @@ function sensitivity(dys: tf.Tensor[]): { rms: number; max: number } {
   let size = 0;
   let max = 0;
   for (const dy of dys) {
-    const r = sumSqAndMax(valuesOf(dy));
+    const r = momentsOf(dy);
     total += r.sumSq;
     size += dy.size;
     max = Math.max(max, r.max);
@@ -76,46 +76,53 @@ function saturation(kind: ActivationKind, nets: tf.Tensor[], acts: tf.Tensor[]):
   const s: SaturationSample = { kind };
   const relu = kind === 'relu' || kind === 'relu6';
   const cols = Math.max(1, Math.round(perSample(acts[0])));
-  const alive = new Uint8Array(cols);
   let n = 0, sum = 0, sumSq = 0, counted = 0;
-  // One loop per kind, with conditional increments rather than branches: the data decide them at random.
   for (const t of acts) {
-    const v = valuesOf(t);
-    const len = v.length;
-    for (let i = 0; i < len; i++) { const x = v[i]; sum += x; sumSq += x * x; }
-    if (relu) {
-      // Rows = samples (× time steps), columns = units: a unit is alive when positive for some row.
-      for (let at = 0; at < len; at += cols) {
-        const end = Math.min(cols, len - at);
-        for (let c = 0; c < end; c++) { const p = v[at + c] > 0 ? 1 : 0; counted += p; alive[c] |= p; }
-      }
-    } else if (kind === 'sigmoid') {
-      for (let i = 0; i < len; i++) { const x = v[i]; counted += x < SIGMOID_LOW || x > SIGMOID_HIGH ? 1 : 0; }
-    } else if (kind === 'tanh') {
-      for (let i = 0; i < len; i++) counted += Math.abs(v[i]) > TANH_SATURATED ? 1 : 0;
-    }
-    n += len;
+    const m = momentsOf(t);
+    sum += m.sum;
+    sumSq += m.sumSq;
+    n += t.size;
+    if (relu) counted += countOutside(t, -Infinity, 0);
+    else if (kind === 'sigmoid') counted += countOutside(t, SIGMOID_LOW, SIGMOID_HIGH);
+    else if (kind === 'tanh') counted += countOutside(t, -TANH_SATURATED, TANH_SATURATED);
   }
   if (n === 0) return s;
   if (relu) {
     s.zero = 1 - counted / n;
-    let live = 0;
-    for (let c = 0; c < cols; c++) live += alive[c];
-    s.dead = 1 - live / cols;
+    s.dead = 1 - aliveUnits(acts, cols) / cols;
   } else if (kind === 'sigmoid' || kind === 'tanh') {
     s.saturated = counted / n;
   } else if (kind === 'leakyRelu' || kind === 'elu' || kind === 'selu') {
     let neg = 0, m = 0;
     for (const t of nets) {
-      const v = valuesOf(t);
-      for (let i = 0; i < v.length; i++) neg += v[i] < 0 ? 1 : 0;
-      m += v.length;
+      neg += countOutside(t, 0, Infinity);
+      m += t.size;
     }
     s.negative = m > 0 ? neg / m : 0;
   }
   s.mean = sum / n;
   s.std = Math.sqrt(Math.max(0, sumSq / n - s.mean * s.mean));
   return s;
+}
+
+/**
+ * Units (columns: values per sample) positive for at least one row of some recorded activation.
+ * Scans each column down the rows and stops at the first positive value: a live unit is found within
+ * a few rows, only dead ones are read in full.
+ */
+function aliveUnits(acts: tf.Tensor[], cols: number): number {
+  const alive = new Uint8Array(cols);
+  let live = 0;
+  for (const t of acts) {
+    const v = valuesOf(t);
+    for (let c = 0; c < cols; c++) {
+      if (alive[c]) continue;
+      for (let at = c; at < v.length; at += cols) {
+        if (v[at] > 0) { alive[c] = 1; live++; break; }
+      }
+    }
+  }
+  return live;
 }
 
 /** Batch mean/variance of a BatchNormalization input against its moving statistics, averaged over channels. */

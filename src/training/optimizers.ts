@@ -13,7 +13,7 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { allOnHost, sumSq, valuesOf } from '../diagnostics/hostValues';
+import { allOnHost, sumSqOf } from '../diagnostics/hostValues';
 import { byGlobalNorm, byNorm, byValue, type GradientSet } from './clip';
 import { getLearningRate, setLearningRate } from './learningRate';
 
@@ -127,9 +127,10 @@ export class ClippedOptimizer extends tf.Optimizer {
   }
 
   /**
-   * Σ of Σg² over the gradients, each gradient's own sum stored in `into` when given. In JavaScript
-   * on the values in place where the backend holds them on the host (wasm, cpu: no kernels, float64
-   * sums); elsewhere one sum-of-squares kernel per gradient and one read-back.
+   * Σ of Σg² over the gradients, each gradient's own sum stored in `into` when given. On the values
+   * in place where the backend holds them on the host (wasm: a SIMD loop over its heap, cpu: a
+   * JavaScript loop; float64 sums, no kernels); elsewhere one sum-of-squares kernel per gradient
+   * and one read-back.
    */
   private squares(grads: GradientSet, into?: Map<string, number>): number {
     into?.clear();
@@ -139,7 +140,7 @@ export class ClippedOptimizer extends tf.Optimizer {
     const ts = named.map(([, t]) => t);
     let sums: ArrayLike<number>;
     if (allOnHost(ts)) {
-      sums = ts.map((t) => sumSq(valuesOf(t)));
+      sums = ts.map(sumSqOf);
     } else if (ts.length > 0) {
       const flat = tf.tidy(() => tf.stack(ts.map((t) => tf.sum(tf.square(t.dtype === 'float32' ? t : tf.cast(t, 'float32'))))));
       sums = flat.dataSync();
