@@ -21,3 +21,18 @@ test('fixed sampling probes every N steps and the last', () => {
   const s = new Sampler(0, 10, 4, 0.03);
   assert.deepEqual([...Array(11).keys()].filter((k) => s.due(k)), [0, 4, 8, 10]);
 });
+
+test('adaptive sampling counts the per-step gradient-norm metering against its budget', () => {
+  const s = new Sampler(0, 99, 0, 0.03);
+  const probed: number[] = [];
+  for (let step = 0; step <= 99; step++) {
+    s.stepBegan();
+    const due = s.due(step);
+    s.stepEnded(1e6); // each step spends far more than 3 % of any training time measuring norms
+    if (due) {
+      probed.push(step);
+      s.spent(0, 0); // the probes themselves cost nothing here
+    }
+  }
+  assert.deepEqual(probed, [0, 99]);
+});
