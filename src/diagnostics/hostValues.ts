@@ -20,38 +20,45 @@ interface HeapBackend {
 /** The exports of stats.wat; pointers are byte offsets into the backend's heap. */
 interface StatsKernels {
   sumsq(p: number, n: number): number;
-  sqdiff(p: number, q: number, n: number): number;
+  sqdiff(p: number, q: number, n: number): [number, number];
   moments(p: number, n: number): [number, number, number];
   outside(p: number, n: number, lo: number, hi: number): number;
 }
 
-const instances = new WeakMap<WebAssembly.Memory, StatsKernels>();
+/** stats.wat bound to one backend's memory, and the heap offset of a float32 tensor that backend holds. */
+interface Bound {
+  k: StatsKernels;
+  at(t: tf.Tensor): number | undefined;
+}
+
+const bound = new WeakMap<object, Bound>();
 let compiled: WebAssembly.Module | undefined;
 let unavailable = false;
 
-/** stats.wat bound to the wasm backend's memory, with `at(t)` the heap offset of a float32 tensor it holds. */
-function simd(): { k: StatsKernels; at(t: tf.Tensor): number | undefined } | undefined {
+/** stats.wat for the current backend when it is wasm (bound once per backend object), else undefined. */
+function simd(): Bound | undefined {
   if (unavailable || tf.getBackend() !== 'wasm') return undefined;
   const be = tf.backend() as unknown as HeapBackend;
+  const known = bound.get(be);
+  if (known) return known;
   const memory = be.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory) || typeof be.dataIdMap?.get !== 'function') return undefined;
-  let k = instances.get(memory);
-  if (!k) {
-    try {
-      compiled ??= new WebAssembly.Module(Buffer.from(STATS_WASM_BASE64, 'base64'));
-      k = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as StatsKernels;
-    } catch {
-      // No SIMD in this engine: the JavaScript loops below do the same, slower.
-      unavailable = true;
-      return undefined;
-    }
-    instances.set(memory, k);
-  }
   const map = be.dataIdMap;
-  return {
+  if (!(memory instanceof WebAssembly.Memory) || typeof map?.get !== 'function') return undefined;
+  let k: StatsKernels;
+  try {
+    compiled ??= new WebAssembly.Module(Buffer.from(STATS_WASM_BASE64, 'base64'));
+    k = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as StatsKernels;
+  } catch {
+    // No SIMD in this engine: the JavaScript loops below do the same, slower.
+    unavailable = true;
+    return undefined;
+  }
+  const b: Bound = {
     k,
     at: (t) => (t.dtype === 'float32' && !t.isDisposed && map.has(t.dataId) ? map.get(t.dataId).memoryOffset : undefined),
   };
+  bound.set(be, b);
+  return b;
 }
 
 /** Σx² of a tensor, in float64. */
@@ -62,17 +69,20 @@ export function sumSqOf(t: tf.Tensor): number {
   return sumSq(valuesOf(t));
 }
 
-/** Σ(a − b)² of two tensors of the same size, in float64. */
-export function sqDiffOf(a: tf.Tensor, b: tf.Tensor): number {
+/** Σ(a − b)² and Σb² of two tensors of the same size, in float64 (one pass on wasm). */
+export function sqDiffOf(a: tf.Tensor, b: tf.Tensor): { diff: number; base: number } {
   const s = simd();
   const p = s?.at(a);
   const q = s?.at(b);
-  if (s && p !== undefined && q !== undefined) return a.size === 0 ? 0 : s.k.sqdiff(p, q, a.size);
+  if (s && p !== undefined && q !== undefined && a.size > 0) {
+    const [diff, base] = s.k.sqdiff(p, q, a.size);
+    return { diff, base };
+  }
   const v = valuesOf(a);
   const w = valuesOf(b);
-  let d = 0;
-  for (let i = 0; i < v.length; i++) d += (v[i] - w[i]) * (v[i] - w[i]);
-  return d;
+  let diff = 0, base = 0;
+  for (let i = 0; i < v.length; i++) { const d = v[i] - w[i]; diff += d * d; base += w[i] * w[i]; }
+  return { diff, base };
 }
 
 /** Σx, Σx² (float64) and max|x| of a tensor; max is NaN when some x is NaN (as tf.max reports it). */

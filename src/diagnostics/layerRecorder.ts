@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSeries, SaturationSample } from '../protocol/health';
-import { allOnHost, sqDiffOf, sumSqOf } from './hostValues';
+import { allOnHost, sqDiffOf } from './hostValues';
 import type { ProbeLayer } from './probe';
 import { SeriesBuffer, encodeNumber } from './series';
 
@@ -112,7 +112,10 @@ export class WeightSnapshot {
       const all = plan.flatMap((p) => [...p.now, ...p.before]);
       let sums: ArrayLike<number>;
       if (allOnHost(all)) {
-        sums = plan.flatMap((p) => [...p.now.map((w, i) => sqDiffOf(w, p.before[i])), ...p.before.map(sumSqOf)]);
+        sums = plan.flatMap((p) => {
+          const r = p.now.map((w, i) => sqDiffOf(w, p.before[i]));
+          return [...r.map((x) => x.diff), ...r.map((x) => x.base)];
+        });
       } else {
         const flat = tf.tidy(() => {
           const scalars = plan.flatMap((p) => [

@@ -37,10 +37,13 @@
         (br $loop)))
     (local.get $s))
 
-  ;; sqdiff: Σ (x − y)² over n floats at p and q, the difference taken in float64 (exact).
-  (func (export "sqdiff") (param $p i32) (param $q i32) (param $n i32) (result f64)
+  ;; sqdiff: Σ (x − y)² and Σ y² over n floats at p (x) and q (y), in one pass; the difference is
+  ;; taken in float64 (exact for two float32 values).
+  (func (export "sqdiff") (param $p i32) (param $q i32) (param $n i32) (result f64 f64)
     (local $k i32) (local $vecEnd i32) (local $end i32)
-    (local $x v128) (local $y v128) (local $d v128) (local $a v128) (local $b v128) (local $s f64) (local $e f64)
+    (local $x v128) (local $y v128) (local $ylo v128) (local $yhi v128) (local $d v128)
+    (local $a v128) (local $b v128) (local $c v128) (local $e v128)
+    (local $s f64) (local $t f64) (local $yd f64) (local $dd f64)
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
     (block $vdone
@@ -48,25 +51,32 @@
         (br_if $vdone (i32.ge_u (local.get $k) (local.get $vecEnd)))
         (local.set $x (v128.load (i32.add (local.get $p) (local.get $k))))
         (local.set $y (v128.load (i32.add (local.get $q) (local.get $k))))
-        (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (f64x2.promote_low_f32x4 (local.get $y))))
+        (local.set $ylo (f64x2.promote_low_f32x4 (local.get $y)))
+        (local.set $yhi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y))))
+        (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $ylo)))
         (local.set $a (f64x2.add (local.get $a) (f64x2.mul (local.get $d) (local.get $d))))
         (local.set $d (f64x2.sub
           (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)))
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y)))))
+          (local.get $yhi)))
         (local.set $b (f64x2.add (local.get $b) (f64x2.mul (local.get $d) (local.get $d))))
+        (local.set $c (f64x2.add (local.get $c) (f64x2.mul (local.get $ylo) (local.get $ylo))))
+        (local.set $e (f64x2.add (local.get $e) (f64x2.mul (local.get $yhi) (local.get $yhi))))
         (local.set $k (i32.add (local.get $k) (i32.const 16)))
         (br $vloop)))
     (local.set $a (f64x2.add (local.get $a) (local.get $b)))
+    (local.set $c (f64x2.add (local.get $c) (local.get $e)))
     (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a))))
+    (local.set $t (f64.add (f64x2.extract_lane 0 (local.get $c)) (f64x2.extract_lane 1 (local.get $c))))
     (block $done
       (loop $loop
         (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
-        (local.set $e (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $k))))
-                               (f64.promote_f32 (f32.load (i32.add (local.get $q) (local.get $k))))))
-        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $e) (local.get $e))))
+        (local.set $yd (f64.promote_f32 (f32.load (i32.add (local.get $q) (local.get $k)))))
+        (local.set $dd (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $k)))) (local.get $yd)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $dd) (local.get $dd))))
+        (local.set $t (f64.add (local.get $t) (f64.mul (local.get $yd) (local.get $yd))))
         (local.set $k (i32.add (local.get $k) (i32.const 4)))
         (br $loop)))
-    (local.get $s))
+    (local.get $s) (local.get $t))
 
   ;; moments: Σ x and Σ x² (float64) and max |x| over the values that are not NaN (float32).
   (func (export "moments") (param $p i32) (param $n i32) (result f64 f64 f32)
