@@ -1,9 +1,10 @@
 /**
  * The gradient-health monitor: a {@link TrainingObserver} that `gs.fit` calls while it trains. Every
  * step it records loss, learning rate, metrics and clip norms; every `sampleEvery` steps it probes the
- * model on the fixed probe batch (sensitivities, gradient norms, saturation, batch norm) and measures
- * ‖ΔW‖/‖W‖ of that step. Snapshots go to the kernel (at most a few per second, and once at the end),
- * to `onSnapshot`, and outside a kernel to a JSON file.
+ * model on the fixed probe batch (sensitivities, saturation, batch norm), records that step's own
+ * weight-gradient norm per layer (measured by gs.fit in the step; the probe's, on its batch, when the
+ * run does not measure them) and measures ‖ΔW‖/‖W‖ of that step. Snapshots go to the kernel (at most
+ * a few per second, and once at the end), to `onSnapshot`, and outside a kernel to a JSON file.
  */
 import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
@@ -36,7 +37,8 @@ export interface HealthMonitorArgs {
   probeTraining?: boolean;
   /**
    * Samples of the probe batch the per-layer probe uses (the first ones). Defaults to 32: one probe
-   * then costs about a third of a 128-sample training step (every-step sampling stays within 1.5×);
+   * then costs about a quarter to a third of a 128-sample training step on wasm (every-step sampling
+   * stays within 1.5×);
    * a unit active on 10 % of inputs is wrongly counted dead with probability 0.9^32 ≈ 3 %, far from
    * moving a layer past the 40 % dead-relu threshold. Raise it for finer saturation statistics.
    */
