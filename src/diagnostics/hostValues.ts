@@ -61,6 +61,20 @@ function simd(): Bound | undefined {
   return b;
 }
 
+/**
+ * Σx² of each tensor, in float64, when the backend holds them all on the host (wasm, cpu); undefined
+ * when some would need a download (the caller then reduces with kernels). One lookup per tensor.
+ */
+export function sumsSqOnHost(ts: readonly tf.Tensor[]): number[] | undefined {
+  const s = simd();
+  if (s) {
+    const ps = ts.map((t) => s.at(t));
+    if (ps.some((p) => p === undefined)) return undefined;
+    return ts.map((t, i) => (t.size === 0 ? 0 : s.k.sumsq(ps[i]!, t.size)));
+  }
+  return allOnHost(ts) ? ts.map((t) => sumSq(valuesOf(t))) : undefined;
+}
+
 /** Σx² of a tensor, in float64. */
 export function sumSqOf(t: tf.Tensor): number {
   const s = simd();

@@ -13,7 +13,7 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { allOnHost, sumSqOf } from '../diagnostics/hostValues';
+import { sumsSqOnHost } from '../diagnostics/hostValues';
 import { byGlobalNorm, byNorm, byValue, type GradientSet } from './clip';
 import { getLearningRate, setLearningRate } from './learningRate';
 
@@ -138,16 +138,7 @@ export class ClippedOptimizer extends tf.Optimizer {
       ? grads.flatMap((e) => (e.tensor ? [[e.name, e.tensor] as [string, tf.Tensor]] : []))
       : Object.entries(grads).flatMap(([n, t]) => (t ? [[n, t] as [string, tf.Tensor]] : []));
     const ts = named.map(([, t]) => t);
-    let sums: ArrayLike<number>;
-    if (allOnHost(ts)) {
-      sums = ts.map(sumSqOf);
-    } else if (ts.length > 0) {
-      const flat = tf.tidy(() => tf.stack(ts.map((t) => tf.sum(tf.square(t.dtype === 'float32' ? t : tf.cast(t, 'float32'))))));
-      sums = flat.dataSync();
-      flat.dispose();
-    } else {
-      sums = [];
-    }
+    const sums = sumsSqOnHost(ts) ?? kernelSums(ts);
     let total = 0;
     named.forEach(([name], i) => {
       total += sums[i];
@@ -175,6 +166,15 @@ export class ClippedOptimizer extends tf.Optimizer {
     if (this.globalClipnorm != null) c.globalClipnorm = this.globalClipnorm;
     return c;
   }
+}
+
+/** Σt² of each tensor with one sum-of-squares kernel each and one read-back (native and GPU backends). */
+function kernelSums(ts: tf.Tensor[]): ArrayLike<number> {
+  if (ts.length === 0) return [];
+  const flat = tf.tidy(() => tf.stack(ts.map((t) => tf.sum(tf.square(t.dtype === 'float32' ? t : tf.cast(t, 'float32'))))));
+  const sums = flat.dataSync();
+  flat.dispose();
+  return sums;
 }
 
 /**

@@ -6,7 +6,7 @@
  * publishes snapshots through onSnapshot at its kernel cadence, so snapshot building is counted);
  * the variants alternate and rotate order each repeat so load from other processes colours them
  * alike. Figures are medians of process CPU time per step (wall-clock in parentheses). Prints
- * ratios; asserts nothing.
+ * ratios of those medians, and the medians of each repeat's own ratios; asserts nothing.
  *
  * Run: node --import tsx test/bench/diagnostics.bench.ts [--repeats N] [--steps N] [--backends wasm,cpu]
  */
@@ -82,6 +82,10 @@ async function bench(backend: string, kind: 'mlp' | 'deep'): Promise<void> {
   console.log(`  ratio default / off:    ${(cpu('default') / cpu('off')).toFixed(3)} cpu (${(wall('default') / wall('off')).toFixed(3)} wall)  goal ≤ 1.05`);
   console.log(`  ratio norms only / off:  ${(cpu('norms only') / cpu('off')).toFixed(3)} cpu (${(wall('norms only') / wall('off')).toFixed(3)} wall)  (gs.fit's share)`);
   console.log(`  ratio every step / off: ${(cpu('every step') / cpu('off')).toFixed(3)} cpu (${(wall('every step') / wall('off')).toFixed(3)} wall)  goal ≤ 1.5`);
+  // Runs of one variant vary by ±20 % on this shared machine; a repeat's variants run back to back,
+  // so the median of per-repeat ratios cancels slow load changes that the ratio of medians keeps.
+  const paired = (v: Variant) => median(times.get(v)!.map((t, r) => t.cpu / times.get('off')![r].cpu)).toFixed(3);
+  console.log(`  paired (median of per-repeat cpu ratios): default ${paired('default')}, norms only ${paired('norms only')}, every step ${paired('every step')}`);
   tf.dispose([x, y]);
   for (const m of models.values()) m.dispose();
 }
