@@ -8,12 +8,16 @@
  * alike. Figures are medians of process CPU time per step (wall-clock in parentheses). Prints
  * ratios of those medians, and the medians of each repeat's own ratios; asserts nothing.
  *
- * Run: node --import tsx test/bench/diagnostics.bench.ts [--repeats N] [--steps N] [--backends wasm,cpu]
+ * --shared-model trains one model in all four variants (each run continues its training) instead of one
+ * model per variant, so no difference between model instances can show up as a variant's cost.
+ *
+ * Run: node --import tsx test/bench/diagnostics.bench.ts [--repeats N] [--steps N] [--backends wasm,cpu] [--shared-model]
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { ensureBackendPatches } from '../../src/training/backend';
 import { fit } from '../../src/training/fit';
+import { internals } from '../../src/training/modelInternals';
 import { clipped } from '../../src/training/optimizers';
 import type { HealthSnapshot } from '../../src/protocol/health';
 
@@ -24,6 +28,7 @@ const arg = (name: string, fallback: string) => {
 const repeats = Number(arg('repeats', '5'));
 const stepsArg = Number(arg('steps', '0'));
 const backends = arg('backends', 'wasm').split(',');
+const sharedModel = process.argv.includes('--shared-model');
 const BATCH = 128;
 
 // 'norms only' isolates what gs.fit itself adds when diagnostics are on: it wraps the optimizer to
@@ -52,12 +57,22 @@ async function bench(backend: string, kind: 'mlp' | 'deep'): Promise<void> {
   const n = stepsPerEpoch * BATCH;
   const x = tf.randomNormal([n, 784], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', 2), 10).toFloat();
-  const models = new Map(VARIANTS.map((v) => [v, build(kind, v === 'norms only')]));
+  const one = sharedModel ? build(kind) : undefined;
+  // With one model, 'norms only' wraps its own Adam (same slots) for the run, as gs.fit does.
+  const metered = one ? clipped(internals(one).optimizer_) : undefined;
+  const models = new Map(VARIANTS.map((v) => [v, one ?? build(kind, v === 'norms only')]));
   const last = new Map<Variant, HealthSnapshot>();
-  const run = (v: Variant) => fit(models.get(v)!, x, y, {
-    epochs: Math.ceil(steps / stepsPerEpoch), batchSize: BATCH,
-    diagnostics: v === 'off' || v === 'norms only' ? false : { sampleEvery: v === 'default' ? 0 : 1, onSnapshot: (s) => last.set(v, s), ...(process.env.PROBE_SIZE ? { probeSize: Number(process.env.PROBE_SIZE) } : {}) },
-  });
+  const run = async (v: Variant) => {
+    if (one && v === 'norms only') internals(one).optimizer_ = metered!;
+    try {
+      return await fit(models.get(v)!, x, y, {
+        epochs: Math.ceil(steps / stepsPerEpoch), batchSize: BATCH,
+        diagnostics: v === 'off' || v === 'norms only' ? false : { sampleEvery: v === 'default' ? 0 : 1, onSnapshot: (s) => last.set(v, s), ...(process.env.PROBE_SIZE ? { probeSize: Number(process.env.PROBE_SIZE) } : {}) },
+      });
+    } finally {
+      if (one) internals(one).optimizer_ = metered!.inner;
+    }
+  };
   for (const v of VARIANTS) await run(v); // warm-up: kernels, optimizer slots
   const times = new Map<Variant, { cpu: number; wall: number }[]>(VARIANTS.map((v) => [v, []]));
   for (let r = 0; r < repeats; r++) {
@@ -73,7 +88,7 @@ async function bench(backend: string, kind: 'mlp' | 'deep'): Promise<void> {
   }
   const cpu = (v: Variant) => median(times.get(v)!.map((t) => t.cpu));
   const wall = (v: Variant) => median(times.get(v)!.map((t) => t.wall));
-  console.log(`${kind === 'mlp' ? 'MLP 784-256-256-10' : 'deep 784-100x9-10'}, batch ${BATCH}, backend ${backend}, ${steps} steps per run, ${repeats} repeats`);
+  console.log(`${kind === 'mlp' ? 'MLP 784-256-256-10' : 'deep 784-100x9-10'}, batch ${BATCH}, backend ${backend}, ${steps} steps per run, ${repeats} repeats${one ? ', one shared model' : ''}`);
   for (const v of VARIANTS) {
     const s = last.get(v);
     const probes = s ? s.layers[0].sensitivityRms.step.length : 0;
@@ -87,7 +102,7 @@ async function bench(backend: string, kind: 'mlp' | 'deep'): Promise<void> {
   const paired = (v: Variant) => median(times.get(v)!.map((t, r) => t.cpu / times.get('off')![r].cpu)).toFixed(3);
   console.log(`  paired (median of per-repeat cpu ratios): default ${paired('default')}, norms only ${paired('norms only')}, every step ${paired('every step')}`);
   tf.dispose([x, y]);
-  for (const m of models.values()) m.dispose();
+  for (const m of new Set(models.values())) m.dispose();
 }
 
 (async () => {
