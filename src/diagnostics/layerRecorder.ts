@@ -146,3 +146,16 @@ export class WeightSnapshot {
     this.copies.length = 0;
   }
 }
+
+/** ‖∂L/∂W‖ over the layer's trainable weights from the step's Σg² per variable; null when frozen or not all measured. */
+export function gradNormOf(layer: tf.layers.Layer, squares: ReadonlyMap<string, number>): number | null {
+  const ws = layer.trainableWeights;
+  if (ws.length === 0) return null;
+  let total = 0;
+  for (const w of ws) {
+    const v = squares.get(w.name);
+    if (v === undefined) return null;
+    total += v;
+  }
+  return Math.sqrt(total);
+}

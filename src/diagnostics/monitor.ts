@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import type { HealthSnapshot, RunEvent, RunStatus } from '../protocol/health';
 import { kernelHooks } from '../protocol/kernelHooks';
 import type { BatchEndInfo, TrainBeginInfo, TrainingObserver } from '../training/observer';
-import { LayerRecorder, WeightSnapshot } from './layerRecorder';
+import { LayerRecorder, WeightSnapshot, gradNormOf } from './layerRecorder';
 import { probeModel } from './probe';
 import { SeriesBuffer } from './series';
 import { buildSnapshot, type RunState } from './snapshot';
@@ -300,19 +300,6 @@ function firstSamples(probe: TrainBeginInfo['probe'], k: number): { x: tf.Tensor
   const x = Array.isArray(probe.x) ? probe.x.map(cut) : cut(probe.x);
   const y = Array.isArray(probe.y) ? probe.y.map(cut) : cut(probe.y);
   return { x, y, owned };
-}
-
-/** ‖∂L/∂W‖ over the layer's trainable weights from the step's Σg² per variable; null when frozen or not all measured. */
-function gradNormOf(layer: tf.layers.Layer, squares: ReadonlyMap<string, number>): number | null {
-  const ws = layer.trainableWeights;
-  if (ws.length === 0) return null;
-  let total = 0;
-  for (const w of ws) {
-    const v = squares.get(w.name);
-    if (v === undefined) return null;
-    total += v;
-  }
-  return Math.sqrt(total);
 }
 
 function bufferOf(m: Map<string, SeriesBuffer>, k: string): SeriesBuffer {
