@@ -48,7 +48,7 @@ export interface BackendPatchReport {
 /** The kernel names the overrides replace. */
 export const OVERRIDDEN_KERNELS: readonly string[] = [
   'BatchMatMul', '_FusedMatMul', 'Slice', 'StridedSlice', 'GatherV2', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
-  'MaxPoolGrad', 'ClipByValue', 'Relu6', 'FusedConv2D', 'FusedDepthwiseConv2D',
+  'MaxPoolGrad', 'ClipByValue', 'Relu6', 'FusedConv2D', 'FusedDepthwiseConv2D', 'Identity',
 ];
 
 interface PatchState {
@@ -128,7 +128,7 @@ function installOverrides(tf: Tf, st: PatchState): string | undefined {
       clipByValue: k('ClipByValue'), relu6: k('Relu6'), fusedMatMul,
       fusedConv2D: k('FusedConv2D'), fusedDepthwiseConv2D: k('FusedDepthwiseConv2D'),
     }),
-    ...sliceGatherOverrides(tf, k('Slice'), k('GatherV2'), k('StridedSlice')),
+    ...sliceGatherOverrides(tf, k('Slice'), k('GatherV2'), k('StridedSlice'), k('Identity')),
     convInputOverride(tf, { conv2d: k('Conv2D'), pad: k('PadV2'), reverse: k('Reverse'), transpose: k('Transpose') },
       k('Conv2DBackpropInput')),
     maxPoolGradOverride(tf, k('MaxPoolGrad')),

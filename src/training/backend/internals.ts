@@ -22,6 +22,7 @@ export const STOCK_FINGERPRINTS: Readonly<Record<string, { fn: string; contains:
   Conv2D: { fn: 'conv2d', contains: ['wasmConv2d(', 'dilations'] },
   Conv2DBackpropInput: { fn: 'conv2DBackpropInput', contains: ['wasmConv2DBackpropInput(', 'inputShape'] },
   MaxPoolGrad: { fn: 'maxPoolGrad', contains: ['wasmMaxPoolGrad(', 'computePool2DInfo'] },
+  Identity: { fn: 'identity', contains: ['typedArrayFromHeap', 'makeOutput'] },
   ClipByValue: { fn: 'clip', contains: ['wasmClip(', 'clipValueMin'] },
   Relu6: { fn: 'kernelFunc', contains: ['wasmFunc(', 'makeOutput'] },
   FusedConv2D: { fn: 'fusedConv2d', contains: ['wasmFusedConv2d(', 'FusableActivation'] },

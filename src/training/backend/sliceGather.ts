@@ -126,10 +126,25 @@ function gather(tf: Tf, stock: KernelConfig, args: KernelArgs): TensorInfo {
   return out;
 }
 
-/** Kernel configs for Slice, StridedSlice and GatherV2 that copy within the wasm heap. */
+/**
+ * Identity sharing its input's buffer, as the stock Reshape and the cpu backend's Identity do. The
+ * stock wasm Identity copies, and tfjs runs Identity for every tensor it saves for the backward pass
+ * (about 30 per MLP training step, weight matrices included) and for every `tf.clone`. Nothing
+ * writes into a tensor's buffer after it is made (our kernels write only their fresh outputs), so a
+ * shared buffer is as good as a copy. Strings go to the stock kernel.
+ */
+function identity(stock: KernelConfig, args: KernelArgs): TensorInfo {
+  const x = args.inputs.x as TensorInfo;
+  if (BYTES[x.dtype] === undefined) return stock.kernelFunc(args) as TensorInfo;
+  (args.backend as WasmBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/** Kernel configs for Slice, StridedSlice, GatherV2 and Identity that copy within the wasm heap, or not at all. */
 export function sliceGatherOverrides(tf: Tf, stockSlice: KernelConfig, stockGather: KernelConfig,
-  stockStrided: KernelConfig): KernelConfig[] {
+  stockStrided: KernelConfig, stockIdentity: KernelConfig): KernelConfig[] {
   return [
+    { kernelName: 'Identity', backendName: 'wasm', setupFunc: stockIdentity.setupFunc, kernelFunc: (a) => identity(stockIdentity, a) },
     { kernelName: 'Slice', backendName: 'wasm', setupFunc: stockSlice.setupFunc, kernelFunc: (a) => slice(tf, stockSlice, a) },
     {
       kernelName: 'StridedSlice', backendName: 'wasm', setupFunc: stockStrided.setupFunc,

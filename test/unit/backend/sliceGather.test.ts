@@ -153,4 +153,24 @@ describe('wasm Slice and GatherV2 overrides', () => {
       data.dispose();
     }
   });
+
+  test('tf.clone shares the buffer (no copy) yet outlives its source, and the buffer is freed with the last one', () => {
+    ensureBackendPatches(tf);
+    const be = tf.backend() as unknown as { numDataIds(): number; wasm: { HEAPU8: Uint8Array } };
+    const before = be.numDataIds();
+    const x = tf.tensor2d(values(64 * 64, 12), [64, 64]);
+    const heap = be.wasm.HEAPU8.byteLength;
+    const copy = tf.clone(x);
+    assert.equal(be.numDataIds(), before + 1, 'one buffer for both');
+    assert.equal(be.wasm.HEAPU8.byteLength, heap);
+    const want = x.dataSync().slice();
+    x.dispose();
+    assert.deepEqual(copy.dataSync(), want, 'the clone keeps its values after the source is disposed');
+    copy.dispose();
+    assert.equal(be.numDataIds(), before);
+    const strings = tf.tensor1d(['a', 'b'], 'string');
+    const s = tf.clone(strings);
+    assert.deepEqual(s.dataSync(), ['a', 'b']);
+    tf.dispose([strings, s]);
+  });
 });
