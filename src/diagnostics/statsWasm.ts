@@ -1,4 +1,4 @@
-// Generated from stats.wat by buildStatsWasm.ts; do not edit (a unit test compares the two).
+// Generated from stats.wat by .build/wat.ts (npm run build:wasm); do not edit.
 /** The diagnostics reductions of stats.wat (sums of squares, moments, threshold counts), base64. */
 export const STATS_WASM_BASE64 =
   'AGFzbQEAAAABHwRgAn9/AXxgA39/fwJ8fGACf38DfHx9YAR/f319AX8CDwEDZW52Bm1lbW9yeQIAAQMFBAABAgMHJgQFc3Vtc3EA' +

@@ -1,6 +1,6 @@
 ;; Float32 SIMD loops that run over the wasm backend's own memory (imported), for the overrides.
 ;; Pointers are byte offsets into that memory. Shipped compiled, as base64 in simdWasm.ts: after
-;; editing, run `node --import tsx src/training/backend/buildSimdWasm.ts` (a unit test fails until then).
+;; editing, run `npm run build:wasm` (test/unit/backend/wasmModules.test.ts fails until then).
 (module
   (import "env" "memory" (memory 1))
 

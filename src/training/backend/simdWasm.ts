@@ -1,4 +1,4 @@
-// Generated from simd.wat by buildSimdWasm.ts; do not edit (a unit test compares the two).
+// Generated from simd.wat by .build/wat.ts (npm run build:wasm); do not edit.
 /** The SIMD loops of simd.wat (Adam update, NaN-keeping clamp), base64. */
 export const SIMD_WASM_BASE64 =
   'AGFzbQEAAAABHAJgBX9/f319AGAQf39/f39/f399fX19fX19fQACDwEDZW52Bm1lbW9yeQIAAQMDAgABBxACBWNsYW1wAAAEYWRh' +

@@ -1,10 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
 import { fusedAdamActive, setFusedAdam } from '../../../src/training/backend/adam';
-import { simdWasmSource, compileSimdWat } from '../../../src/training/backend/buildSimdWasm';
 import { ClippedOptimizer } from '../../../src/training/optimizers';
 import { setLearningRate } from '../../../src/training/learningRate';
 import { tf, useWasm, values } from './helpers';
@@ -126,11 +123,5 @@ describe('Adam update in one pass on wasm', () => {
     } finally {
       await tf.setBackend('wasm');
     }
-  });
-
-  test('simdWasm.ts holds exactly the compiled simd.wat', async () => {
-    const dir = join(__dirname, '../../../src/training/backend');
-    assert.equal(readFileSync(join(dir, 'simdWasm.ts'), 'utf8'), simdWasmSource(await compileSimdWat()),
-      'simd.wat changed: run node --import tsx src/training/backend/buildSimdWasm.ts');
   });
 });
