@@ -105,8 +105,7 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
       probe: { x: one(px), y: one(py) }, callStack,
     });
     const data = [...inputs, ...targets];
-    try {
-      await run.begin();
+    return await run.drive(async () => {
       const order = new Int32Array(n).map((_, i) => i);
       for (let epoch = initialEpoch; epoch < epochs && !run.stopRequested; epoch++) {
         await run.beginEpoch(epoch);
@@ -123,12 +122,7 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
         if (run.interrupted) break;
         await run.endEpoch(epoch, valIns && !m.stopTraining_ ? validate(model, valIns, batchSize) : {});
       }
-      await run.end();
-    } catch (e) {
-      await run.end(e);
-      throw e;
-    }
-    return run.history;
+    });
   } finally {
     m.isTraining = false;
     tf.dispose(probe);

@@ -70,8 +70,7 @@ export async function fitDataset(model: tf.LayersModel, dataset: tf.data.Dataset
       epochs, initialEpoch: args.initialEpoch ?? 0, stepsPerEpoch, doValidation: args.validationData != null,
       probe: { x: one(probe.slice(0, nIn)), y: one(probe.slice(nIn)) }, callStack,
     });
-    try {
-      await run.begin();
+    return await run.drive(async () => {
       let it = await dataset.iterator();
       for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !run.stopRequested; epoch++) {
         await run.beginEpoch(epoch);
@@ -94,12 +93,7 @@ export async function fitDataset(model: tf.LayersModel, dataset: tf.data.Dataset
         if (run.interrupted) break;
         await run.endEpoch(epoch, args.validationData && !m.stopTraining_ ? await validate(m, args) : {});
       }
-      await run.end();
-    } catch (e) {
-      await run.end(e);
-      throw e;
-    }
-    return run.history;
+    });
   } finally {
     m.isTraining = false;
     tf.dispose(probe);

@@ -239,6 +239,22 @@ export class TrainingRun {
     await this.hub.epochEnd(epoch, logs);
   }
 
+  /**
+   * Runs `epochs` (the caller's loop over epochs and batches) between {@link begin} and {@link end},
+   * ending the run with the error when anything throws; returns the history.
+   */
+  async drive(epochs: () => Promise<void>): Promise<FitHistory> {
+    try {
+      await this.begin();
+      await epochs();
+      await this.end();
+    } catch (e) {
+      await this.end(e);
+      throw e;
+    }
+    return this.history;
+  }
+
   /** Tears the run down (exactly once): optimizer back, callbacks and observers told how it ended. */
   async end(error?: unknown): Promise<void> {
     if (this.ended) return;
