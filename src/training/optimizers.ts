@@ -13,6 +13,7 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
+import { applyMeasuring } from './backend/adam';
 import { sumsSqOnHost } from '../diagnostics/hostValues';
 import { byGlobalNorm, byNorm, byValue, type GradientSet } from './clip';
 import { getLearningRate, setLearningRate } from './learningRate';
@@ -94,12 +95,21 @@ export class ClippedOptimizer extends tf.Optimizer {
     const noClip = this.clipnorm == null && this.globalClipnorm == null && this.clipvalue == null;
     if (noClip) {
       // Measuring only: the gradients go to the wrapped optimizer untouched, as without the wrapper.
-      if (this.record) {
-        const t0 = performance.now();
-        const pre = Math.sqrt(this.squares(variableGradients as GradientSet, this.lastSquares));
-        this.push(pre, pre, performance.now() - t0);
+      if (!this.record) return this.inner.applyGradients(variableGradients);
+      // Adam on wasm sums the squares in its own pass over the gradients: nothing left to meter.
+      const fused = applyMeasuring(this.inner, variableGradients);
+      const t0 = performance.now();
+      let total = 0;
+      if (fused) {
+        this.lastSquares.clear();
+        for (const [name, sq] of fused) {
+          this.lastSquares.set(name, sq);
+          total += sq;
+        }
+      } else {
+        total = this.squares(variableGradients as GradientSet, this.lastSquares);
       }
-      this.inner.applyGradients(variableGradients);
+      this.push(Math.sqrt(total), Math.sqrt(total), performance.now() - t0);
       return;
     }
     tf.tidy(() => {

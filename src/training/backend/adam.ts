@@ -34,6 +34,7 @@ interface AdamInternals {
 }
 
 const PATCH_KEY = Symbol.for('gradscope.fusedAdam');
+const SQUARES_KEY = Symbol.for('gradscope.adamSquares');
 
 interface PatchRecord {
   original: (this: unknown, grads: Grads) => void;
@@ -66,6 +67,24 @@ export function fusedAdamActive(tf: Tf): boolean {
   return record(tf)?.active === true;
 }
 
+/**
+ * Applies `grads` with `optimizer` and returns each gradient's Σg² (float64) by variable name when
+ * the fused update computed them on its way through the gradients (Adam on wasm), else undefined
+ * (the caller then measures them itself). Lets a run that meters its gradient norm every step read
+ * each gradient once instead of twice.
+ */
+export function applyMeasuring(optimizer: tfTypes.Optimizer, grads: Grads): Map<string, number> | undefined {
+  const sink = new Map<string, number>();
+  const slot = optimizer as unknown as Record<symbol, Map<string, number> | undefined>;
+  slot[SQUARES_KEY] = sink;
+  try {
+    optimizer.applyGradients(grads);
+  } finally {
+    delete slot[SQUARES_KEY];
+  }
+  return sink.size > 0 ? sink : undefined;
+}
+
 function entries(grads: Grads): [string, tfTypes.Tensor | null | undefined][] {
   return Array.isArray(grads)
     ? grads.map((g) => [g.name, g.tensor] as [string, tfTypes.Tensor])
@@ -91,6 +110,7 @@ function fusedApply(tf: Tf, opt: AdamInternals, grads: Grads): boolean {
   const simd = simdFor(backend);
   if (!simd) return false;
   const f = Math.fround;
+  const sink = (opt as unknown as Record<symbol, Map<string, number> | undefined>)[SQUARES_KEY];
   const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
   const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
   // The scalars as the stock kernels see them: float32 tensors made from these numbers.
@@ -103,8 +123,9 @@ function fusedApply(tf: Tf, opt: AdamInternals, grads: Grads): boolean {
     const m = opt.accumulatedFirstMoment[i].variable, v = opt.accumulatedSecondMoment[i].variable;
     const outs = [value, m, v].map((t) => backend.makeOutput(t.shape, 'float32'));
     const [wo, mo, vo] = outs.map(at);
-    simd.adam(at(g), at(m), at(v), at(value), mo, vo, wo, value.size,
+    const squares = simd.adam(at(g), at(m), at(v), at(value), mo, vo, wo, value.size,
       opt.beta1, opt.beta2, 1 - opt.beta1, 1 - opt.beta2, c1, c2, opt.epsilon, -opt.learningRate);
+    sink?.set(name, squares);
     [value, m, v].forEach((variable, j) => {
       const t = tf.engine().makeTensorFromTensorInfo(outs[j] as tfTypes.TensorInfo);
       variable.assign(t);

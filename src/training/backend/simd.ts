@@ -8,8 +8,9 @@ import type { WasmBackend } from './types';
 
 /** The exported loops; pointers are byte offsets into the backend's heap. */
 export interface SimdKernels {
+  /** Adam's update of one variable; returns Σg² (float64). */
   adam(g: number, m: number, v: number, w: number, mo: number, vo: number, wo: number, n: number,
-    b1: number, b2: number, omb1: number, omb2: number, c1: number, c2: number, eps: number, nlr: number): void;
+    b1: number, b2: number, omb1: number, omb2: number, c1: number, c2: number, eps: number, nlr: number): number;
   clamp(x: number, out: number, n: number, lo: number, hi: number): void;
 }
 

@@ -37,13 +37,16 @@
   ;; operation in the stock order (float32, correctly rounded), so the result is the stock one to the bit:
   ;;   m' = m*b1 + g*(1-b1)          v' = v*b2 + (g*g)*(1-b2)
   ;;   w' = ((m'/c1) / (sqrt(v'/c2) + eps)) * (-lr) + w        c1 = 1-b1^t, c2 = 1-b2^t
-  ;; Outputs must not overlap inputs.
+  ;; Outputs must not overlap inputs. Returns Σg² in float64, accumulated exactly as the diagnostics'
+  ;; sumsq (src/diagnostics/stats.wat) does, so a run metering its gradient norm reads them for free.
   (func (export "adam")
     (param $g i32) (param $m i32) (param $v i32) (param $w i32)
     (param $mo i32) (param $vo i32) (param $wo i32) (param $n i32)
     (param $b1 f32) (param $b2 f32) (param $omb1 f32) (param $omb2 f32)
     (param $c1 f32) (param $c2 f32) (param $eps f32) (param $nlr f32)
+    (result f64)
     (local $k i32) (local $vecEnd i32) (local $end i32)
+    (local $lo v128) (local $hi v128) (local $sa v128) (local $sb v128) (local $sum f64)
     (local $B1 v128) (local $B2 v128) (local $OMB1 v128) (local $OMB2 v128)
     (local $C1 v128) (local $C2 v128) (local $EPS v128) (local $NLR v128)
     (local $gk v128) (local $mk v128) (local $vk v128)
@@ -62,6 +65,11 @@
       (loop $vloop
         (br_if $vdone (i32.ge_u (local.get $k) (local.get $vecEnd)))
         (local.set $gk (v128.load (i32.add (local.get $g) (local.get $k))))
+        (local.set $lo (f64x2.promote_low_f32x4 (local.get $gk)))
+        (local.set $hi (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gk) (local.get $gk))))
+        (local.set $sa (f64x2.add (local.get $sa) (f64x2.mul (local.get $lo) (local.get $lo))))
+        (local.set $sb (f64x2.add (local.get $sb) (f64x2.mul (local.get $hi) (local.get $hi))))
         (local.set $mk (f32x4.add
           (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $k))) (local.get $B1))
           (f32x4.mul (local.get $gk) (local.get $OMB1))))
@@ -80,10 +88,14 @@
             (v128.load (i32.add (local.get $w) (local.get $k)))))
         (local.set $k (i32.add (local.get $k) (i32.const 16)))
         (br $vloop)))
+    (local.set $sa (f64x2.add (local.get $sa) (local.get $sb)))
+    (local.set $sum (f64.add (f64x2.extract_lane 0 (local.get $sa)) (f64x2.extract_lane 1 (local.get $sa))))
     (block $done
       (loop $loop
         (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
         (local.set $gs (f32.load (i32.add (local.get $g) (local.get $k))))
+        (local.set $sum (f64.add (local.get $sum)
+          (f64.mul (f64.promote_f32 (local.get $gs)) (f64.promote_f32 (local.get $gs)))))
         (local.set $ms (f32.add
           (f32.mul (f32.load (i32.add (local.get $m) (local.get $k))) (local.get $b1))
           (f32.mul (local.get $gs) (local.get $omb1))))
@@ -101,4 +113,5 @@
               (local.get $nlr))
             (f32.load (i32.add (local.get $w) (local.get $k)))))
         (local.set $k (i32.add (local.get $k) (i32.const 4)))
-        (br $loop)))))
+        (br $loop)))
+    (local.get $sum)))

@@ -1,7 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
-import { fusedAdamActive, setFusedAdam } from '../../../src/training/backend/adam';
+import { applyMeasuring, fusedAdamActive, setFusedAdam } from '../../../src/training/backend/adam';
+import { sumsSqOnHost } from '../../../src/diagnostics/hostValues';
 import { ClippedOptimizer } from '../../../src/training/optimizers';
 import { setLearningRate } from '../../../src/training/learningRate';
 import { tf, useWasm, values } from './helpers';
@@ -92,6 +93,36 @@ describe('Adam update in one pass on wasm', () => {
       assert.ok(moved[2] > 1e-3, `the trained kernel moved (${moved[2]})`);
     });
   }
+
+  test('the fused update hands back each gradient\'s Σg², equal to the diagnostics\' own sums; a clipped run meters the same norms with it on or off', async () => {
+    setFusedAdam(tf, true);
+    const w = tf.variable(tf.tensor1d(values(1031, 3)), true, 'sqProbe');
+    const b = tf.variable(tf.tensor1d(values(7, 4)), true, 'sqProbe2');
+    const grads = [{ name: 'sqProbe', tensor: tf.tensor1d(values(1031, 5)) }, { name: 'sqProbe2', tensor: tf.tensor1d(values(7, 6)) }];
+    const want = sumsSqOnHost(grads.map((g) => g.tensor))!;
+    const adam = tf.train.adam(0.01);
+    const got = applyMeasuring(adam, grads);
+    assert.deepEqual(got && [...got.entries()], [['sqProbe', want[0]], ['sqProbe2', want[1]]]);
+    assert.equal(applyMeasuring(tf.train.sgd(0.1), grads), undefined, 'SGD has no fused pass: the caller measures');
+    tf.dispose([w, b, ...grads.map((g) => g.tensor)]);
+    adam.dispose();
+
+    const metered = async (fused: boolean) => {
+      setFusedAdam(tf, fused);
+      const opt = new ClippedOptimizer(tf.train.adam(0.02), {});
+      const m = model(opt);
+      const [xs, ys] = [x(), y()];
+      await m.fit(xs, ys, { batchSize: 8, epochs: 1, shuffle: false, verbose: 0 });
+      const out = { norms: [...opt.norms.pre], last: [...opt.lastSquares.values()] };
+      m.dispose();
+      tf.dispose([xs, ys]);
+      return out;
+    };
+    const stock = await metered(false);
+    const ours = await metered(true);
+    assert.equal(ours.norms.length, 8);
+    assert.deepEqual(ours, stock);
+  });
 
   test('NaN gradients give NaN weights as the stock update does, not silent zeros', async () => {
     setFusedAdam(tf, true);
