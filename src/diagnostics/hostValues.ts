@@ -8,13 +8,13 @@
  * are exact to rounding), which kernels in float32 cannot do.
  */
 import * as tf from '@tensorflow/tfjs';
+import { instanceOver } from '../training/backend/simd';
 import { STATS_WASM_BASE64 } from './statsWasm';
 
 /** What the wasm backend exposes to read a tensor in its heap (tfjs-backend-wasm 4.x). */
 interface HeapBackend {
   typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array | Int32Array | Uint8Array;
   dataIdMap?: { has(dataId: object): boolean; get(dataId: object): { memoryOffset: number } };
-  wasm?: { asm?: { memory?: unknown } };
 }
 
 /** The exports of stats.wat; pointers are byte offsets into the backend's heap. */
@@ -32,27 +32,18 @@ interface Bound {
 }
 
 const bound = new WeakMap<object, Bound>();
-let compiled: WebAssembly.Module | undefined;
-let unavailable = false;
 
 /** stats.wat for the current backend when it is wasm (bound once per backend object), else undefined. */
 function simd(): Bound | undefined {
-  if (unavailable || tf.getBackend() !== 'wasm') return undefined;
+  if (tf.getBackend() !== 'wasm') return undefined;
   const be = tf.backend() as unknown as HeapBackend;
   const known = bound.get(be);
   if (known) return known;
-  const memory = be.wasm?.asm?.memory;
   const map = be.dataIdMap;
-  if (!(memory instanceof WebAssembly.Memory) || typeof map?.get !== 'function') return undefined;
-  let k: StatsKernels;
-  try {
-    compiled ??= new WebAssembly.Module(Buffer.from(STATS_WASM_BASE64, 'base64'));
-    k = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as StatsKernels;
-  } catch {
-    // No SIMD in this engine: the JavaScript loops below do the same, slower.
-    unavailable = true;
-    return undefined;
-  }
+  if (typeof map?.get !== 'function') return undefined;
+  // Undefined without the heap's memory or without SIMD: the JavaScript loops below do the same, slower.
+  const k = instanceOver<StatsKernels>(STATS_WASM_BASE64, be);
+  if (!k) return undefined;
   const b: Bound = {
     k,
     at: (t) => (t.dtype === 'float32' && !t.isDisposed && map.has(t.dataId) ? map.get(t.dataId).memoryOffset : undefined),

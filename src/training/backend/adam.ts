@@ -14,7 +14,7 @@
  * the backend does not hold, a module without its memory object) takes the stock path.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { simdFor } from './simd';
+import { offsetOf, simdFor } from './simd';
 import type { TensorInfo, Tf, WasmBackend } from './types';
 
 type Grads = Parameters<tfTypes.Optimizer['applyGradients']>[0];
@@ -111,7 +111,7 @@ function fusedApply(tf: Tf, opt: AdamInternals, grads: Grads): boolean {
   if (!simd) return false;
   const f = Math.fround;
   const sink = (opt as unknown as Record<symbol, Map<string, number> | undefined>)[SQUARES_KEY];
-  const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+  const at = (t: TensorInfo) => offsetOf(backend, t);
   const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
   // The scalars as the stock kernels see them: float32 tensors made from these numbers.
   const c1 = f(1 - heap[at(opt.accBeta1) >> 2]), c2 = f(1 - heap[at(opt.accBeta2) >> 2]);

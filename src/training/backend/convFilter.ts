@@ -10,6 +10,7 @@
  * fallback. Every temporary is freed.
  */
 import { Scratch } from './scratch';
+import { offsetOf } from './simd';
 import type { ConvGradAttrs, KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './types';
 
 /** The kernels the fast path is built from (the installed Slice/StridedSlice/BatchMatMul overrides). */
@@ -40,8 +41,7 @@ function filterGrad(tf: Tf, parts: ConvFilterParts, fallback: KernelConfig, args
   const m = n * oh * ow;
   const out = backend.makeOutput([fh, fw, cin, cout], 'float32');
   if (m === 0 || cin === 0 || cout === 0) {
-    backend.wasm.HEAPU8.fill(0, backend.dataIdMap.get(out.dataId).memoryOffset,
-      backend.dataIdMap.get(out.dataId).memoryOffset + fh * fw * cin * cout * 4);
+    backend.wasm.HEAPU8.fill(0, offsetOf(backend, out), offsetOf(backend, out) + fh * fw * cin * cout * 4);
     return out;
   }
   const scratch = new Scratch(backend);
@@ -54,7 +54,7 @@ function filterGrad(tf: Tf, parts: ConvFilterParts, fallback: KernelConfig, args
     const padded = hp === x.shape[1] && wp === x.shape[2] ? x : run(parts.pad, { x }, {
       paddings: [[0, 0], [top, hp - x.shape[1] - top], [left, wp - x.shape[2] - left], [0, 0]], constantValue: 0,
     });
-    const heap0 = backend.dataIdMap.get(out.dataId).memoryOffset;
+    const heap0 = offsetOf(backend, out);
     const mark = scratch.mark;
     for (let kh = 0; kh < fh; kh++) {
       for (let kw = 0; kw < fw; kw++) {
@@ -66,7 +66,7 @@ function filterGrad(tf: Tf, parts: ConvFilterParts, fallback: KernelConfig, args
           });
         const g = run(parts.batchMatMul, { a: { ...window, shape: [m, cin] }, b: { ...dy, shape: [m, cout] } },
           { transposeA: true, transposeB: false });
-        const from = backend.dataIdMap.get(g.dataId).memoryOffset;
+        const from = offsetOf(backend, g);
         const to = heap0 + (kh * fw + kw) * cin * cout * 4;
         backend.wasm.HEAPU8.copyWithin(to, from, from + cin * cout * 4);
         scratch.freeSince(mark);

@@ -117,7 +117,8 @@ function installOverrides(tf: Tf, st: PatchState): string | undefined {
   const why = checkWasmInternals(probeOf(tf));
   if (why) return why;
   const k = (name: string) => tf.getKernel(name, 'wasm') as unknown as KernelConfig;
-  const simd = simdFor(tf.backend() as unknown as WasmBackend)!;
+  const simd = simdFor(tf.backend() as unknown as WasmBackend);
+  if (!simd) return 'this engine cannot compile the SIMD loops (simd.wat)';
   const [batchMatMul, fusedMatMul] = matMulOverrides({
     batchMatMul: k('BatchMatMul'), fusedMatMul: k('_FusedMatMul'), transpose: k('Transpose'),
     intBatchMatMul: onCpu(tf, 'BatchMatMul'),

@@ -10,7 +10,7 @@
  * and Relu6 directly, the fused kernels by running the stock kernel with a linear activation and
  * clamping its fresh output in place.
  */
-import type { SimdKernels } from './simd';
+import { offsetOf, type SimdKernels } from './simd';
 import type { KernelArgs, KernelConfig, TensorInfo, WasmBackend } from './types';
 
 /** The bounds of each clamping activation. */
@@ -18,10 +18,7 @@ const CLAMPS: Record<string, [number, number]> = { relu: [0, Infinity], relu6: [
 
 function clampInto(simd: SimdKernels, backend: WasmBackend, x: TensorInfo, out: TensorInfo, lo: number, hi: number): TensorInfo {
   const size = x.shape.reduce((a, b) => a * b, 1);
-  if (size > 0) {
-    const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-    simd.clamp(at(x), at(out), size, lo, hi);
-  }
+  if (size > 0) simd.clamp(offsetOf(backend, x), offsetOf(backend, out), size, lo, hi);
   return out;
 }
 

@@ -12,6 +12,7 @@
  * first strictly greatest value wins, NaN never does, and overlapping windows' contributions are
  * summed in float64 and rounded once. One pass over the input in memory order, channels innermost.
  */
+import { offsetOf } from './simd';
 import type { KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './types';
 
 // Reused between calls: allocating (and zeroing) megabytes per call cost more than the pass itself.
@@ -37,7 +38,7 @@ function maxPoolGrad(tf: Tf, stock: KernelConfig, args: KernelArgs): TensorInfo 
   const size = nb * h * w * c;
   // Views after makeOutput: its malloc may grow the heap and replace the buffer.
   const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
-  const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset >> 2;
+  const at = (t: TensorInfo) => offsetOf(backend, t) >> 2;
   const [xs, dys, dxs] = [at(x), at(dy), at(out)];
   const overlapping = sh < fh || sw < fw;
   // Non-overlapping windows give each element at most one contribution: add straight into the output.

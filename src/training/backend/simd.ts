@@ -1,12 +1,13 @@
 /**
- * The SIMD loops of simd.wat, instantiated over the wasm backend's own memory so they read and write
- * tensors in place: no copies in or out of the heap. One instance per memory; undefined when the
- * backend's Emscripten module does not expose its memory (then callers take the stock path).
+ * WebAssembly modules instantiated over the wasm backend's own memory, so their loops read and write
+ * tensors in place: no copies in or out of the heap. One instance per module and memory; undefined
+ * when the backend's Emscripten module does not expose its memory or this engine cannot compile the
+ * module (no SIMD), and callers then take another path.
  */
 import { SIMD_WASM_BASE64 } from './simdWasm';
-import type { WasmBackend } from './types';
+import type { TensorInfo, WasmBackend } from './types';
 
-/** The exported loops; pointers are byte offsets into the backend's heap. */
+/** The exported loops of simd.wat; pointers are byte offsets into the backend's heap. */
 export interface SimdKernels {
   /** Adam's update of one variable; returns Σg² (float64). */
   adam(g: number, m: number, v: number, w: number, mo: number, vo: number, wo: number, n: number,
@@ -14,18 +15,42 @@ export interface SimdKernels {
   clamp(x: number, out: number, n: number, lo: number, hi: number): void;
 }
 
-const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
-let compiled: WebAssembly.Module | undefined;
+interface Compiled {
+  module: WebAssembly.Module;
+  instances: WeakMap<WebAssembly.Memory, WebAssembly.Exports>;
+}
 
-/** The loops bound to `backend`'s memory, or undefined when its memory is not reachable. */
-export function simdFor(backend: WasmBackend): SimdKernels | undefined {
-  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+/** By the module's base64 text; null once it failed to compile here. */
+const modules = new Map<string, Compiled | null>();
+
+/** The exports of the module `base64` instantiated over `backend`'s memory, or undefined (see above). */
+export function instanceOver<T>(base64: string, backend: unknown): T | undefined {
+  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } } | null)?.wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  let kernels = instances.get(memory);
-  if (!kernels) {
-    compiled ??= new WebAssembly.Module(Buffer.from(SIMD_WASM_BASE64, 'base64'));
-    kernels = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
-    instances.set(memory, kernels);
+  let compiled = modules.get(base64);
+  if (compiled === undefined) {
+    try {
+      compiled = { module: new WebAssembly.Module(Buffer.from(base64, 'base64')), instances: new WeakMap() };
+    } catch {
+      compiled = null;
+    }
+    modules.set(base64, compiled);
   }
-  return kernels;
+  if (compiled === null) return undefined;
+  let exports = compiled.instances.get(memory);
+  if (!exports) {
+    exports = new WebAssembly.Instance(compiled.module, { env: { memory } }).exports;
+    compiled.instances.set(memory, exports);
+  }
+  return exports as unknown as T;
+}
+
+/** simd.wat bound to `backend`'s memory, or undefined. */
+export function simdFor(backend: WasmBackend): SimdKernels | undefined {
+  return instanceOver<SimdKernels>(SIMD_WASM_BASE64, backend);
+}
+
+/** The byte offset of `t`'s data in `backend`'s heap. */
+export function offsetOf(backend: WasmBackend, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset;
 }

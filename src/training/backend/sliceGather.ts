@@ -9,13 +9,10 @@
  * with one memmove each (`HEAPU8.copyWithin`).
  */
 import type { Tensor } from '@tensorflow/tfjs';
+import { offsetOf } from './simd';
 import type { KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './types';
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
-
-function offsetOf(backend: WasmBackend, t: TensorInfo): number {
-  return backend.dataIdMap.get(t.dataId).memoryOffset;
-}
 
 /** Slice with bounds checks that copies only the slice (strings go to the stock kernel). */
 function slice(tf: Tf, stock: KernelConfig, args: KernelArgs): TensorInfo {
