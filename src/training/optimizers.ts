@@ -99,30 +99,21 @@ export class ClippedOptimizer extends tf.Optimizer {
       // Adam on wasm sums the squares in its own pass over the gradients: nothing left to meter.
       const fused = applyMeasuring(this.inner, variableGradients);
       const t0 = performance.now();
-      let total = 0;
-      if (fused) {
-        this.lastSquares.clear();
-        for (const [name, sq] of fused) {
-          this.lastSquares.set(name, sq);
-          total += sq;
-        }
-      } else {
-        total = this.squares(variableGradients as GradientSet, this.lastSquares);
-      }
+      const total = keepTotal(fused ?? squaresByName(variableGradients as GradientSet), this.lastSquares);
       this.push(Math.sqrt(total), Math.sqrt(total), performance.now() - t0);
       return;
     }
     tf.tidy(() => {
       let g = variableGradients as GradientSet;
       const t0 = performance.now();
-      const pre = this.record ? Math.sqrt(this.squares(g, this.lastSquares)) : 0;
+      const pre = this.record ? Math.sqrt(keepTotal(squaresByName(g), this.lastSquares)) : 0;
       const preMs = performance.now() - t0;
       if (this.clipnorm != null) g = byNorm(g, this.clipnorm);
       if (this.globalClipnorm != null) g = byGlobalNorm(g, this.globalClipnorm);
       if (this.clipvalue != null) g = byValue(g, this.clipvalue);
       if (this.record) {
         const t1 = performance.now();
-        const post = Math.sqrt(this.squares(g));
+        const post = Math.sqrt(keepTotal(squaresByName(g)));
         this.push(pre, post, preMs + performance.now() - t1);
       }
       this.inner.applyGradients(g as Grads);
@@ -134,27 +125,6 @@ export class ClippedOptimizer extends tf.Optimizer {
     this.norms.pre.push(pre);
     this.norms.post.push(post);
     this.lastMeterMs = ms;
-  }
-
-  /**
-   * Σ of Σg² over the gradients, each gradient's own sum stored in `into` when given. On the values
-   * in place where the backend holds them on the host (wasm: a SIMD loop over its heap, cpu: a
-   * JavaScript loop; float64 sums, no kernels); elsewhere one sum-of-squares kernel per gradient
-   * and one read-back.
-   */
-  private squares(grads: GradientSet, into?: Map<string, number>): number {
-    into?.clear();
-    const named: [string, tf.Tensor][] = Array.isArray(grads)
-      ? grads.flatMap((e) => (e.tensor ? [[e.name, e.tensor] as [string, tf.Tensor]] : []))
-      : Object.entries(grads).flatMap(([n, t]) => (t ? [[n, t] as [string, tf.Tensor]] : []));
-    const ts = named.map(([, t]) => t);
-    const sums = sumsSqOnHost(ts) ?? kernelSums(ts);
-    let total = 0;
-    named.forEach(([name], i) => {
-      total += sums[i];
-      into?.set(name, sums[i]);
-    });
-    return total;
   }
 
   override get iterations(): number {
@@ -176,6 +146,31 @@ export class ClippedOptimizer extends tf.Optimizer {
     if (this.globalClipnorm != null) c.globalClipnorm = this.globalClipnorm;
     return c;
   }
+}
+
+/**
+ * Σg² of each gradient by variable name. On the values in place where the backend holds them on the
+ * host (wasm: a SIMD loop over its heap, cpu: a JavaScript loop; float64 sums, no kernels); elsewhere
+ * one sum-of-squares kernel per gradient and one read-back.
+ */
+function squaresByName(grads: GradientSet): Map<string, number> {
+  const named: [string, tf.Tensor][] = Array.isArray(grads)
+    ? grads.flatMap((e) => (e.tensor ? [[e.name, e.tensor] as [string, tf.Tensor]] : []))
+    : Object.entries(grads).flatMap(([n, t]) => (t ? [[n, t] as [string, tf.Tensor]] : []));
+  const ts = named.map(([, t]) => t);
+  const sums = sumsSqOnHost(ts) ?? kernelSums(ts);
+  return new Map(named.map(([name], i) => [name, sums[i]]));
+}
+
+/** Σ of `squares` (in their order), copying them into `into` when given. */
+function keepTotal(squares: ReadonlyMap<string, number>, into?: Map<string, number>): number {
+  into?.clear();
+  let total = 0;
+  for (const [name, sq] of squares) {
+    total += sq;
+    into?.set(name, sq);
+  }
+  return total;
 }
 
 /** Σt² of each tensor with one sum-of-squares kernel each and one read-back (native and GPU backends). */
