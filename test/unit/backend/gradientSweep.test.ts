@@ -6,8 +6,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
-import { tf, useWasm, values } from './helpers';
+import { onBackend, stockWasm, tf, useWasm, values } from './helpers';
 
 type Op = [shape: number[], f: (x: tf.Tensor) => tf.Tensor];
 const w4 = (n: number, shape: [number, number, number, number], seed: number) => tf.tensor4d(values(n, seed), shape);
@@ -78,8 +77,7 @@ const OPS: Record<string, Op> = {
 
 /** ∂(Σ w ⊙ op(x))/∂x for every op on `backend` (fixed x and w per op). */
 async function gradients(backend: string): Promise<Map<string, Float32Array>> {
-  await tf.setBackend(backend);
-  if (backend === 'wasm') ensureBackendPatches(tf);
+  await onBackend(backend);
   const out = new Map<string, Float32Array>();
   for (const [name, [shape, f]] of Object.entries(OPS)) {
     out.set(name, tf.tidy(() => {
@@ -94,10 +92,7 @@ async function gradients(backend: string): Promise<Map<string, Float32Array>> {
 
 describe('gradients on wasm equal the cpu backend\'s', () => {
   before(useWasm);
-  after(async () => {
-    removeBackendPatches(tf);
-    await tf.setBackend('wasm');
-  });
+  after(stockWasm);
 
   test(`${Object.keys(OPS).length} ops: every gradient within 1e-4 relative of cpu`, async () => {
     const cpu = await gradients('cpu');

@@ -5,8 +5,21 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
 
 export { tf };
+
+/** Switches to `backend`, with Gradscope's overrides installed when it is wasm (one side of a cpu comparison). */
+export async function onBackend(backend: string): Promise<void> {
+  await tf.setBackend(backend);
+  if (backend === 'wasm') ensureBackendPatches(tf);
+}
+
+/** For a suite's `after`: the stock wasm kernels back and wasm active, whatever the suite switched. */
+export async function stockWasm(): Promise<void> {
+  removeBackendPatches(tf);
+  await tf.setBackend('wasm');
+}
 
 /** Sets the wasm backend (SIMD, one thread in Node). */
 export async function useWasm(): Promise<void> {

@@ -2,7 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
 import { fit } from '../../../src/training/fit';
-import { tf, useWasm, values } from './helpers';
+import { onBackend, stockWasm, tf, useWasm, values } from './helpers';
 
 /** Values with NaN, ±Infinity, -0 and the clip bounds themselves, then ordinary ones. */
 const EDGES = [NaN, Infinity, -Infinity, -0, 0, 6, 0.5, -0.5, 1 - 1e-7, 1e-7];
@@ -10,8 +10,7 @@ const awkward = (n: number) => Float32Array.from({ length: n }, (_, i) => (i < E
 
 /** What `f` gives on `backend` (overrides installed on wasm). */
 async function on(backend: string, f: () => tf.Tensor): Promise<Float32Array> {
-  await tf.setBackend(backend);
-  if (backend === 'wasm') ensureBackendPatches(tf);
+  await onBackend(backend);
   return tf.tidy(() => f().dataSync() as Float32Array);
 }
 
@@ -36,10 +35,7 @@ function poisoned(loss: string): tf.Sequential {
 
 describe('NaN stays NaN on wasm', () => {
   before(useWasm);
-  after(async () => {
-    removeBackendPatches(tf);
-    await tf.setBackend('wasm');
-  });
+  after(stockWasm);
 
   test('the stock kernels turn NaN into a number (the bug fixed here)', async () => {
     removeBackendPatches(tf);

@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
-import { tf, useWasm, values } from './helpers';
+import { onBackend, stockWasm, tf, useWasm, values } from './helpers';
 
 /** ∂(Σ w·maxPool(x))/∂x on `backend`, w fixed weights so every window's gradient is distinct. */
 async function poolGrad(backend: string, x: Float32Array, shape: [number, number, number, number],
@@ -23,10 +23,7 @@ function awkward(n: number, seed: number): Float32Array {
 
 describe('MaxPoolGrad on wasm', () => {
   before(useWasm);
-  after(async () => {
-    removeBackendPatches(tf);
-    await tf.setBackend('wasm');
-  });
+  after(stockWasm);
 
   test('the stock kernel loses the gradient of windows whose values are all negative (the bug fixed here)', async () => {
     const x = Float32Array.from([-1, -2, -3, -4, -5, -6, -7, -8, 1, 2, 3, 4, 5, 6, 7, 8]);
@@ -59,8 +56,7 @@ describe('MaxPoolGrad on wasm', () => {
 
   test('a CNN pooling after ELU gets the cpu backend\'s gradients', async () => {
     const grads = async (backend: string) => {
-      await tf.setBackend(backend);
-      if (backend === 'wasm') ensureBackendPatches(tf);
+      await onBackend(backend);
       const m = tf.sequential({
         layers: [
           tf.layers.conv2d({ inputShape: [8, 8, 2], filters: 4, kernelSize: 3, activation: 'elu' }),
