@@ -1,6 +1,6 @@
 /**
- * The panel header: run status, epoch/step with a progress bar and ETA, backend, current learning rate
- * and last loss, then one badge per finding that expands to its evidence and suggested fixes.
+ * The panel header: run status, epoch/step with a progress bar and ETA, backend, current learning rate,
+ * last loss and what the diagnostics cost, then one badge per finding that expands to its evidence and suggested fixes.
  */
 import type { Finding, FixId, HealthSnapshot } from '../src/protocol/health';
 import { el, replaceChildren, setText } from './dom';
@@ -30,6 +30,7 @@ export class Header implements Section {
   private readonly backend = el('span');
   private readonly lr = el('span');
   private readonly loss = el('span');
+  private readonly cost = el('span', { class: 'gs-muted' });
   private readonly error = el('div', { class: 'gs-error-text' });
   private readonly findings = el('div', { class: 'gs-findings', attrs: { role: 'list', 'aria-label': 'Findings' } });
   private readonly expanded = new Set<string>();
@@ -37,7 +38,7 @@ export class Header implements Section {
 
   constructor(snapshot: HealthSnapshot, private readonly applyFix?: ApplyFix) {
     this.root = el('div', { class: 'gs-head' },
-      el('div', { class: 'gs-header' }, this.status, this.epoch, this.step, this.progress, this.eta, this.backend, this.lr, this.loss),
+      el('div', { class: 'gs-header' }, this.status, this.epoch, this.step, this.progress, this.eta, this.backend, this.lr, this.loss, this.cost),
       this.error, this.findings);
     this.update(snapshot);
   }
@@ -60,6 +61,10 @@ export class Header implements Section {
     const n = s.training.loss.value.length;
     const last = n ? s.training.loss.value[n - 1] : undefined;
     setText(this.loss, `loss ${last === undefined ? '—' : fmtNum(last)}`);
+    const c = s.cost;
+    const share = c && c.trainMs > 0 ? (100 * c.monitorMs) / c.trainMs : undefined;
+    setText(this.cost, share === undefined ? '' : `diagnostics ${share < 10 ? share.toFixed(1) : share.toFixed(0)} % of training time, probe every ${fmtInt(s.sampleEvery)} steps`);
+    this.cost.hidden = share === undefined;
     setText(this.error, s.status === 'failed' && s.error ? s.error : '');
     this.error.hidden = !(s.status === 'failed' && s.error);
     const json = JSON.stringify(s.findings);

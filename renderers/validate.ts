@@ -64,6 +64,11 @@ function check(p: unknown): HealthSnapshot {
   const pr = obj(s.progress, 'progress');
   for (const k of ['epoch', 'epochs', 'step', 'stepsPerEpoch', 'totalSteps', 'elapsedMs']) num(pr[k], `progress.${k}`);
   if (pr.etaMs !== undefined) num(pr.etaMs, 'progress.etaMs');
+  if (s.cost !== undefined) {
+    const c = obj(s.cost, 'cost');
+    num(c.monitorMs, 'cost.monitorMs');
+    num(c.trainMs, 'cost.trainMs');
+  }
   const m = obj(s.model, 'model');
   str(m.name, 'model.name');
   num(m.totalParams, 'model.totalParams');

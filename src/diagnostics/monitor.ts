@@ -202,6 +202,7 @@ export class HealthMonitor implements TrainingObserver {
   /** The current (or last) run's snapshot, built now; throws before any run. */
   snapshot(): HealthSnapshot {
     if (!this.state) throw new Error('healthMonitor: no training run observed yet (pass the monitor to gs.fit first)');
+    if (this.sampler) this.state.cost = this.sampler.totals;
     return buildSnapshot(this.state).snapshot;
   }
 
@@ -249,6 +250,7 @@ export class HealthMonitor implements TrainingObserver {
     const wantsStream = !!hooks || !!this.args.onSnapshot;
     const fileDue = !!this.args.file && (final || now - this.lastFile >= FILE_INTERVAL_MS);
     if (!final && !fileDue && (!wantsStream || now - this.lastPublish < interval)) return false;
+    if (this.sampler) s.cost = this.sampler.totals;
     const { snapshot, json } = buildSnapshot(s, undefined, now);
     if (final || now - this.lastPublish >= interval) {
       this.lastPublish = now;

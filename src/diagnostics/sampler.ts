@@ -3,8 +3,8 @@
  * Adaptive (0): it keeps a time budget: it measures each training step's own time (between two
  * onBatchEnd calls, minus the monitor's time) and everything the monitor spends (the per-step gradient
  * norm metering, probes, snapshots),
- * and probes only when the next probe keeps monitor time ≤ maxOverhead × training time so far. The
- * first step is always probed (the state at initialization is where vanishing gradients show first),
+ * and probes only when the next probe, and the one kept for the last step, keep monitor time
+ * ≤ maxOverhead × training time so far. The first step is always probed (the state at initialization is where vanishing gradients show first),
  * and so is the last (the state the user is left with; a short run whose first probe paid the kernels'
  * warm-up would otherwise show a single point).
  */
@@ -25,14 +25,19 @@ export class Sampler {
    * @param lastStep the run's last step (probed too when sampling every N)
    * @param fixed probe every `fixed` steps, or 0 to adapt
    * @param maxOverhead share of training time the monitor may take when adapting
+   * @param now the clock, in ms (performance.now; tests pass their own)
    */
-  constructor(private readonly firstStep: number, private readonly lastStep: number, private readonly fixed: number, private readonly maxOverhead: number) {}
+  constructor(
+    private readonly firstStep: number, private readonly lastStep: number, private readonly fixed: number, private readonly maxOverhead: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** True when `step` should be probed. */
   due(step: number): boolean {
     if (this.fixed > 0) return (step - this.firstStep) % this.fixed === 0 || step === this.lastStep;
     if (this.probes === 0 || step === this.lastStep) return true;
-    return this.spentMs + this.cost() <= this.maxOverhead * this.trainMs;
+    // Two probes' cost: this one and the last step's, which is probed whatever the budget says.
+    return this.spentMs + 2 * this.cost() <= this.maxOverhead * this.trainMs;
   }
 
   /** Steps between probes at the current rates (what the snapshot reports as `sampleEvery`). */
@@ -42,9 +47,14 @@ export class Sampler {
     return Math.max(1, Math.ceil(this.cost() / (this.maxOverhead * this.stepMs)));
   }
 
+  /** What the monitor spent so far (probes, metering, snapshots) and the training steps' own time, in ms. */
+  get totals(): { monitorMs: number; trainMs: number } {
+    return { monitorMs: this.spentMs, trainMs: this.trainMs };
+  }
+
   /** Called first thing in onBatchBegin. */
   stepBegan(): void {
-    if (this.lastEnd === undefined) this.stepBegin = performance.now();
+    if (this.lastEnd === undefined) this.stepBegin = this.now();
   }
 
   /**
@@ -53,7 +63,7 @@ export class Sampler {
    * while diagnostics are on): monitor time, counted against the budget like the probes.
    */
   stepEnded(meteredMs = 0): void {
-    const now = performance.now();
+    const now = this.now();
     const from = this.lastEnd ?? this.stepBegin;
     this.spentMs += meteredMs;
     if (from !== undefined) {

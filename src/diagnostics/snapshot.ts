@@ -43,6 +43,7 @@ export interface RunState {
   events: RunEvent[];
   layers: LayerRecorder[];
   sampleEvery: number;
+  cost?: { monitorMs: number; trainMs: number };
   sources?: SourceMapOfModel;
   error?: string;
   thresholds: Partial<Thresholds>;
@@ -86,11 +87,14 @@ function build(s: RunState, points: number, now: number): HealthSnapshot {
     },
     layers: s.layers.map((l) => l.toSeries(points)),
     sampleEvery: s.sampleEvery,
+    ...(s.cost ? { cost: { monitorMs: round(s.cost.monitorMs), trainMs: round(s.cost.trainMs) } } : {}),
     ...(s.sources ? { sources: s.sources } : {}),
     ...(s.error !== undefined ? { error: s.error } : {}),
   };
   return { ...view, findings: evaluateRules(view, s.thresholds).slice(0, MAX_FINDINGS) };
 }
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
 
 /** The run's snapshot, serialized under `maxBytes`; returns it with its JSON text. */
 export function buildSnapshot(s: RunState, maxBytes = HEALTH_MAX_BYTES, now = Date.now()): { snapshot: HealthSnapshot; json: string } {

@@ -223,6 +223,11 @@ export interface HealthSnapshot {
   layers: LayerSeries[];
   /** Step numbers at which the per-layer probes ran. */
   sampleEvery: number;
+  /**
+   * What the diagnostics cost so far: the monitor's own time (probes, gradient-norm metering,
+   * snapshots) and the training steps' time without it, in ms. Absent from older producers.
+   */
+  cost?: { monitorMs: number; trainMs: number };
   findings: Finding[];
   /** Where the model was defined, when known. */
   sources?: SourceMapOfModel;

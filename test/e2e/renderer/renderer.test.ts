@@ -45,6 +45,7 @@ describe('gradient-health renderer', () => {
     assert.match(header, /epoch 5\/5/);
     assert.match(header, /step 1\s?000\/1\s?000/);
     assert.match(header, /backend wasm/);
+    assert.match(header, /diagnostics 2\.1 % of training time, probe every 10 steps/);
     assert.equal(await host.locator('.gs-badge').count(), 0);
     const lrLabel = await host.locator('.gs-section-lr canvas').getAttribute('aria-label');
     // 0.01 → 0.01·0.1^2 spans 100×: the LR axis must be logarithmic; the schedule kind is named.
@@ -107,6 +108,7 @@ describe('gradient-health renderer', () => {
     assert.equal(await host.locator('.gs-status').innerText(), 'FAILED');
     assert.equal(await host.locator('.gs-head .gs-error-text').innerText(), snap.error);
     assert.match(await host.locator('.gs-header').innerText(), /loss non-finite/);
+    assert.doesNotMatch(await host.locator('.gs-header').innerText(), /diagnostics/, 'a payload without cost says nothing about it');
     assert.match(await host.locator('.gs-events').innerText(), /step 340 \(epoch 4\): NaN — loss became NaN/);
     assert.match((await host.locator('.gs-section-lr canvas').getAttribute('aria-label'))!, /constant schedule, linear scale/);
     await host.locator('.gs-section-lr .gs-table-toggle').click();

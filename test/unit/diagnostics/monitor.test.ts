@@ -194,6 +194,23 @@ describe('health monitor on real trainings', () => {
     assert.equal(new Set(seen.map((s) => s.runId)).size, 1);
   });
 
+  test('adaptive sampling spreads probes over the run within its share of training time, and the snapshot says what it cost', async () => {
+    const layers = () => [dense(32, 'relu', { inputShape: [8] }), dense(32, 'relu'), dense(1, 'linear')];
+    // The first probe of a process compiles its code paths, which the forced first probe would pay.
+    await train(layers(), { optimizer: tf.train.adam(1e-2), epochs: 1, monitor: { sampleEvery: 1 } });
+    const { snapshot: s } = await train(layers(), { optimizer: tf.train.adam(1e-2), epochs: 25, monitor: { sampleEvery: 0, maxOverhead: 0.2 } });
+    const probes = s.layers[0].sensitivityRms.step;
+    assert.ok(probes.length > 4 && probes.length < 200, `${probes.length} probes in 200 steps`);
+    assert.equal(probes[0], 0);
+    assert.equal(probes.at(-1), 199);
+    const { monitorMs, trainMs } = s.cost!;
+    assert.ok(trainMs > 0 && monitorMs > 0, JSON.stringify(s.cost));
+    // The sampler steers by the last probes' cost (exactly within budget: sampler.test.ts); here one
+    // probe slowed by other load on the machine may overshoot a little, never by a quarter.
+    assert.ok(monitorMs <= 0.25 * trainMs && monitorMs >= 0.1 * trainMs, `monitor ${monitorMs} ms of ${trainMs} ms`);
+    assert.equal(s.sampleEvery, Math.round(s.sampleEvery));
+  });
+
   test('bad arguments get clear messages', () => {
     assert.throws(() => healthMonitor({ sampleEvery: -1 }), /sampleEvery must be a whole number/);
     assert.throws(() => healthMonitor({ probeSize: 0 }), /probeSize/);

@@ -36,3 +36,25 @@ test('adaptive sampling counts the per-step gradient-norm metering against its b
   }
   assert.deepEqual(probed, [0, 99]);
 });
+
+test('adaptive sampling keeps everything the monitor spends, the forced last probe included, within its share', () => {
+  // 300 steps of 10 ms with a 2 % share: 60 ms for the monitor, whatever one probe costs.
+  for (const cost of [0.5, 1, 2, 3, 4.5, 6, 8]) {
+    let clock = 0;
+    const s = new Sampler(0, 299, 0, 0.02, () => clock);
+    let probes = 0;
+    for (let step = 0; step <= 299; step++) {
+      s.stepBegan();
+      const due = s.due(step);
+      if (due) { clock += 0.3 * cost; s.spent(0.3 * cost); } // the weight snapshot, before the step
+      clock += 10; // the training step
+      s.stepEnded();
+      if (due) { probes++; clock += 0.7 * cost; s.spent(0.7 * cost, cost); }
+    }
+    const { monitorMs, trainMs } = s.totals;
+    assert.equal(trainMs, 3000);
+    assert.ok(monitorMs <= 0.02 * trainMs, `probes of ${cost} ms: monitor ${monitorMs} ms of ${trainMs} ms training`);
+    // …and it uses the budget rather than probing only the first and the last step.
+    assert.ok(monitorMs >= 0.85 * 0.02 * trainMs, `probes of ${cost} ms: only ${probes} probes, ${monitorMs} ms`);
+  }
+});
