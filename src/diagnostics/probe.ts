@@ -15,11 +15,12 @@
  * inputs in its backward pass whether asked or not, the plain ops only those on a path from the
  * tensors differentiated (so a probe without weight gradients skips the ∂L/∂W products).
  * Supported: Dense, Conv1D/2D/3D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose (net input =
- * pre-activation), SimpleRNN (pre-activation of every time step, RMS over batch × time), and layers
- * without an activation such as BatchNormalization, Embedding, LayerNormalization, PReLU (net input =
- * the layer's output). Not supported: LSTM and GRU (their cells
- * apply several activations per step, so "the" net input is not defined): their sensitivity is null,
- * their gradient norm is still measured. Model regularization losses are not part of L.
+ * pre-activation), SimpleRNN (pre-activation of every time step, RMS over batch × time), LSTM and GRU
+ * (net input = every gate's pre-activation, z = x·W + h·U + b split per gate, at every time step: RMS
+ * over batch × time × gates), and layers without an activation such as BatchNormalization, Embedding,
+ * LayerNormalization, PReLU (net input = the layer's output). Not supported (sensitivity null, gradient
+ * norm still measured): ConvLSTM2D, Bidirectional, TimeDistributed and generic RNN cells. Model
+ * regularization losses are not part of L.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LossFn } from '../training/observer';
@@ -27,6 +28,7 @@ import type { SaturationSample } from '../protocol/health';
 import { fusedActivationOf, kindOfActivationName, standaloneActivationKind, type ActivationLike } from './activations';
 import { sumSqOf } from './hostValues';
 import { readOut, type Slot } from './probeStats';
+import { GATES, captureGates, wrapActivation } from './recurrentCapture';
 
 /** Options of {@link probeModel}. */
 export interface ProbeArgs {
@@ -61,7 +63,7 @@ export interface ProbeResult {
   layers: ProbeLayer[];
 }
 
-const UNSUPPORTED = new Set(['LSTM', 'GRU', 'ConvLSTM2D', 'RNN', 'Bidirectional', 'TimeDistributed']);
+const UNSUPPORTED = new Set(['ConvLSTM2D', 'RNN', 'Bidirectional', 'TimeDistributed']);
 
 function hasWeights(layer: tf.layers.Layer): boolean {
   return layer.weights.length > 0;
@@ -101,7 +103,9 @@ export function probeModel(
         const cell = (layer as unknown as { cell?: tf.layers.Layer }).cell;
         const owner = cell ?? layer;
         const act = fusedActivationOf(owner);
-        if (act && cell) {
+        if (cell && GATES[layer.getClassName()]) {
+          captureGates(cell, layer.getClassName() === 'LSTM', capture(slot), restore);
+        } else if (act && cell) {
           // A recurrent cell applies its activation once per time step: wrap it.
           slot.kind = kindOfActivationName(act.getClassName());
           setActivation(owner, wrapActivation(act, capture(slot), slot, wantSaturation, keep), act, restore);
@@ -162,6 +166,11 @@ export function probeModel(
       const g = grads[fixed + j];
       if (g) slot.dys.push(g);
     });
+    for (const slot of slots) {
+      // A gated cell that did not call its activations as tfjs 4.22 does: its pre-activations are unknown.
+      const gates = GATES[slot.layer.getClassName()];
+      if (gates && owners.filter((o) => o === slot).length % gates !== 0) slot.supported = false;
+    }
     const { value } = result;
     const lossValue = value.dataSync()[0];
     value.dispose();
@@ -215,21 +224,6 @@ function setActivation(owner: tf.layers.Layer, to: ActivationLike, original: Act
   const o = owner as unknown as { activation: ActivationLike };
   o.activation = to;
   restore.push(() => { o.activation = original; });
-}
-
-function wrapActivation(
-  act: ActivationLike, cap: (n: tf.Tensor) => tf.Tensor, slot: Slot, record: boolean, keep: <T extends tf.Tensor>(t: T) => T,
-): ActivationLike {
-  return {
-    // A name tfjs cannot fuse, so Dense/Conv take the unfused path and call apply() with n.
-    getClassName: () => 'gradscopeProbe',
-    apply(n: tf.Tensor, axis?: number) {
-      const net = cap(n);
-      const a = axis === undefined ? act.apply(net) : act.apply(net, axis);
-      if (record) { slot.nets.push(keep(net)); slot.acts.push(keep(a)); }
-      return a;
-    },
-  };
 }
 
 type CallFn = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];

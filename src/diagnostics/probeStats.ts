@@ -13,11 +13,11 @@ import type { ProbeLayer } from './probe';
 export interface Slot {
   layer: tf.layers.Layer;
   index: number;
-  /** False for layers whose net input is not defined (LSTM, GRU…). */
+  /** False for layers whose net input the probe cannot record (ConvLSTM2D, Bidirectional…). */
   supported: boolean;
   /** Σ(∂L/∂W)² of each trainable weight, when the probe differentiates with respect to the weights. */
   grads: number[];
-  /** Each ∂L/∂n the backward pass delivered (one per activation call; several for SimpleRNN). */
+  /** Each ∂L/∂n the backward pass delivered (one per activation call; several for recurrent layers). */
   dys: tf.Tensor[];
   kind?: ActivationKind;
   /** Net inputs and activations recorded on the forward pass (one per call; several for SimpleRNN). */

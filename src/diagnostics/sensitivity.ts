@@ -25,7 +25,7 @@ export interface LayerSensitivity {
   layer: string;
   /** Position in `model.layers`. */
   index: number;
-  /** sqrt(mean over batch and units of (s^k)²); null for layers whose net input is undefined (LSTM, GRU). */
+  /** sqrt(mean over batch and units of (s^k)²); null for layers whose net input the probe cannot record (ConvLSTM2D, Bidirectional, TimeDistributed). */
   rms: number | null;
   /** max |s^k| over the batch; null as for `rms`. */
   max: number | null;

@@ -40,6 +40,17 @@ function frozenFirst(): tf.LayersModel {
   ] });
 }
 
+/** The three recurrent layers with their gate pre-activations recorded at every time step. */
+function recurrent(): tf.LayersModel {
+  const k = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }) });
+  return tf.sequential({ layers: [
+    tf.layers.lstm({ units: 4, returnSequences: true, inputShape: [4, 5], ...k(20) }),
+    tf.layers.gru({ units: 3, returnSequences: true, ...k(22) }),
+    tf.layers.simpleRNN({ units: 3, ...k(24) }),
+    dense(2, 'linear', { kernelInitializer: tf.initializers.glorotNormal({ seed: 26 }) }),
+  ] });
+}
+
 function same(light: ProbeLayer[], full: ProbeLayer[], what: string): void {
   assert.deepEqual(light.map((l) => l.layer), full.map((l) => l.layer));
   light.forEach((l, i) => {
@@ -66,7 +77,7 @@ describe('the probe without weight gradients', () => {
       await tf.setBackend(backend);
       await tf.ready();
       if (backend === 'wasm') ensureBackendPatches(tf);
-      for (const [name, build, xShape] of [['mixed', mixed, [16, 5]], ['frozen first', frozenFirst, [16, 3, 5]]] as const) {
+      for (const [name, build, xShape] of [['mixed', mixed, [16, 5]], ['frozen first', frozenFirst, [16, 3, 5]], ['recurrent', recurrent, [16, 4, 5]]] as const) {
         const model = build();
         const x = tf.randomNormal([...xShape], 0, 1, 'float32', 11);
         const y = tf.randomNormal([16, 2], 0, 1, 'float32', 12);

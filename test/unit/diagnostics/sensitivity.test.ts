@@ -160,10 +160,10 @@ describe('sensitivities', () => {
     assert.equal(Object.prototype.hasOwnProperty.call(model.layers[1], 'call'), false);
   });
 
-  test('a frozen first layer still gets its sensitivity; an LSTM gets none but a gradient norm', () => {
+  test('a frozen first layer still gets its sensitivity; a Bidirectional layer gets none but a gradient norm', () => {
     const model = tf.sequential({ layers: [
       tf.layers.dense({ inputShape: [5, 3], units: 4, activation: 'tanh', trainable: false }),
-      tf.layers.lstm({ units: 3 }),
+      tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 3 }) as tf.RNN }),
       tf.layers.dense({ units: 1 }),
     ] });
     const x = tf.randomNormal([4, 5, 3], 0, 1, 'float32', 1);

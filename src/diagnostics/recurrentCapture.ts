@@ -1,0 +1,45 @@
+/**
+ * How the probe records the net inputs of recurrent layers, whose cell applies its activations once
+ * (SimpleRNN) or several times (LSTM, GRU) per time step inside the layer's loop: by wrapping the
+ * cell's activation objects for the duration of the probe. The caller restores them.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { ActivationLike } from './activations';
+import type { Slot } from './probeStats';
+
+/** Gated recurrent layers and the number of pre-activations their cell computes per time step. */
+export const GATES: Record<string, number> = { LSTM: 4, GRU: 3 };
+
+/** A SimpleRNN cell's activation that records its argument (the net input) and, with `record`, the pair. */
+export function wrapActivation(
+  act: ActivationLike, cap: (n: tf.Tensor) => tf.Tensor, slot: Slot, record: boolean, keep: <T extends tf.Tensor>(t: T) => T,
+): ActivationLike {
+  return {
+    getClassName: () => 'gradscopeProbe',
+    apply(n: tf.Tensor, axis?: number) {
+      const net = cap(n);
+      const a = axis === undefined ? act.apply(net) : act.apply(net, axis);
+      if (record) { slot.nets.push(keep(net)); slot.acts.push(keep(a)); }
+      return a;
+    },
+  };
+}
+
+/**
+ * Records an LSTM's or GRU's gate pre-activations: every argument of the cell's `recurrentActivation`,
+ * and of its `activation` except, in an LSTM, every second call, which squashes the cell state c
+ * (tfjs 4.22's LSTMCell applies `activation` to z₂ and then to c at each step; GRUCell applies both
+ * activations to pre-activations only).
+ */
+export function captureGates(cell: tf.layers.Layer, lstm: boolean, cap: (n: tf.Tensor) => tf.Tensor, restore: (() => void)[]): void {
+  const c = cell as unknown as { activation: ActivationLike; recurrentActivation: ActivationLike };
+  const { activation, recurrentActivation } = c;
+  let calls = 0;
+  const through = (act: ActivationLike, record: (n: tf.Tensor) => tf.Tensor): ActivationLike => ({
+    getClassName: () => 'gradscopeProbe',
+    apply: (n: tf.Tensor, axis?: number) => (axis === undefined ? act.apply(record(n)) : act.apply(record(n), axis)),
+  });
+  c.recurrentActivation = through(recurrentActivation, cap);
+  c.activation = through(activation, (n) => (lstm && calls++ % 2 === 1 ? n : cap(n)));
+  restore.push(() => { c.activation = activation; c.recurrentActivation = recurrentActivation; });
+}
