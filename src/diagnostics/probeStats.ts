@@ -43,7 +43,7 @@ export function readOut(slots: Slot[]): ProbeLayer[] {
       sensitivityMax: sens ? sens.max : null,
       gradNorm: s.grads.length > 0 ? Math.sqrt(s.grads.reduce((a, b) => a + b, 0)) : null,
     };
-    if (s.kind && s.acts.length > 0) out.saturation = saturation(s.kind, s.nets, s.acts);
+    if (s.kind && s.acts.length > 0) out.saturation = saturation(s.kind, s.nets, s.acts, channelsFirst(s.layer));
     if (s.bnInputs.length > 0) {
       const bn = batchNormStats(s.layer, s.bnInputs[0]);
       if (bn) out.batchNorm = bn;
@@ -66,16 +66,30 @@ function sensitivity(dys: tf.Tensor[]): { rms: number; max: number } {
   return { rms: size > 0 ? Math.sqrt(total / size) : 0, max };
 }
 
-/** Values per sample (× time step) of a recorded tensor: the "units" whose deadness is judged. */
-function perSample(t: tf.Tensor): number {
-  return t.rank === 0 || t.shape[0] === 0 ? Math.max(1, t.size) : t.size / t.shape[0];
+/** True for a convolution in channels-first layout, whose units (filters) are on axis 1. */
+function channelsFirst(layer: tf.layers.Layer): boolean {
+  return (layer.getConfig() as { dataFormat?: string }).dataFormat === 'channelsFirst';
+}
+
+/**
+ * The units whose deadness is judged: a Dense layer's units, a convolution's filters (channels), a
+ * recurrent layer's units. A unit is dead when it is zero for every sample, position and time step.
+ */
+function unitsOf(t: tf.Tensor, first: boolean): { count: number; unitOf: (i: number) => number } {
+  if (t.rank < 2) return { count: 1, unitOf: () => 0 };
+  if (first && t.rank >= 3) {
+    const c = t.shape[1] as number;
+    const inner = t.shape.slice(2).reduce((a, b) => a * b, 1);
+    return { count: c, unitOf: (i) => Math.floor(i / inner) % c };
+  }
+  const c = t.shape[t.rank - 1] as number;
+  return { count: c, unitOf: (i) => i % c };
 }
 
 /** The saturation sample of one layer over its recorded activations (and net inputs). */
-function saturation(kind: ActivationKind, nets: tf.Tensor[], acts: tf.Tensor[]): SaturationSample {
+function saturation(kind: ActivationKind, nets: tf.Tensor[], acts: tf.Tensor[], first = false): SaturationSample {
   const s: SaturationSample = { kind };
   const relu = kind === 'relu' || kind === 'relu6';
-  const cols = Math.max(1, Math.round(perSample(acts[0])));
   let n = 0, sum = 0, sumSq = 0, counted = 0;
   for (const t of acts) {
     const m = momentsOf(t);
@@ -89,7 +103,8 @@ function saturation(kind: ActivationKind, nets: tf.Tensor[], acts: tf.Tensor[]):
   if (n === 0) return s;
   if (relu) {
     s.zero = 1 - counted / n;
-    s.dead = 1 - aliveUnits(acts, cols) / cols;
+    const units = unitsOf(acts[0], first);
+    s.dead = 1 - aliveUnits(acts, units) / units.count;
   } else if (kind === 'sigmoid' || kind === 'tanh') {
     s.saturated = counted / n;
   } else if (kind === 'leakyRelu' || kind === 'elu' || kind === 'selu') {
@@ -105,24 +120,14 @@ function saturation(kind: ActivationKind, nets: tf.Tensor[], acts: tf.Tensor[]):
   return s;
 }
 
-/**
- * Units (columns: values per sample) positive for at least one row of some recorded activation.
- * Scans each column down the rows and stops at the first positive value: a live unit is found within
- * a few rows, only dead ones are read in full.
- */
-function aliveUnits(acts: tf.Tensor[], cols: number): number {
-  const alive = new Uint8Array(cols);
-  let live = 0;
+/** Units (see {@link unitsOf}) positive somewhere in the recorded activations. */
+function aliveUnits(acts: tf.Tensor[], units: ReturnType<typeof unitsOf>): number {
+  const alive = new Uint8Array(units.count);
   for (const t of acts) {
     const v = valuesOf(t);
-    for (let c = 0; c < cols; c++) {
-      if (alive[c]) continue;
-      for (let at = c; at < v.length; at += cols) {
-        if (v[at] > 0) { alive[c] = 1; live++; break; }
-      }
-    }
+    for (let i = 0; i < v.length; i++) if (v[i] > 0) alive[units.unitOf(i)] = 1;
   }
-  return live;
+  return alive.reduce((n, a) => n + a, 0);
 }
 
 /** Batch mean/variance of a BatchNormalization input against its moving statistics, averaged over channels. */

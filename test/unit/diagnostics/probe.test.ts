@@ -94,3 +94,27 @@ describe('the probe without weight gradients', () => {
     });
   }
 });
+
+describe('dead units', () => {
+  test('a convolution\'s units are its filters: blank image borders kill no filter, a filter with bias −1000 is dead', async () => {
+    await tf.setBackend('cpu');
+    // 16×16 images with a blank 4-pixel border (as MNIST's), nonnegative inside.
+    const x = tf.tidy(() => tf.pad(tf.abs(tf.randomNormal([32, 8, 8, 1], 0, 1, 'float32', 1)), [[0, 0], [4, 4], [4, 4], [0, 0]]));
+    const y = tf.zeros([32, 1]);
+    for (const deadFilters of [0, 1]) {
+      const model = tf.sequential({ layers: [
+        tf.layers.conv2d({ inputShape: [16, 16, 1], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', biasInitializer: tf.initializers.constant({ value: -0.01 }), kernelInitializer: tf.initializers.ones() }),
+        tf.layers.flatten(), dense(1, 'linear'),
+      ] });
+      if (deadFilters) {
+        const [k] = model.layers[0].getWeights();
+        model.layers[0].setWeights([k, tf.tensor1d([-1000, ...Array(7).fill(-0.01)])]);
+      }
+      const sat = probeModel(model, x, y, mse).layers[0].saturation!;
+      assert.ok(sat.zero! > 0.5, `most positions are zero (the border): ${sat.zero}`);
+      assert.equal(sat.dead, deadFilters / 8);
+      model.dispose();
+    }
+    tf.dispose([x, y]);
+  });
+});
