@@ -12,13 +12,16 @@ function lrRules(run: RunView, t: Thresholds): Finding[] {
   const v = finiteValues(loss);
   if (v.length < t.minLossPoints) return [];
   const step = loss.step[loss.step.length - 1];
-  const { first, last } = thirds(v);
+  const { first, last, noise } = thirds(v);
   const lr = lastOf(run.training.lr)?.value ?? null;
   const sorted = v.slice(1).sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   // Rising trend, or jumped far above the initial loss and stayed there (a healthy run's median is
   // below its start; a far jump, not 10 %, because v[0] is one noisy batch).
-  if (last > first * (1 + t.lrHighRise) || median > v[0] * t.lrHighJump) {
+  // A rise must also stand out of the batch noise: at its noise floor a converged model's batch losses
+  // vary by tens of %, and thirds of a short run differ by more than lrHighRise by chance.
+  const rising = last > first * (1 + t.lrHighRise) && last - first > t.lrHighNoiseMargin * noise;
+  if (rising || median > v[0] * t.lrHighJump) {
     return [{
       code: 'lr-too-high', severity: 'warning', layers: [],
       message: `loss rose from ${sci(v[0])} at the start (median since ${sci(median)}, lately ${sci(last)}) by step ${step}: the learning rate${lr !== null ? ` ${sci(lr)}` : ''} is likely too high`,

@@ -25,9 +25,15 @@ export function mean(a: number[]): number {
   return a.reduce((x, y) => x + y, 0) / a.length;
 }
 
-export function thirds(v: number[]): { first: number; last: number } {
+export function thirds(v: number[]): { first: number; last: number; noise: number } {
   const k = Math.max(1, Math.floor(v.length / 3));
-  return { first: mean(v.slice(0, k)), last: mean(v.slice(-k)) };
+  const a = v.slice(0, k);
+  const b = v.slice(-k);
+  const first = mean(a);
+  const last = mean(b);
+  const variance = (x: number[], m: number) => (x.length > 1 ? x.reduce((s, y) => s + (y - m) ** 2, 0) / (x.length - 1) : 0);
+  // Standard error of last − first: what batch-to-batch noise alone makes the two means differ by.
+  return { first, last, noise: Math.sqrt(variance(a, first) / a.length + variance(b, last) / b.length) };
 }
 
 /** Weighted layers whose sensitivity was measured, input side first, with their latest RMS. */

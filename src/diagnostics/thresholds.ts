@@ -20,6 +20,8 @@ export interface Thresholds {
   seluStdDrift: number;
   /** lr-too-high: mean loss of the last third above (1 + this) × mean of the first third. */
   lrHighRise: number;
+  /** lr-too-high: the rise must also exceed this many standard errors of the two thirds' means. */
+  lrHighNoiseMargin: number;
   /** lr-too-high: median loss over the run above this × the first loss. */
   lrHighJump: number;
   /** lr-too-high: mean |Δloss| between consecutive points over mean loss above this, with no progress. */
@@ -54,6 +56,8 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   seluStdDrift: 0.5,
   // Gradscope heuristics for "loss rising or oscillating from the start" (Géron ch. 11: too high a rate diverges).
   lrHighRise: 0.1,
+  // Three standard errors: a one-sided z test at ~0.1 % false alarms per judgement.
+  lrHighNoiseMargin: 3,
   lrHighJump: 3,
   // Batch-to-batch noise of a 32-sample loss is ~25 %; a mean jump of the loss's own size is not noise.
   lrHighOscillation: 1,

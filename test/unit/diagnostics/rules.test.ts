@@ -114,6 +114,13 @@ describe('rules on constructed series', () => {
     // A flat loss with ±25 % batch noise (and a low first batch) is not a learning-rate problem.
     const noisy = Array.from({ length: 40 }, (_, i) => (i === 0 ? 1.6 : 2 * (1 + 0.25 * Math.sin(i * 2.3))));
     assert.ok(!codes(runView({ layers: healthyLayers, loss: noisy })).includes('lr-too-high'));
+    // A converged model's batch losses at its noise floor (±30 %): the last third's mean is 15 % above
+    // the first's by chance, within the noise; the same 15 % on quiet batches is a real rise.
+    const floor = [0.2, 0.35, 0.18, 0.3, 0.22, 0.16, 0.33, 0.2, 0.26, 0.21, 0.32, 0.2, 0.38, 0.19, 0.29];
+    const chance = [...floor, ...floor.slice(5, 10).map((v) => v * 1.15)];
+    assert.ok(!codes(runView({ layers: healthyLayers, loss: chance })).includes('lr-too-high'), 'a chance rise within the batch noise');
+    const quiet = Array.from({ length: 15 }, (_, i) => 0.25 * (1 + 0.15 * i / 14) * (1 + 0.01 * Math.sin(i)));
+    assert.ok(codes(runView({ layers: healthyLayers, loss: quiet })).includes('lr-too-high'), 'a 15 % rise on quiet batches');
   });
 
   test('lr-too-low: flat loss and every update ratio tiny', () => {
