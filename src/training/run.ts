@@ -5,7 +5,7 @@
  * points are in fit.ts and fitDataset.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { healthMonitor, type HealthMonitorArgs } from '../diagnostics';
+import { HealthMonitor, healthMonitor, type HealthMonitorArgs } from '../diagnostics';
 import type { RunEvent, RunStatus } from '../protocol/health';
 import { kernelHooks } from '../protocol/kernelHooks';
 import { NonFiniteLossError, isEventSource, type FitHistory } from './history';
@@ -100,7 +100,9 @@ export class TrainingRun {
     this.initialStep = setup.initialEpoch * setup.stepsPerEpoch;
     this.saved = { optimizer: this.m.optimizer_, owned: this.m.isOptimizerOwned };
     const clip = args.clipnorm != null || args.clipvalue != null || args.globalClipnorm != null;
-    if (clip || (diag && !(this.saved.optimizer instanceof ClippedOptimizer))) {
+    // A health monitor passed among the observers wants the step's gradient norms as gs.fit's own does.
+    const monitored = observers.some((o) => o instanceof HealthMonitor);
+    if (clip || (monitored && !(this.saved.optimizer instanceof ClippedOptimizer))) {
       // Only wrap when gradients must be clipped or measured: the plain path stays model.fit's own.
       this.meter = new ClippedOptimizer(this.saved.optimizer, {
         clipnorm: args.clipnorm, clipvalue: args.clipvalue, globalClipnorm: args.globalClipnorm,

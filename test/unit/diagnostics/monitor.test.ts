@@ -181,6 +181,13 @@ describe('health monitor on real trainings', () => {
     tf.dispose([x, y]);
   });
 
+  test('a monitor passed among the observers (the documented example) gets the per-step gradient norms too', async () => {
+    const { snapshot: s } = await train([dense(8, 'relu', { inputShape: [8] }), dense(1, 'linear')], { optimizer: tf.train.adam(1e-2), epochs: 2 });
+    assert.equal(s.training.gradNormPreClip?.step.length, 16);
+    assert.ok(s.training.gradNormPreClip!.value.every((v) => v !== null && v > 0));
+    assert.deepEqual(s.training.gradNormPostClip!.value, s.training.gradNormPreClip!.value, 'no clipping: post = pre');
+  });
+
   test('outside a kernel the snapshots go to a JSON file and to onSnapshot, the last one final', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'gs-diag-')), 'health.json');
     const seen: HealthSnapshot[] = [];
