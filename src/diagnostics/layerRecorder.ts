@@ -20,12 +20,14 @@ export class LayerRecorder {
   readonly saturation = new Map<SatField, SeriesBuffer>();
   latestSaturation?: SaturationSample;
   batchNorm?: LayerSeries['batchNorm'];
+  netInputSize?: number;
 
   constructor(readonly layer: tf.layers.Layer) {}
 
   /** Appends one probe's measurements. */
   record(step: number, p: ProbeLayer): void {
     if (p.sensitivityRms !== null) this.sensitivityRms.push(step, p.sensitivityRms);
+    if (p.netInputSize !== null) this.netInputSize = p.netInputSize;
     if (p.sensitivityMax !== null) this.sensitivityMax.push(step, p.sensitivityMax);
     if (p.gradNorm !== null) this.gradNorm.push(step, p.gradNorm);
     if (p.saturation) {
@@ -50,6 +52,7 @@ export class LayerRecorder {
       sensitivityMax: this.sensitivityMax.toSeries(maxPoints),
       gradNorm: this.gradNorm.toSeries(maxPoints),
       updateRatio: this.updateRatio.toSeries(maxPoints),
+      ...(this.netInputSize !== undefined ? { netInputSize: this.netInputSize } : {}),
     };
     if (this.saturation.size > 0) {
       out.saturation = {};

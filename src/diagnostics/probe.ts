@@ -53,6 +53,8 @@ export interface ProbeLayer {
   sensitivityMax: number | null;
   /** l2 norm of ∂L/∂W over the layer's trainable weights; null when it has none or they were not measured. */
   gradNorm: number | null;
+  /** Values of n^k per sample (units × positions × time steps × gates); null with the sensitivity. */
+  netInputSize: number | null;
   saturation?: SaturationSample;
   batchNorm?: { batchMean: number; movingMean: number; batchVar: number; movingVar: number; maxMeanShift: number };
 }

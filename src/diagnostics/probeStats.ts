@@ -41,6 +41,7 @@ export function readOut(slots: Slot[]): ProbeLayer[] {
       index: s.index,
       sensitivityRms: sens ? sens.rms : null,
       sensitivityMax: sens ? sens.max : null,
+      netInputSize: sens ? s.dys.reduce((n, dy) => n + dy.size / Math.max(1, dy.shape[0] ?? 1), 0) : null,
       gradNorm: s.grads.length > 0 ? Math.sqrt(s.grads.reduce((a, b) => a + b, 0)) : null,
     };
     if (s.kind && s.acts.length > 0) out.saturation = saturation(s.kind, s.nets, s.acts, channelsFirst(s.layer));

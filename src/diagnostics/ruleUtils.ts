@@ -36,12 +36,18 @@ export function thirds(v: number[]): { first: number; last: number; noise: numbe
   return { first, last, noise: Math.sqrt(variance(a, first) / a.length + variance(b, last) / b.length) };
 }
 
-/** Weighted layers whose sensitivity was measured, input side first, with their latest RMS. */
-export function sensitivityProfile(run: RunView): { layer: LayerSeries; step: number; rms: number }[] {
-  const out: { layer: LayerSeries; step: number; rms: number }[] = [];
+/**
+ * Weighted layers whose sensitivity was measured, input side first, with their latest RMS and the
+ * per-sample norm ‖s^k‖ = RMS × √(values per sample) the depth rules compare. Variance-preserving
+ * initialization (He, Glorot, LeCun) keeps n_k·Var[s^k] constant from layer to layer, so the norm is
+ * what stays level in a healthy net; the per-value RMS changes with width (a 28×28×32 convolution's
+ * RMS is ~50× below a 10-unit output's when nothing vanishes). Without a size, the norm is the RMS.
+ */
+export function sensitivityProfile(run: RunView): { layer: LayerSeries; step: number; rms: number; norm: number }[] {
+  const out: { layer: LayerSeries; step: number; rms: number; norm: number }[] = [];
   for (const l of run.layers) {
     const last = lastOf(l.sensitivityRms);
-    if (last) out.push({ layer: l, step: last.step, rms: last.value });
+    if (last) out.push({ layer: l, step: last.step, rms: last.value, norm: last.value * Math.sqrt(l.netInputSize ?? 1) });
   }
   return out;
 }

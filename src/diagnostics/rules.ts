@@ -17,17 +17,17 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
   if (prof.length >= 2) {
     const first = prof[0];
     const last = prof[prof.length - 1];
-    const ratio = last.rms / first.rms;
-    if (last.rms > 0 && ratio > t.vanishingFactor) {
-      const weak = prof.filter((p) => p.rms * t.vanishingFactor < last.rms).map((p) => p.layer.layer);
+    const ratio = last.norm / first.norm;
+    if (last.norm > 0 && ratio > t.vanishingFactor) {
+      const weak = prof.filter((p) => p.norm * t.vanishingFactor < last.norm).map((p) => p.layer.layer);
       const squashing = weak.some((n) => ['sigmoid', 'tanh'].includes(activationOf(run, n) ?? ''));
       const fixes: FixId[] = squashing ? ['activation-relu', 'add-batchnorm', 'activation-selu'] : ['add-batchnorm', 'activation-selu', 'activation-leaky-relu'];
       out.push({
         code: 'vanishing-gradient', severity: 'warning', layers: weak,
         message: first.rms === 0
           ? `no gradient reaches ${first.layer.layer} (sensitivity RMS 0, ${last.layer.layer} ${sci(last.rms)}) at step ${last.step}: the first layers do not learn`
-          : `sensitivity falls ${sci(ratio)}× from ${last.layer.layer} (RMS ${sci(last.rms)}) to ${first.layer.layer} (RMS ${sci(first.rms)}) at step ${last.step}: the first layers barely learn`,
-        evidence: { step: last.step, firstLayer: first.layer.layer, lastLayer: last.layer.layer, rmsFirst: first.rms, rmsLast: last.rms, ratio, factor: t.vanishingFactor },
+          : `sensitivity falls ${sci(ratio)}× from ${last.layer.layer} (‖s‖ ${sci(last.norm)} per sample, RMS ${sci(last.rms)}) to ${first.layer.layer} (‖s‖ ${sci(first.norm)}, RMS ${sci(first.rms)}) at step ${last.step}: the first layers barely learn`,
+        evidence: { step: last.step, firstLayer: first.layer.layer, lastLayer: last.layer.layer, rmsFirst: first.rms, rmsLast: last.rms, normFirst: first.norm, normLast: last.norm, ratio, factor: t.vanishingFactor },
         fixes,
       });
       return out;
@@ -83,11 +83,11 @@ function exploding(run: RunView, t: Thresholds): Finding[] {
   if (prof.length >= 2) {
     const first = prof[0];
     const last = prof[prof.length - 1];
-    if (last.rms > 0 && first.rms / last.rms > t.vanishingFactor) {
+    if (last.norm > 0 && first.norm / last.norm > t.vanishingFactor) {
       return [{
         code: 'exploding-gradient', severity: 'warning', layers: [first.layer.layer],
-        message: `sensitivity grows ${sci(first.rms / last.rms)}× from ${last.layer.layer} to ${first.layer.layer} at step ${first.step}`,
-        evidence: { step: first.step, rmsFirst: first.rms, rmsLast: last.rms, ratio: first.rms / last.rms, factor: t.vanishingFactor }, fixes,
+        message: `sensitivity grows ${sci(first.norm / last.norm)}× (per-sample norm) from ${last.layer.layer} to ${first.layer.layer} at step ${first.step}`,
+        evidence: { step: first.step, rmsFirst: first.rms, rmsLast: last.rms, normFirst: first.norm, normLast: last.norm, ratio: first.norm / last.norm, factor: t.vanishingFactor }, fixes,
       }];
     }
   }

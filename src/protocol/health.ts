@@ -94,6 +94,8 @@ export interface LayerSeries {
   sensitivityRms: Series;
   /** max |s^k| over the probe batch. */
   sensitivityMax: Series;
+  /** Values of n^k per sample (units × positions × time steps), when measured: RMS × √size is ‖s^k‖ per sample. */
+  netInputSize?: number;
   /** l2 norm of ∂L/∂W^k (all the layer's trainable weights together). */
   gradNorm: Series;
   /** ‖ΔW‖ / ‖W‖ of the last update (rule of thumb: about 1e-3). */

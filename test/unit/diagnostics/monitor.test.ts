@@ -76,6 +76,27 @@ describe('health monitor on real trainings', () => {
     assert.ok(!codes(good.snapshot).includes('vanishing-gradient'), codes(good.snapshot).join());
   });
 
+  test('a healthy He/ReLU CNN is not read as vanishing although its per-value RMS falls more than 20× from head to first convolution', async () => {
+    let seed = 100;
+    const he = () => tf.initializers.heNormal({ seed: seed++ });
+    const conv = (filters: number, more: Record<string, unknown> = {}) =>
+      tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: he(), ...more });
+    const x = tf.randomNormal([64, 16, 16, 3], 0, 1, 'float32', 1);
+    const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32', 2), 10).toFloat();
+    const model = tf.sequential({ layers: [
+      conv(16, { inputShape: [16, 16, 3] }), conv(16), tf.layers.maxPooling2d({ poolSize: 2 }),
+      conv(32), conv(32), tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(), dense(64, 'relu', { kernelInitializer: he() }), dense(10, 'softmax'),
+    ] });
+    const monitor = healthMonitor({ sampleEvery: 1, thresholds: { vanishingFactor: 20 } });
+    await fit(model, x, y, { optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', epochs: 1, batchSize: 32, observers: [monitor] });
+    const s = monitor.snapshot();
+    const rms = s.layers.map((l) => l.sensitivityRms.value.at(-1) as number);
+    assert.ok(rms.at(-1)! / rms[0] > 20, `the per-value RMS alone would read as vanishing at 20×: ${rms.map((v) => v.toExponential(1)).join(' ')}`);
+    assert.ok(!codes(s).includes('vanishing-gradient'), JSON.stringify(s.findings));
+    tf.dispose([x, y]);
+  });
+
   test('dead-relu when biases push every net input negative, saturated-sigmoid with huge weights', async () => {
     const dead = await train([dense(32, 'relu', { inputShape: [8], biasInitializer: tf.initializers.constant({ value: -4 }) }), dense(1, 'linear')], { optimizer: tf.train.sgd(1e-3), epochs: 1 });
     const f = dead.snapshot.findings.find((x) => x.code === 'dead-relu');

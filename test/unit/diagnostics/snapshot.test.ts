@@ -71,7 +71,7 @@ describe('snapshot size', () => {
       scheduleKind: 'constant', events: [], layers: recs, sampleEvery: 1, thresholds: {},
     };
     const probes = recs.map((r, i) => ({
-      layer: r.layer.name, index: i, sensitivityRms: 0, sensitivityMax: 1e-2, gradNorm: 0.1,
+      layer: r.layer.name, index: i, sensitivityRms: 0, sensitivityMax: 1e-2, gradNorm: 0.1, netInputSize: 64,
       saturation: i % 2 ? { kind: 'relu' as const, zero: 0.5, dead: 0.01, mean: 0.3, std: 0.6 } : { kind: 'selu' as const, negative: 0.4, mean: 0.01, std: 0.98 },
     }));
     for (let step = 0; step < 100_000; step++) {
