@@ -7,7 +7,7 @@
  * Each measurement is one gs.fit run of `--steps` steps of one shared model (every run continues its
  * training, so no difference between model instances shows up as a variant's cost); the monitor
  * publishes snapshots at its kernel cadence, so building them is counted. Runs come in pairs, a
- * variant and 'off', in alternating order (off·v, v·off, off·v…): on this VM the speed of the same
+ * variant and 'off', in a random (seeded) order per pair: on this VM the speed of the same
  * training drifts by ±30 % over seconds, but the two runs of a pair mostly see the same machine. The
  * pairs' time ratios are heavy-tailed (most within a few %, the odd one ±30 % when a burst of load hit
  * one run only), so the figure is the Hodges–Lehmann estimate of the ratio with its 95 % Wilcoxon
@@ -50,6 +50,15 @@ function build(kind: 'mlp' | 'deep'): tf.LayersModel {
   return m;
 }
 
+// Seeded (mulberry32), so a run's sequence of orders is reproducible.
+let seed = 20261127;
+const order = (): boolean => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296 < 0.5;
+};
+
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 async function bench(backend: string, kind: 'mlp' | 'deep'): Promise<void> {
@@ -82,7 +91,9 @@ async function bench(backend: string, kind: 'mlp' | 'deep'): Promise<void> {
     const shares: number[] = [];
     const probes: number[] = [];
     for (let p = 0; p < count; p++) {
-      const [a, b] = p % 2 ? [await run(v), await run('off')] : [await run('off'), await run(v)].reverse();
+      // A random order per pair: a deterministic alternation aliases with periodic load on the host
+      // (seen here: runs alternating slow/fast for minutes made 'every step' look faster than 'off').
+      const [a, b] = order() ? [await run(v), await run('off')] : [await run('off'), await run(v)].reverse();
       wall.push(a.wall / b.wall);
       cpu.push(a.cpu / b.cpu);
       offMs.push(b.wall / steps);

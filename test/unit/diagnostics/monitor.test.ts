@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fit } from '../../../src/training/fit';
+import { leCunNormal as gsLeCun } from '../../../src/training/layers';
 import { healthMonitor, type HealthMonitorArgs } from '../../../src/diagnostics';
 import type { HealthSnapshot } from '../../../src/protocol/health';
 
@@ -116,6 +117,11 @@ describe('health monitor on real trainings', () => {
     assert.ok(codes(he.snapshot).includes('selu-not-normalizing'));
     const lecun = await train(stack('leCunNormal'), { optimizer: tf.train.sgd(1e-3), epochs: 1 });
     assert.ok(!codes(lecun.snapshot).includes('selu-not-normalizing'));
+    // What the quick fix writes: gs.layers.leCunNormal() (untruncated variance 1/fan_in).
+    const fixed = await train(stack(gsLeCun() as never), { optimizer: tf.train.sgd(1e-3), epochs: 1 });
+    assert.ok(!codes(fixed.snapshot).includes('selu-not-normalizing'));
+    const std = fixed.snapshot.layers.slice(0, 9).map((l) => l.latestSaturation!.std!);
+    assert.ok(std.every((v) => v > 0.7 && v < 1.3), `SELU output std per layer ${std.map((v) => v.toFixed(2)).join(' ')}`);
   });
 
   test('lr-too-high with Adam at 3, lr-too-low with SGD at 1e-6, neither with Adam at 1e-2', async () => {
@@ -134,6 +140,7 @@ describe('health monitor on real trainings', () => {
     assert.equal(r.snapshot.status, 'failed');
     assert.equal(r.snapshot.findings[0].code, 'nan-loss');
     assert.deepEqual(r.snapshot.findings[0].fixes.slice(0, 1), ['lr-divide-10']);
+    assert.ok(codes(r.snapshot).includes('exploding-gradient'), codes(r.snapshot).join(', '));
   });
 
   test('overfitting on 24 samples with validation data; plateau on a linear model at its noise floor', async () => {

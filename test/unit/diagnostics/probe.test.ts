@@ -118,3 +118,29 @@ describe('dead units', () => {
     tf.dispose([x, y]);
   });
 });
+
+describe('batch-norm statistics', () => {
+  test('batch mean and variance of the layer input against its moving statistics, as tf.moments and the moving variables give them', async () => {
+    await tf.setBackend('cpu');
+    const model = tf.sequential({ layers: [
+      dense(4, 'linear', { inputShape: [3], kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }), biasInitializer: tf.initializers.constant({ value: 2 }) }),
+      tf.layers.batchNormalization({ movingMeanInitializer: tf.initializers.constant({ value: 0.5 }), movingVarianceInitializer: tf.initializers.constant({ value: 3 }) }),
+      dense(1, 'linear'),
+    ] });
+    const x = tf.randomNormal([64, 3], 1, 2, 'float32', 3);
+    const y = tf.zeros([64, 1]);
+    const bn = probeModel(model, x, y, mse).layers.find((l) => l.layer === model.layers[1].name)!.batchNorm!;
+    const { mean, variance } = tf.tidy(() => tf.moments(model.layers[0].apply(x) as tf.Tensor, 0));
+    const m = mean.arraySync() as number[];
+    const v = variance.arraySync() as number[];
+    const avg = (a: number[]) => a.reduce((s, b) => s + b, 0) / a.length;
+    assert.ok(relErr(bn.batchMean, avg(m)) < 1e-5, `batch mean ${bn.batchMean} vs ${avg(m)}`);
+    assert.ok(relErr(bn.batchVar, avg(v)) < 1e-4, `batch variance ${bn.batchVar} vs ${avg(v)}`);
+    assert.ok(Math.abs(bn.movingMean - 0.5) < 1e-6 && Math.abs(bn.movingVar - 3) < 1e-6);
+    const shift = Math.max(...m.map((mi) => Math.abs(mi - 0.5) / Math.sqrt(3 + 1e-3)));
+    assert.ok(relErr(bn.maxMeanShift, shift) < 1e-5, `max mean shift ${bn.maxMeanShift} vs ${shift}`);
+    // The probe runs in training mode but leaves the moving statistics as they were.
+    assert.deepEqual(Array.from(model.layers[1].getWeights()[2].dataSync()), [0.5, 0.5, 0.5, 0.5]);
+    tf.dispose([x, y, mean, variance]);
+  });
+});
