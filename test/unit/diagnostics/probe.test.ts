@@ -144,3 +144,36 @@ describe('batch-norm statistics', () => {
     tf.dispose([x, y, mean, variance]);
   });
 });
+
+describe('saturation fractions', () => {
+  test('sigmoid a < 0.01 or > 0.99, tanh |a| > 0.99, ReLU zeros and dead units, ELU negative regime, counted as by hand', async () => {
+    await tf.setBackend('cpu');
+    // Net inputs n = x (identity kernel, zero bias), so the expected counts follow from x alone.
+    const X = [[-6, -4, 0, 2.7], [5, -2, 1, -2.6], [-4.7, 3, -1, 0.1], [4.6, -7, 2, -3]];
+    const x = tf.tensor2d(X);
+    const y = tf.zeros([4, 4]);
+    const flat = X.flat();
+    const expected: Record<string, (v: number) => boolean> = {
+      sigmoid: (v) => 1 / (1 + Math.exp(-v)) < 0.01 || 1 / (1 + Math.exp(-v)) > 0.99,
+      tanh: (v) => Math.abs(Math.tanh(v)) > 0.99,
+    };
+    for (const act of ['sigmoid', 'tanh', 'relu', 'elu']) {
+      const model = tf.sequential({ layers: [dense(4, act, { inputShape: [4], kernelInitializer: tf.initializers.identity({}), biasInitializer: 'zeros' })] });
+      const sat = probeModel(model, x, y, mse).layers[0].saturation!;
+      if (act in expected) assert.equal(sat.saturated, flat.filter(expected[act]).length / flat.length, act);
+      if (act === 'relu') {
+        assert.equal(sat.zero, flat.filter((v) => v <= 0).length / flat.length);
+        const deadCols = [0, 1, 2, 3].filter((c) => X.every((r) => r[c] <= 0)).length;
+        assert.equal(sat.dead, deadCols / 4);
+      }
+      if (act === 'elu') assert.equal(sat.negative, flat.filter((v) => v < 0).length / flat.length);
+      model.dispose();
+    }
+    // A column negative for every sample is a dead ReLU unit.
+    const model = tf.sequential({ layers: [dense(4, 'relu', { inputShape: [4], kernelInitializer: tf.initializers.identity({}), biasInitializer: tf.initializers.constant({ value: 0 }) })] });
+    const shifted = tf.tensor2d(X.map((r) => [r[0], r[1], r[2], -Math.abs(r[3]) - 0.5]));
+    assert.equal(probeModel(model, shifted, y, mse).layers[0].saturation!.dead, 1 / 4);
+    tf.dispose([x, y, shifted]);
+    model.dispose();
+  });
+});
