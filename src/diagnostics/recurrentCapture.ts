@@ -10,19 +10,27 @@ import type { Slot } from './probeStats';
 /** Gated recurrent layers and the number of pre-activations their cell computes per time step. */
 export const GATES: Record<string, number> = { LSTM: 4, GRU: 3 };
 
+/**
+ * `act` applied to what `net` returns for its argument (the argument itself, recorded), then `pair`
+ * told of the net input and the activation.
+ */
+function recording(act: ActivationLike, net: (n: tf.Tensor) => tf.Tensor, pair?: (n: tf.Tensor, a: tf.Tensor) => void): ActivationLike {
+  return {
+    getClassName: () => 'gradscopeProbe',
+    apply(n: tf.Tensor, axis?: number) {
+      const x = net(n);
+      const a = axis === undefined ? act.apply(x) : act.apply(x, axis);
+      pair?.(x, a);
+      return a;
+    },
+  };
+}
+
 /** A SimpleRNN cell's activation that records its argument (the net input) and, with `record`, the pair. */
 export function wrapActivation(
   act: ActivationLike, cap: (n: tf.Tensor) => tf.Tensor, slot: Slot, record: boolean, keep: <T extends tf.Tensor>(t: T) => T,
 ): ActivationLike {
-  return {
-    getClassName: () => 'gradscopeProbe',
-    apply(n: tf.Tensor, axis?: number) {
-      const net = cap(n);
-      const a = axis === undefined ? act.apply(net) : act.apply(net, axis);
-      if (record) { slot.nets.push(keep(net)); slot.acts.push(keep(a)); }
-      return a;
-    },
-  };
+  return recording(act, cap, record ? (n, a) => { slot.nets.push(keep(n)); slot.acts.push(keep(a)); } : undefined);
 }
 
 /**
@@ -35,11 +43,7 @@ export function captureGates(cell: tf.layers.Layer, lstm: boolean, cap: (n: tf.T
   const c = cell as unknown as { activation: ActivationLike; recurrentActivation: ActivationLike };
   const { activation, recurrentActivation } = c;
   let calls = 0;
-  const through = (act: ActivationLike, record: (n: tf.Tensor) => tf.Tensor): ActivationLike => ({
-    getClassName: () => 'gradscopeProbe',
-    apply: (n: tf.Tensor, axis?: number) => (axis === undefined ? act.apply(record(n)) : act.apply(record(n), axis)),
-  });
-  c.recurrentActivation = through(recurrentActivation, cap);
-  c.activation = through(activation, (n) => (lstm && calls++ % 2 === 1 ? n : cap(n)));
+  c.recurrentActivation = recording(recurrentActivation, cap);
+  c.activation = recording(activation, (n) => (lstm && calls++ % 2 === 1 ? n : cap(n)));
   restore.push(() => { c.activation = activation; c.recurrentActivation = recurrentActivation; });
 }

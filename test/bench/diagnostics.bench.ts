@@ -24,7 +24,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { ensureBackendPatches } from '../../src/training/backend';
 import { fit } from '../../src/training/fit';
 import type { HealthSnapshot } from '../../src/protocol/health';
-import { interval, robustInterval } from './pairedRatio';
+import { interval, robustInterval, seededRandom } from './pairedRatio';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -50,14 +50,9 @@ function build(kind: 'mlp' | 'deep'): tf.LayersModel {
   return m;
 }
 
-// Seeded (mulberry32), so a run's sequence of orders is reproducible.
-let seed = 20261127;
-const order = (): boolean => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296 < 0.5;
-};
+// Seeded, so a run's sequence of orders is reproducible.
+const random = seededRandom(20261127);
+const order = (): boolean => random() < 0.5;
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 

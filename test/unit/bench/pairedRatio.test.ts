@@ -1,7 +1,7 @@
 /** The statistics the benchmarks' verdicts rest on. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { interval, robustInterval, wilcoxonK } from '../../bench/pairedRatio';
+import { interval, robustInterval, seededRandom as rng, wilcoxonK } from '../../bench/pairedRatio';
 
 test('the signed-rank critical values match the published table', () => {
   assert.deepEqual([10, 20, 30, 40].map(wilcoxonK), [8, 52, 137, 264]);
@@ -13,16 +13,6 @@ test('a run of identical ratios gives that ratio with a zero-width interval', ()
     assert.ok(Math.abs(r.mean - 1.02) < 1e-12 && Math.abs(r.low - 1.02) < 1e-12 && Math.abs(r.high - 1.02) < 1e-12, JSON.stringify(r));
   }
 });
-
-// Seeded mulberry32, so the simulation below is the same every run.
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 40 pair ratios around `truth` as on the shared VM: ±1.5 % mostly, one pair in ten off by up to ±35 %. */
 function pairs(truth: number, next: () => number): number[] {
