@@ -107,7 +107,7 @@ export class HealthMonitor implements TrainingObserver {
         stepsPerEpoch: info.stepsPerEpoch, totalSteps: info.epochs * info.stepsPerEpoch,
         model: summarizeModel(model),
         lr: new SeriesBuffer(), loss: new SeriesBuffer(), epochLoss: new SeriesBuffer(),
-        metrics: new Map(),
+        metrics: new Map(), epochMetrics: new Map(),
         scheduleKind: info.scheduleKind,
         events: [],
         layers: model.layers.filter((l) => l.weights.length > 0).map((l) => new LayerRecorder(l)),
@@ -173,7 +173,7 @@ export class HealthMonitor implements TrainingObserver {
       if (!s || !this.info) return;
       if (logs.loss !== undefined) s.epochLoss.push(epoch + 1, logs.loss);
       if (logs.val_loss !== undefined) (s.epochValLoss ??= new SeriesBuffer()).push(epoch + 1, logs.val_loss);
-      for (const [k, v] of Object.entries(logs)) if (k.startsWith('val_') && k !== 'val_loss') bufferOf(s.metrics, k).push(s.step, v);
+      for (const [k, v] of Object.entries(logs)) if (k !== 'loss' && k !== 'val_loss') bufferOf(s.epochMetrics, k).push(epoch + 1, v);
       this.checkFrozen(epoch);
     });
   }

@@ -1,7 +1,8 @@
 /**
  * Builds a {@link HealthSnapshot} from a run's buffers and keeps it under {@link HEALTH_MAX_BYTES}:
- * every series is downsampled to the same point budget (mean with min/max envelope), the budget is
- * estimated from the number of series and shrunk until the serialized snapshot fits.
+ * series are downsampled (mean with min/max envelope) to two point budgets, one for the run's own
+ * series (loss, learning rate, metrics, clip norms) and one shared by the per-layer series, estimated
+ * from the number of series and shrunk, the layers' first, until the serialized snapshot fits.
  */
 import { HEALTH_MAX_BYTES, HEALTH_SCHEMA_VERSION, type HealthSnapshot, type ModelSummary, type RunEvent, type RunStatus, type Series, type SourceMapOfModel } from '../protocol/health';
 import type { LayerRecorder } from './layerRecorder';
@@ -11,6 +12,13 @@ import type { Thresholds } from './thresholds';
 
 /** Most points per series (a chart is a few hundred pixels wide). */
 export const MAX_POINTS = 600;
+/**
+ * Share of the byte budget the run's own series may take first. A model with hundreds of layers has
+ * thousands of per-layer series; split evenly, its loss curve would get a handful of points.
+ */
+const RUN_SHARE = 0.4;
+/** The per-layer series shrink to this many points (then to one) before the run's own series give up any. */
+const MIN_LAYER_POINTS = 2;
 /** Bytes one downsampled point takes in JSON (step, value, min, max at 5 significant digits). */
 const BYTES_PER_POINT = 48;
 /** Events kept: the first and last half of this many. */
@@ -37,6 +45,7 @@ export interface RunState {
   epochLoss: SeriesBuffer;
   epochValLoss?: SeriesBuffer;
   metrics: Map<string, SeriesBuffer>;
+  epochMetrics: Map<string, SeriesBuffer>;
   gradNormPreClip?: SeriesBuffer;
   gradNormPostClip?: SeriesBuffer;
   scheduleKind: string;
@@ -47,20 +56,41 @@ export interface RunState {
   sources?: SourceMapOfModel;
   error?: string;
   thresholds: Partial<Thresholds>;
-  /** Points per series that fitted last time (saves rebuilds); maintained by {@link buildSnapshot}. */
-  pointsHint?: number;
+  /** Point budgets that fitted last time (saves rebuilds); maintained by {@link buildSnapshot}. */
+  pointsHint?: Points;
 }
 
-function countSeries(s: RunState): number {
-  let n = 3 + s.metrics.size + (s.epochValLoss ? 1 : 0) + (s.gradNormPreClip ? 1 : 0) + (s.gradNormPostClip ? 1 : 0);
-  for (const l of s.layers) n += l.seriesCount;
-  return n;
+/** Points per series: of the run's own series, and of each per-layer series. */
+export interface Points {
+  run: number;
+  layer: number;
 }
 
-function build(s: RunState, points: number, now: number): HealthSnapshot {
-  const ds = (b: SeriesBuffer): Series => b.toSeries(points);
+function countSeries(s: RunState): Points {
+  const run = 3 + s.metrics.size + s.epochMetrics.size + (s.epochValLoss ? 1 : 0) + (s.gradNormPreClip ? 1 : 0) + (s.gradNormPostClip ? 1 : 0);
+  let layer = 0;
+  for (const l of s.layers) layer += l.seriesCount;
+  return { run, layer };
+}
+
+/** First guess of the budgets: the run's series take up to RUN_SHARE, the layers share the rest. */
+function estimate(s: RunState, maxBytes: number): Points {
+  const n = countSeries(s);
+  const bytes = 0.85 * maxBytes;
+  const run = clamp(Math.floor((RUN_SHARE * bytes) / (n.run * BYTES_PER_POINT)), MIN_LAYER_POINTS, MAX_POINTS);
+  const left = bytes - n.run * run * BYTES_PER_POINT;
+  const layer = n.layer === 0 ? MAX_POINTS : clamp(Math.floor(left / (n.layer * BYTES_PER_POINT)), MIN_LAYER_POINTS, MAX_POINTS);
+  return { run, layer };
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
+
+function build(s: RunState, p: Points, now: number): HealthSnapshot {
+  const ds = (b: SeriesBuffer): Series => b.toSeries(p.run);
   const metrics: Record<string, Series> = {};
   for (const [k, b] of s.metrics) metrics[k] = ds(b);
+  const epochMetrics: Record<string, Series> = {};
+  for (const [k, b] of s.epochMetrics) epochMetrics[k] = ds(b);
   const events = s.events.length > MAX_EVENTS ? [...s.events.slice(0, MAX_EVENTS / 2), ...s.events.slice(-MAX_EVENTS / 2)] : s.events.slice();
   const elapsedMs = now - s.startTime;
   const remaining = s.totalSteps - (s.step + 1);
@@ -81,11 +111,12 @@ function build(s: RunState, points: number, now: number): HealthSnapshot {
       lr: ds(s.lr), scheduleKind: s.scheduleKind, loss: ds(s.loss), epochLoss: ds(s.epochLoss),
       ...(s.epochValLoss ? { epochValLoss: ds(s.epochValLoss) } : {}),
       metrics,
+      epochMetrics,
       ...(s.gradNormPreClip ? { gradNormPreClip: ds(s.gradNormPreClip) } : {}),
       ...(s.gradNormPostClip ? { gradNormPostClip: ds(s.gradNormPostClip) } : {}),
       events,
     },
-    layers: s.layers.map((l) => l.toSeries(points)),
+    layers: s.layers.map((l) => l.toSeries(p.layer)),
     sampleEvery: s.sampleEvery,
     ...(s.cost ? { cost: { monitorMs: round(s.cost.monitorMs), trainMs: round(s.cost.trainMs) } } : {}),
     ...(s.sources ? { sources: s.sources } : {}),
@@ -98,16 +129,17 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 
 /** The run's snapshot, serialized under `maxBytes`; returns it with its JSON text. */
 export function buildSnapshot(s: RunState, maxBytes = HEALTH_MAX_BYTES, now = Date.now()): { snapshot: HealthSnapshot; json: string } {
-  let points = s.pointsHint ?? Math.max(2, Math.min(MAX_POINTS, Math.floor((0.85 * maxBytes) / (countSeries(s) * BYTES_PER_POINT))));
+  let p = s.pointsHint ?? estimate(s, maxBytes);
   let grown = false;
   for (;;) {
-    const snapshot = build(s, points, now);
+    const snapshot = build(s, p, now);
     const json = JSON.stringify(snapshot);
     const bytes = Buffer.byteLength(json, 'utf8');
     if (bytes <= maxBytes) {
       // Well under the budget (the estimate is conservative): spend it on resolution, once.
-      const more = Math.min(MAX_POINTS, Math.floor(points * ((0.9 * maxBytes) / bytes)));
-      if (!grown && bytes < 0.7 * maxBytes && more > points) {
+      const f = (0.9 * maxBytes) / bytes;
+      const more = { run: Math.min(MAX_POINTS, Math.floor(p.run * f)), layer: Math.min(MAX_POINTS, Math.floor(p.layer * f)) };
+      if (!grown && bytes < 0.7 * maxBytes && (more.run > p.run || more.layer > p.layer)) {
         grown = true;
         const bigger = build(s, more, now);
         const biggerJson = JSON.stringify(bigger);
@@ -116,10 +148,13 @@ export function buildSnapshot(s: RunState, maxBytes = HEALTH_MAX_BYTES, now = Da
           return { snapshot: bigger, json: biggerJson };
         }
       }
-      s.pointsHint = points;
+      s.pointsHint = p;
       return { snapshot, json };
     }
-    if (points <= 1) return { snapshot, json };
-    points = Math.max(1, Math.min(points - 1, Math.floor(points * (maxBytes / bytes) * 0.9)));
+    const shrink = (n: number, floor: number) => Math.max(floor, Math.min(n - 1, Math.floor(n * (maxBytes / bytes) * 0.9)));
+    if (p.layer > MIN_LAYER_POINTS) p = { ...p, layer: shrink(p.layer, MIN_LAYER_POINTS) };
+    else if (p.layer > 1) p = { ...p, layer: 1 };
+    else if (p.run > 1) p = { ...p, run: shrink(p.run, 1) };
+    else return { snapshot, json };
   }
 }

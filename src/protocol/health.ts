@@ -212,10 +212,17 @@ export interface HealthSnapshot {
     scheduleKind: string;
     /** Training loss per step. */
     loss: Series;
-    /** Per-epoch training / validation loss and metrics; `step` holds the epoch number (1-based). */
+    /** Per-epoch training / validation loss; `step` holds the epoch number (1-based). */
     epochLoss: Series;
     epochValLoss?: Series;
+    /** Training metrics per step (`acc`, …), as the batches report them. */
     metrics: Record<string, Series>;
+    /**
+     * Per-epoch training and validation metrics other than the loss (`acc`, `val_acc`, …) as the
+     * epoch's logs give them; `step` holds the epoch number (1-based). Absent from older producers,
+     * which put validation metrics in `metrics` at the epoch's last step.
+     */
+    epochMetrics?: Record<string, Series>;
     /** Global gradient norm before and after clipping, per step. */
     gradNormPreClip?: Series;
     gradNormPostClip?: Series;

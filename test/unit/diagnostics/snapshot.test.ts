@@ -1,6 +1,7 @@
 /**
  * Bounded series and snapshot size: min/max envelopes keep spikes, NaN/Infinity become null, and one
- * serialized snapshot of a 100 000-step run of a 50-layer model stays under HEALTH_MAX_BYTES.
+ * serialized snapshot of a 100 000-step run of a 50-layer model stays under HEALTH_MAX_BYTES, and a
+ * 300-layer model's loss curve keeps its detail.
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,24 +59,27 @@ describe('SeriesBuffer', () => {
 describe('snapshot size', () => {
   before(async () => { await tf.setBackend('cpu'); });
 
-  test('100 000 steps × 50 layers sampled every step stays under 256 KB with envelopes', () => {
+  /** A run of `steps` steps of a `depth`-layer model probed every step, with a NaN step and 500 events. */
+  function bigRun(depth: number, steps: number): { state: RunState; model: tf.LayersModel } {
     const layers: tf.layers.Layer[] = [tf.layers.dense({ inputShape: [4], units: 4, activation: 'relu' })];
-    for (let i = 1; i < 50; i++) layers.push(tf.layers.dense({ units: 4, activation: i % 2 ? 'relu' : 'selu' }));
+    for (let i = 1; i < depth; i++) layers.push(tf.layers.dense({ units: 4, activation: i % 2 ? 'relu' : 'selu' }));
     const model = tf.sequential({ layers });
     const recs = model.layers.map((l) => new LayerRecorder(l));
+    const perEpoch = steps / 100;
     const state: RunState = {
       runId: 'r', status: 'training', backend: 'cpu', startTime: 0, epoch: 0, epochs: 100, step: 0, stepsDone: 0,
-      stepsPerEpoch: 1000, totalSteps: 100_000, model: summarizeModel(model),
+      stepsPerEpoch: perEpoch, totalSteps: steps, model: summarizeModel(model),
       lr: new SeriesBuffer(), loss: new SeriesBuffer(), epochLoss: new SeriesBuffer(), epochValLoss: new SeriesBuffer(),
-      metrics: new Map([['acc', new SeriesBuffer()]]), gradNormPreClip: new SeriesBuffer(), gradNormPostClip: new SeriesBuffer(),
+      metrics: new Map([['acc', new SeriesBuffer()]]), epochMetrics: new Map([['acc', new SeriesBuffer()], ['val_acc', new SeriesBuffer()]]),
+      gradNormPreClip: new SeriesBuffer(), gradNormPostClip: new SeriesBuffer(),
       scheduleKind: 'constant', events: [], layers: recs, sampleEvery: 1, thresholds: {},
     };
     const probes = recs.map((r, i) => ({
       layer: r.layer.name, index: i, sensitivityRms: 0, sensitivityMax: 1e-2, gradNorm: 0.1, netInputSize: 64,
       saturation: i % 2 ? { kind: 'relu' as const, zero: 0.5, dead: 0.01, mean: 0.3, std: 0.6 } : { kind: 'selu' as const, negative: 0.4, mean: 0.01, std: 0.98 },
     }));
-    for (let step = 0; step < 100_000; step++) {
-      const loss = step === 77_777 ? NaN : 2 / (1 + step / 1000) + 0.1 * Math.sin(step);
+    for (let step = 0; step < steps; step++) {
+      const loss = step === Math.floor(steps * 0.7777) ? NaN : 2 / (1 + step / 1000) + 0.1 * Math.sin(step);
       state.loss.push(step, loss); state.lr.push(step, 1e-3); state.metrics.get('acc')!.push(step, 0.5);
       state.gradNormPreClip!.push(step, 1 + Math.random()); state.gradNormPostClip!.push(step, 1);
       for (let i = 0; i < recs.length; i++) {
@@ -83,18 +87,56 @@ describe('snapshot size', () => {
         recs[i].record(step, probes[i]);
         recs[i].updateRatio.push(step, 1e-3);
       }
-      if (step % 1000 === 999) { state.epochLoss.push(step / 1000 + 1, loss); state.epochValLoss!.push(step / 1000 + 1, loss); }
+      if (step % perEpoch === perEpoch - 1) {
+        const epoch = (step + 1) / perEpoch;
+        state.epochLoss.push(epoch, loss); state.epochValLoss!.push(epoch, loss);
+        state.epochMetrics.get('acc')!.push(epoch, 0.5); state.epochMetrics.get('val_acc')!.push(epoch, 0.5);
+      }
       state.step = step; state.stepsDone = step + 1;
     }
     state.events.push(...Array.from({ length: 500 }, (_, i) => ({ step: i, epoch: 0, kind: 'lr-reduced' as const, detail: 'x'.repeat(40) })));
+    return { state, model };
+  }
+
+  test('100 000 steps × 50 layers sampled every step stays under 256 KB with envelopes', () => {
+    const { state, model } = bigRun(50, 100_000);
     const { snapshot, json } = buildSnapshot(state);
     assert.ok(Buffer.byteLength(json) <= HEALTH_MAX_BYTES, `${Buffer.byteLength(json)} bytes`);
     assert.equal(snapshot.layers.length, 50);
-    assert.ok(snapshot.training.loss.step.length >= 15, `still a usable curve: ${snapshot.training.loss.step.length} points, ${Buffer.byteLength(json)} bytes`);
+    assert.ok(snapshot.training.loss.step.length >= 300, `a detailed loss curve: ${snapshot.training.loss.step.length} points, ${Buffer.byteLength(json)} bytes`);
+    assert.ok(snapshot.layers[0].sensitivityRms.step.length >= 10, `usable layer curves: ${snapshot.layers[0].sensitivityRms.step.length} points`);
     assert.ok(snapshot.training.loss.min && snapshot.layers[0].sensitivityRms.max, 'envelopes present');
     assert.ok(snapshot.training.loss.value.includes(null), 'the NaN step shows as a gap');
     assert.ok(snapshot.findings.some((f) => f.code === 'nan-loss'));
+    assert.deepEqual(snapshot.training.epochMetrics!.val_acc.step, Array.from({ length: 100 }, (_, i) => i + 1));
     assert.equal(JSON.parse(json).version, 1);
+    model.dispose();
+  });
+
+  test('a 120-layer model (ResNet-50 has 107 with weights) keeps detailed loss and layer curves', () => {
+    const { state, model } = bigRun(120, 20_000);
+    const { snapshot, json } = buildSnapshot(state);
+    assert.ok(Buffer.byteLength(json) <= HEALTH_MAX_BYTES, `${Buffer.byteLength(json)} bytes`);
+    assert.ok(snapshot.training.loss.step.length >= 300, `loss: ${snapshot.training.loss.step.length} points`);
+    for (const l of snapshot.layers) assert.ok(l.sensitivityRms.step.length >= 4, `${l.layer}: ${l.sensitivityRms.step.length} points`);
+    model.dispose();
+  });
+
+  test('a 300-layer model keeps a detailed loss curve: the per-layer series give up points first', () => {
+    const { state, model } = bigRun(300, 20_000);
+    const { snapshot, json } = buildSnapshot(state);
+    assert.ok(Buffer.byteLength(json) <= HEALTH_MAX_BYTES, `${Buffer.byteLength(json)} bytes`);
+    assert.equal(snapshot.layers.length, 300);
+    // 300 layers × 10 series do not fit in 256 KB at 2 points each; split evenly, loss had 1 point.
+    assert.ok(snapshot.training.loss.step.length >= 150, `loss: ${snapshot.training.loss.step.length} points`);
+    assert.ok(snapshot.training.lr.step.length >= 150, `lr: ${snapshot.training.lr.step.length} points`);
+    for (const l of snapshot.layers) {
+      assert.equal(l.sensitivityRms.step.length, 1, `${l.layer}: the run's mean with its envelope`);
+      assert.ok(l.sensitivityRms.value[0] !== null && l.sensitivityRms.max![0]! >= 1.9e-3, `${l.layer}: envelope of 1e-3·(1 + sin)`);
+    }
+    // A later snapshot of the same run (the cached budgets) still fits.
+    for (let step = 20_000; step < 21_000; step++) { state.loss.push(step, 1); state.step = step; }
+    assert.ok(Buffer.byteLength(buildSnapshot(state).json) <= HEALTH_MAX_BYTES);
     model.dispose();
   });
 });
