@@ -155,6 +155,57 @@ describe('health monitor on real trainings', () => {
     assert.ok(!codes(flat.snapshot).includes('overfitting'));
   });
 
+  test('per-epoch loss, validation loss and metrics are the history\'s; per-step metrics are the batches\'', async () => {
+    const x = tf.randomNormal([160, 8], 0, 1, 'float32', 21);
+    const y = tf.oneHot(tf.argMax(x.slice([0, 0], [-1, 3]), 1), 3).toFloat();
+    const model = tf.sequential({ layers: [dense(16, 'relu', { inputShape: [8] }), dense(3, 'softmax')] });
+    const monitor = healthMonitor({ sampleEvery: 4 });
+    const h = await fit(model, x, y, {
+      optimizer: tf.train.adam(1e-2), loss: 'categoricalCrossentropy', metrics: ['accuracy'],
+      epochs: 3, batchSize: 32, validationSplit: 0.2, observers: [monitor],
+    });
+    const t = monitor.snapshot().training;
+    // Snapshots carry 5 significant digits.
+    const near = (got: (number | null)[], want: number[], what: string) =>
+      want.forEach((w, i) => assert.ok(Math.abs((got[i] as number) - w) <= 1e-4 * Math.abs(w) + 1e-9, `${what}[${i}]: ${got[i]} vs ${w}`));
+    for (const s of [t.epochLoss, t.epochValLoss!, t.epochMetrics!.acc, t.epochMetrics!.val_acc]) assert.deepEqual(s.step, [1, 2, 3]);
+    near(t.epochLoss.value, h.history.loss as number[], 'loss');
+    near(t.epochValLoss!.value, h.history.val_loss as number[], 'val_loss');
+    near(t.epochMetrics!.acc.value, h.history.acc as number[], 'acc');
+    near(t.epochMetrics!.val_acc.value, h.history.val_acc as number[], 'val_acc');
+    assert.deepEqual(t.metrics.acc.step, Array.from({ length: 12 }, (_, i) => i), 'batch accuracy at every step (128 training samples, batch 32)');
+    assert.ok(t.metrics.acc.value.every((v) => v !== null && v >= 0 && v <= 1));
+    assert.equal(t.metrics.val_acc, undefined, 'validation metrics are per epoch only');
+    tf.dispose([x, y]);
+  });
+
+  test('the frozen-layer map follows a layer frozen mid-run, with an event on the charts', async () => {
+    const model = tf.sequential({ layers: [dense(16, 'relu', { inputShape: [8] }), dense(8, 'relu'), dense(1, 'linear')] });
+    const { x, y } = regression(64, 7);
+    const seen: HealthSnapshot[] = [];
+    await fit(model, x, y, {
+      optimizer: tf.train.sgd(1e-2), loss: 'meanSquaredError', epochs: 3, batchSize: 32,
+      observers: [healthMonitor({ sampleEvery: 1, publishIntervalMs: 0, onSnapshot: (s) => seen.push(s) })],
+      callbacks: { onEpochEnd: async (epoch: number) => { if (epoch === 0) model.layers[0].trainable = false; } },
+    });
+    const first = seen[0].model;
+    const last = seen.at(-1)!.model;
+    assert.equal(first.layers[0].trainable, true);
+    assert.equal(first.trainableParams, 8 * 16 + 16 + 16 * 8 + 8 + 9);
+    assert.equal(last.layers[0].trainable, false);
+    assert.deepEqual(last.layers[0].params, { trainable: 0, nonTrainable: 8 * 16 + 16 });
+    assert.equal(last.trainableParams, 16 * 8 + 8 + 9);
+    assert.equal(last.totalParams, first.totalParams);
+    const events = seen.at(-1)!.training.events.filter((e) => e.kind === 'frozen-changed');
+    assert.equal(events.length, 1, 'one change, one event');
+    assert.equal(events[0].epoch, 0);
+    assert.equal(events[0].detail, `${16 * 8 + 8 + 9} of ${first.totalParams} parameters trainable`);
+    // The snapshots published during epoch 1 (steps 2 and 3) already show the new map.
+    const during = seen.find((s) => s.status === 'training' && s.progress.step === 3);
+    assert.equal(during?.model.layers[0].trainable, false);
+    tf.dispose([x, y]);
+  });
+
   test('frozen-all when no layer is trainable', async () => {
     const layers = [dense(4, 'relu', { inputShape: [8], trainable: false }), dense(1, 'linear', { trainable: false })];
     const r = await train(layers, { optimizer: tf.train.sgd(1e-2), epochs: 1 });
