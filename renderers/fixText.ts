@@ -14,6 +14,7 @@ export const FIX_TEXT: Record<FixId, string> = {
   'wrap-optimizer-clipped': 'Wrap the optimizer with gradient clipping',
   'switch-to-gs-fit': 'Train with gs.fit so gradients can be measured and clipped',
   'lr-divide-10': 'Divide the learning rate by 10',
+  'lr-multiply-10': 'Multiply the learning rate by 10',
   'add-exponential-schedule': 'Add an exponential learning-rate schedule',
   'add-plateau-callback': 'Reduce the learning rate on plateau',
   'add-early-stopping': 'Stop early and restore the best weights',

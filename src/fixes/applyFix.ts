@@ -13,7 +13,7 @@ import { activationElu, activationLeakyRelu, activationRelu, activationSelu } fr
 import { applyEdits, parse, type SourceEdit } from './ast';
 import {
   addClipnorm, addClipvalue, addEarlyStopping, addExponentialSchedule, addGlobalClipnorm, addPlateauCallback,
-  lrDivide10, switchToGsFit, wrapOptimizerClipped,
+  lrDivide10, lrMultiply10, switchToGsFit, wrapOptimizerClipped,
 } from './fitFixes';
 import { addBatchNorm, addDropout } from './layerFixes';
 import { fineTuneTop, freezeBase } from './transferFixes';
@@ -35,6 +35,7 @@ export const FIXES: Record<FixId, FixFn> = {
   'wrap-optimizer-clipped': wrapOptimizerClipped,
   'switch-to-gs-fit': switchToGsFit,
   'lr-divide-10': lrDivide10,
+  'lr-multiply-10': lrMultiply10,
   'add-exponential-schedule': addExponentialSchedule,
   'add-plateau-callback': addPlateauCallback,
   'add-early-stopping': addEarlyStopping,

@@ -75,6 +75,12 @@ export const lrDivide10: FixFn = (sf, target) => {
   return site ? [site.divide] : undefined;
 };
 
+/** Learning rate × 10, at the same place as {@link lrDivide10}. */
+export const lrMultiply10: FixFn = (sf, target) => {
+  const site = findLearningRate(sf, target);
+  return site ? [site.multiply] : undefined;
+};
+
 /**
  * `schedule: gs.schedules.exponential({ initial: η0, steps: s })` with η0 the current rate and s the
  * run's step count, epochs × ⌈N / batchSize⌉, so the rate falls 10× over the run (η0 · 0.1^(t/s)).

@@ -1,5 +1,5 @@
 /**
- * Where a cell sets the learning rate, and the ÷10 edit. The rate is looked up where it takes effect:
+ * Where a cell sets the learning rate, and the ÷10 and ×10 edits. The rate is looked up where it takes effect:
  * a schedule in the fit options overrides the optimizer's rate, the fit options' optimizer overrides
  * the compiled one. Optimizers given by name (`'adam'`) have tfjs-layers' defaults (optimizers.ts).
  */
@@ -21,43 +21,59 @@ export const NAMED_OPTIMIZER_LR: Record<string, { factory: string; lr: string }>
 /** Defaults of `tf.train.x()` called without a learning rate (only these allow omitting it). */
 const FACTORY_DEFAULT_LR: Record<string, string> = { adam: '0.001', adamax: '0.002', adadelta: '0.001' };
 
-/** A found learning rate: its value as source text, and the edit that divides it by 10. */
+/** A found learning rate: its value as source text, and the edits that divide and multiply it by 10. */
 export interface LearningRateSite {
   value: string;
   divide: SourceEdit;
+  multiply: SourceEdit;
 }
 
 /**
- * Divides a numeric literal's text by ten, keeping its notation: `0.01` → `0.001`, `3e-4` → `3e-5`,
- * `1` → `0.1`. Undefined for forms it does not rewrite (hex, separators).
+ * Multiplies a numeric literal's text by 10^`by` (±1), keeping its notation: ÷10 turns `0.01` into
+ * `0.001`, `3e-4` into `3e-5`, `1` into `0.1`; ×10 turns `0.001` into `0.01`, `1e-5` into `1e-4`, `5` into
+ * `50`. Undefined for forms it does not rewrite (hex, separators).
  */
-export function divideBy10(text: string): string | undefined {
+export function shiftBy10(text: string, by: 1 | -1): string | undefined {
   if (/[^0-9.eE+-]/.test(text)) return undefined;
   const e = text.search(/[eE]/);
   if (e >= 0) {
-    const exp = Number(text.slice(e + 1)) - 1;
+    const exp = Number(text.slice(e + 1)) + by;
     return exp === 0 ? text.slice(0, e) : `${text.slice(0, e + 1)}${exp}`;
   }
   const [int = '', frac = ''] = text.split('.');
-  const digits = (int === '' ? '0' : int) + frac;
-  const point = (int === '' ? 1 : int.length) - 1;
-  let whole = digits.slice(0, point).replace(/^0+(?=\d)/, '') || '0';
+  let digits = (int === '' ? '0' : int) + frac;
+  let point = (int === '' ? 1 : int.length) + by;
+  if (point < 1) {
+    digits = '0'.repeat(1 - point) + digits;
+    point = 1;
+  }
+  if (point > digits.length) digits += '0'.repeat(point - digits.length);
+  const whole = digits.slice(0, point).replace(/^0+(?=\d)/, '') || '0';
   let fraction = digits.slice(point);
-  if (!text.includes('.')) fraction = fraction.replace(/0+$/, '');
-  whole = whole === '' ? '0' : whole;
+  if (!text.includes('.') || by > 0) fraction = fraction.replace(/0+$/, '');
   return fraction === '' ? whole : `${whole}.${fraction}`;
+}
+
+/** {@link shiftBy10} by −1. */
+export function divideBy10(text: string): string | undefined {
+  return shiftBy10(text, -1);
 }
 
 /** The learning-rate site of an expression that should evaluate to a rate. */
 function rateSite(sf: ts.SourceFile, expr: ts.Expression): LearningRateSite {
   const value = resolveValue(sf, expr);
   if (ts.isNumericLiteral(value)) {
-    const divided = divideBy10(value.getText(sf));
-    if (divided !== undefined) return { value: value.getText(sf), divide: { start: value.getStart(sf), end: value.getEnd(), newText: divided } };
+    const text = value.getText(sf);
+    const divided = shiftBy10(text, -1);
+    const multiplied = shiftBy10(text, 1);
+    const at = { start: value.getStart(sf), end: value.getEnd() };
+    if (divided !== undefined && multiplied !== undefined) return { value: text, divide: { ...at, newText: divided }, multiply: { ...at, newText: multiplied } };
   }
   const text = expr.getText(sf);
   const simple = ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr) || ts.isNumericLiteral(expr);
-  return { value: text, divide: { start: expr.getStart(sf), end: expr.getEnd(), newText: simple ? `${text} / 10` : `(${text}) / 10` } };
+  const at = { start: expr.getStart(sf), end: expr.getEnd() };
+  const operand = simple ? text : `(${text})`;
+  return { value: text, divide: { ...at, newText: `${operand} / 10` }, multiply: { ...at, newText: `${operand} * 10` } };
 }
 
 /** Follows identifiers and `obj.key` to a literal declared in this cell. */
@@ -78,9 +94,11 @@ function optimizerSite(sf: ts.SourceFile, expr: ts.Expression): LearningRateSite
     const named = NAMED_OPTIMIZER_LR[value.text.toLowerCase()];
     if (!named) return undefined;
     const tf = namespaceImport(sf, TFJS_MODULES) ?? 'tf';
+    const at = { start: value.getStart(sf), end: value.getEnd() };
     return {
       value: named.lr,
-      divide: { start: value.getStart(sf), end: value.getEnd(), newText: `${tf}.train.${named.factory}(${divideBy10(named.lr)})` },
+      divide: { ...at, newText: `${tf}.train.${named.factory}(${shiftBy10(named.lr, -1)})` },
+      multiply: { ...at, newText: `${tf}.train.${named.factory}(${shiftBy10(named.lr, 1)})` },
     };
   }
   if (!ts.isCallExpression(value)) return undefined;
@@ -93,7 +111,7 @@ function optimizerSite(sf: ts.SourceFile, expr: ts.Expression): LearningRateSite
   const dflt = FACTORY_DEFAULT_LR[parts[parts.length - 1]];
   if (!dflt) return undefined;
   const at = value.arguments.pos;
-  return { value: dflt, divide: { start: at, end: at, newText: divideBy10(dflt)! } };
+  return { value: dflt, divide: { start: at, end: at, newText: shiftBy10(dflt, -1)! }, multiply: { start: at, end: at, newText: shiftBy10(dflt, 1)! } };
 }
 
 /** The schedule's starting rate: `initial` (or `max` of oneCycle) in `gs.schedules.x({...})`. */

@@ -126,6 +126,7 @@ export function fixTitle(id: FixId, activation?: string): string {
     case 'wrap-optimizer-clipped': return 'Clip the optimizer (gs.optimizers.clipped)';
     case 'switch-to-gs-fit': return 'Train with gs.fit';
     case 'lr-divide-10': return 'Divide the learning rate by 10';
+    case 'lr-multiply-10': return 'Multiply the learning rate by 10';
     case 'add-exponential-schedule': return 'Add an exponential LR schedule';
     case 'add-plateau-callback': return 'Reduce the LR on plateau';
     case 'add-early-stopping': return 'Add early stopping (patience 5, restore best)';

@@ -141,6 +141,7 @@ export type FixId =
   | 'wrap-optimizer-clipped'   // optimizer → gs.optimizers.clipped(optimizer, { clipnorm: 1 })
   | 'switch-to-gs-fit'         // model.fit(x, y, a) → gs.fit(model, x, y, a)
   | 'lr-divide-10'             // learning rate ÷ 10
+  | 'lr-multiply-10'           // learning rate × 10
   | 'add-exponential-schedule' // schedule: gs.schedules.exponential(…)
   | 'add-plateau-callback'     // callbacks: [gs.callbacks.reduceLROnPlateau(…)]
   | 'add-early-stopping'       // callbacks: [gs.callbacks.earlyStopping({ patience: 5, restoreBestWeights: true })]
