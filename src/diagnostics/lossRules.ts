@@ -14,8 +14,7 @@ function lrRules(run: RunView, t: Thresholds): Finding[] {
   const step = loss.step[loss.step.length - 1];
   const { first, last, noise } = thirds(v);
   const lr = lastOf(run.training.lr)?.value ?? null;
-  const sorted = v.slice(1).sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
+  const median = middle(v.slice(1));
   // Rising trend, or jumped far above the initial loss and stayed there (a healthy run's median is
   // below its start; a far jump, not 10 %, because v[0] is one noisy batch).
   // A rise must also stand out of the batch noise: at its noise floor a converged model's batch losses
@@ -40,17 +39,21 @@ function lrRules(run: RunView, t: Thresholds): Finding[] {
       fixes: ['lr-divide-10', 'add-exponential-schedule'],
     }];
   }
+  // Each layer's median update ratio over the run's probes, not its last one: at a noise floor one
+  // step's update can be small by chance (a converged model continued at Adam 1e-3 fired on its last
+  // probe in 2 of 40 runs), while a learning rate that is too low keeps every update small.
   const ratios = run.layers
     .filter((l) => trainable(run, l.layer))
-    .map((l) => lastOf(l.updateRatio)?.value)
+    .map((l) => middle(finiteValues(l.updateRatio)))
     .filter((r): r is number => r !== undefined);
   const decrease = (first - last) / Math.abs(first || 1);
-  if (ratios.length > 0 && decrease < t.lrLowDecrease && Math.max(...ratios) < t.lrLowUpdateRatio) {
+  const largest = Math.max(...ratios);
+  if (ratios.length > 0 && decrease < t.lrLowDecrease && largest < t.lrLowUpdateRatio) {
     return [{
       code: 'lr-too-low', severity: 'warning', layers: [],
-      message: `loss barely moves (${(decrease * 100).toFixed(2)} % by step ${step}) and every update ratio ‖ΔW‖/‖W‖ is below ${sci(t.lrLowUpdateRatio)} (largest ${sci(Math.max(...ratios))}; rule of thumb ~1e-3): raise the learning rate`,
-      evidence: { step, decrease, maxUpdateRatio: Math.max(...ratios), lr },
-      fixes: [],
+      message: `loss barely moves (${(decrease * 100).toFixed(2)} % by step ${step}) and every layer's update ratio ‖ΔW‖/‖W‖ stays below ${sci(t.lrLowUpdateRatio)} (largest median ${sci(largest)}; rule of thumb ~1e-3): raise the learning rate`,
+      evidence: { step, decrease, maxUpdateRatio: largest, lr },
+      fixes: ['lr-multiply-10'],
     }];
   }
   return [];
@@ -95,6 +98,12 @@ function overfitting(run: RunView, t: Thresholds): Finding[] {
     evidence: { step: run.progress.step, epoch, bestEpoch, bestValLoss: vv[best], valLoss: now, trainLoss: trainNow },
     fixes: ['add-early-stopping', 'add-dropout'],
   }];
+}
+
+/** The median of `v` (the upper one of an even count); undefined when empty. */
+function middle(v: number[]): number {
+  const sorted = [...v].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** lr-too-high, lr-too-low, plateau and overfitting findings. */

@@ -128,6 +128,19 @@ describe('rules on constructed series', () => {
     const layers = healthyLayers.map((l) => ({ ...l, updateRatio: 2e-6 }));
     assert.ok(codes(runView({ layers, loss: flat })).includes('lr-too-low'));
     assert.ok(!codes(runView({ layers: healthyLayers, loss: flat })).includes('lr-too-low'), 'normal update ratios: not the learning rate');
+    const f = evaluateRules(runView({ layers, loss: flat })).find((x) => x.code === 'lr-too-low')!;
+    assert.deepEqual(f.fixes, ['lr-multiply-10']);
+    assert.equal(f.evidence.maxUpdateRatio, 2e-6);
+  });
+
+  test('lr-too-low judges each layer\'s updates over the run, not one probe', () => {
+    const flat = Array.from({ length: 40 }, (_, i) => 0.25 * (1 + 0.2 * Math.sin(i * 2.1)));
+    // A converged model at its noise floor: updates around 3e-4, the last probe's small by chance.
+    const floor = healthyLayers.map((l) => ({ ...l, updateRatio: [3e-4, 2e-4, 4e-4, 3e-4, 5e-5] }));
+    assert.ok(!codes(runView({ layers: floor, loss: flat })).includes('lr-too-low'));
+    // Too low a rate: every update tiny, one probe's larger by chance.
+    const low = healthyLayers.map((l) => ({ ...l, updateRatio: [2e-6, 3e-6, 2e-4, 2e-6, 1e-6] }));
+    assert.ok(codes(runView({ layers: low, loss: flat })).includes('lr-too-low'));
   });
 
   test('plateau: learned, then no 1 % improvement for 5 epochs', () => {

@@ -13,7 +13,8 @@ export interface LayerSpec {
   trainable?: boolean;
   sens?: number;
   gradNorm?: (number | null)[];
-  updateRatio?: number;
+  /** The last probe's ‖ΔW‖/‖W‖, or the probes' over the run (evenly spaced up to the last step). */
+  updateRatio?: number | number[];
   saturation?: SaturationSample;
 }
 
@@ -41,7 +42,9 @@ export function runView(a: {
     sensitivityRms: l.sens === undefined ? series([]) : series([l.sens], [step]),
     sensitivityMax: l.sens === undefined ? series([]) : series([l.sens * 3], [step]),
     gradNorm: l.gradNorm ? series(l.gradNorm) : series([]),
-    updateRatio: l.updateRatio === undefined ? series([]) : series([l.updateRatio], [step]),
+    updateRatio: l.updateRatio === undefined ? series([])
+      : Array.isArray(l.updateRatio) ? series(l.updateRatio, l.updateRatio.map((_, i, a) => Math.round((step * (i + 1)) / a.length)))
+      : series([l.updateRatio], [step]),
     ...(l.saturation ? { latestSaturation: l.saturation, saturation: { mean: series([l.saturation.mean ?? 0], [step]) } } : {}),
   }));
   const epochs = a.epochLoss?.length ?? 0;
