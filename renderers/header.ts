@@ -63,7 +63,7 @@ export class Header implements Section {
     setText(this.loss, `loss ${last === undefined ? '—' : fmtNum(last)}`);
     const c = s.cost;
     const share = c && c.trainMs > 0 ? (100 * c.monitorMs) / c.trainMs : undefined;
-    setText(this.cost, share === undefined ? '' : `diagnostics ${share < 10 ? share.toFixed(1) : share.toFixed(0)} % of training time, probe every ${fmtInt(s.sampleEvery)} steps`);
+    setText(this.cost, share === undefined ? '' : `diagnostics' own time ${share < 10 ? share.toFixed(1) : share.toFixed(0)} % of training, probe every ${fmtInt(s.sampleEvery)} steps`);
     this.cost.hidden = share === undefined;
     setText(this.error, s.status === 'failed' && s.error ? s.error : '');
     this.error.hidden = !(s.status === 'failed' && s.error);

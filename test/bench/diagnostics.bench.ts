@@ -4,33 +4,38 @@
  * vs off ≤ 1.05, every step vs off ≤ 1.5, on the MLP 784-256-256-10 and on a 10-layer deep net
  * (784-100×9-10), batch 128, Adam.
  *
- * Each measurement is one gs.fit run of `--steps` steps of one shared model (every run continues its
- * training, so no difference between model instances shows up as a variant's cost); the monitor
- * publishes snapshots at its kernel cadence, so building them is counted. Runs come in pairs, a
- * variant and 'off', in a random (seeded) order per pair: on this VM the speed of the same
- * training drifts by ±30 % over seconds, but the two runs of a pair mostly see the same machine. The
- * pairs' time ratios are heavy-tailed (most within a few %, the odd one ±30 % when a burst of load hit
- * one run only), so the figure is the Hodges–Lehmann estimate of the ratio with its 95 % Wilcoxon
- * signed-rank interval, both on the log ratios; a goal counts as met when the interval's upper end is
- * within it. The geometric mean with a t interval (which the outliers widen) is printed beside it, for
- * wall-clock time (the user's training time) and process CPU time. The monitor's own account (its time
- * against the steps' own, from the snapshots' `cost`) is printed too: what it spent, measured inside
- * the same runs. Asserts nothing.
+ * Each measurement is a pair of gs.fit runs of `--steps` steps, the variant and 'off', on two
+ * copies of one model (same seeds, each run continues its copy's training), run turn by turn,
+ * `--turn-steps` steps at a time (default 1; test/bench/interleave.ts). Switching models every step
+ * did not make the 'off' steps slower here (13.0 ms against 13.2 run after run), and single-step
+ * turns gave the tightest pairs (MLP: within 1.02–1.05, against 0.99–1.09 with turns of 8). A run's
+ * time is the time it held the turn: its steps, its observers (the monitor publishes snapshots at its
+ * kernel cadence, so building them is counted), its epoch ends. On this VM the speed of the same training drifts by
+ * up to 60 % for seconds at a time (measured: the median step of identical 'off' runs moves between
+ * 11 and 18 ms; run one after the other, pairs of runs differed by ±40 %, and two processes run at
+ * once did not drift together either), while steps milliseconds apart see the same machine. Which copy
+ * runs the variant alternates between pairs. The figure is the Hodges–Lehmann estimate of the pairs'
+ * time ratios with its 95 % Wilcoxon signed-rank interval, both on the log ratios (the geometric mean
+ * with a t interval beside it); a goal counts as met when the interval's upper end is within it. The monitor's own account (its time against the steps'
+ * own, from the snapshots' `cost`) is printed too: what it spent, measured inside the same runs.
+ * Asserts nothing.
  *
- * Run: node --import tsx test/bench/diagnostics.bench.ts [--pairs N] [--steps N] [--backends wasm,cpu]
+ * Run: node --import tsx test/bench/diagnostics.bench.ts [--pairs N] [--steps N] [--turn-steps K] [--backends wasm,cpu]
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { ensureBackendPatches } from '../../src/training/backend';
 import { fit } from '../../src/training/fit';
 import type { HealthSnapshot } from '../../src/protocol/health';
-import { interval, robustInterval, seededRandom } from './pairedRatio';
+import { interval, robustInterval } from './pairedRatio';
+import { Interleave } from './interleave';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 };
 const pairsArg = Number(arg('pairs', '0'));
+const turnSteps = Number(arg('turn-steps', '1'));
 const stepsArg = Number(arg('steps', '0'));
 const backends = arg('backends', 'wasm').split(',');
 const BATCH = 128;
@@ -50,66 +55,58 @@ function build(kind: 'mlp' | 'deep'): tf.LayersModel {
   return m;
 }
 
-// Seeded, so a run's sequence of orders is reproducible.
-const random = seededRandom(20261127);
-const order = (): boolean => random() < 0.5;
-
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 async function bench(backend: string, kind: 'mlp' | 'deep'): Promise<void> {
-  const steps = stepsArg || (backend === 'cpu' ? 16 : 64);
-  const pairs = pairsArg || (backend === 'cpu' ? 6 : 30);
+  const steps = stepsArg || (backend === 'cpu' ? 32 : 128);
+  const pairs = pairsArg || (backend === 'cpu' ? 4 : 12);
   const n = STEPS_PER_EPOCH * BATCH;
   const x = tf.randomNormal([n, 784], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', 2), 10).toFloat();
-  const model = build(kind);
-  let last: HealthSnapshot | undefined;
-  const run = async (v: Variant): Promise<{ wall: number; cpu: number; snapshot?: HealthSnapshot }> => {
-    last = undefined;
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await fit(model, x, y, {
+  const models = [build(kind), build(kind)];
+  /** One run of `v` on models[i], taking turns through `turns` when given. */
+  const run = async (i: 0 | 1, v: Variant, turns?: Interleave): Promise<HealthSnapshot | undefined> => {
+    let last: HealthSnapshot | undefined;
+    let k = 0;
+    await fit(models[i], x, y, {
       epochs: Math.ceil(steps / STEPS_PER_EPOCH), batchSize: BATCH,
       diagnostics: v === 'off' ? false : { sampleEvery: v === 'default' ? 0 : 1, onSnapshot: (s) => (last = s) },
+      callbacks: { onBatchBegin: async () => { if (turns && k++ % turnSteps === 0) await turns.turn(i); } },
     });
-    const wall = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    return { wall, cpu: (c.user + c.system) / 1000, snapshot: last };
+    turns?.finish(i);
+    return last;
   };
-  for (const v of ['off', 'default', 'every step'] as const) await run(v); // warm-up: kernels, optimizer slots
+  for (const v of ['off', 'default', 'every step'] as const) for (const i of [0, 1] as const) await run(i, v); // warm-up: kernels, optimizer slots
   console.log(`${kind === 'mlp' ? 'MLP 784-256-256-10' : 'deep 784-100x9-10'}, batch ${BATCH}, backend ${backend}, ${steps} steps per run`);
   for (const v of ['default', 'every step'] as const) {
-    const count = v === 'default' ? pairs : Math.max(4, Math.ceil(pairs / 3));
-    const wall: number[] = [];
-    const cpu: number[] = [];
+    const count = v === 'default' ? pairs : Math.max(4, Math.ceil(pairs / 2));
+    const ratios: number[] = [];
     const offMs: number[] = [];
     const shares: number[] = [];
     const probes: number[] = [];
     for (let p = 0; p < count; p++) {
-      // A random order per pair: a deterministic alternation aliases with periodic load on the host
-      // (seen here: runs alternating slow/fast for minutes made 'every step' look faster than 'off').
-      const [a, b] = order() ? [await run(v), await run('off')] : [await run('off'), await run(v)].reverse();
-      wall.push(a.wall / b.wall);
-      cpu.push(a.cpu / b.cpu);
-      offMs.push(b.wall / steps);
-      const c = a.snapshot?.cost;
+      const on = (p % 2) as 0 | 1;
+      const turns = new Interleave();
+      const [snapshot] = await Promise.all([run(on, v, turns), run((1 - on) as 0 | 1, 'off', turns)]);
+      ratios.push(turns.spent[on] / turns.spent[1 - on]);
+      offMs.push(turns.spent[1 - on] / steps);
+      const c = snapshot?.cost;
       if (c) shares.push(c.monitorMs / c.trainMs);
-      if (a.snapshot) probes.push(a.snapshot.layers[0].sensitivityRms.step.length);
+      if (snapshot) probes.push(snapshot.layers[0].sensitivityRms.step.length);
     }
-    const r = robustInterval(wall);
-    const w = interval(wall);
-    const c = interval(cpu);
+    const r = robustInterval(ratios);
+    const g = interval(ratios);
     const goal = GOAL[v];
     const verdict = r.high <= goal ? 'met' : r.mean <= goal ? 'not shown (interval crosses it)' : 'missed';
-    console.log(`  ${v.padEnd(10)} / off, ${count} pairs (off ${median(offMs).toFixed(2)} ms/step, ${median(probes)} probes per run):`);
-    console.log(`    wall ${r.mean.toFixed(3)} [95 % ${r.low.toFixed(3)}–${r.high.toFixed(3)}] (Hodges–Lehmann, Wilcoxon interval)`);
-    console.log(`    geometric mean: wall ${w.mean.toFixed(3)} [${w.low.toFixed(3)}–${w.high.toFixed(3)}], cpu ${c.mean.toFixed(3)} [${c.low.toFixed(3)}–${c.high.toFixed(3)}]`);
-    console.log(`    pairs: ${wall.map((q) => q.toFixed(3)).join(' ')}`);
+    console.log(`  ${v.padEnd(10)} / off, ${count} interleaved pairs (off ${median(offMs).toFixed(2)} ms/step, ${median(probes)} probes per run):`);
+    console.log(`    time ${r.mean.toFixed(3)} [95 % ${r.low.toFixed(3)}–${r.high.toFixed(3)}] (Hodges–Lehmann, Wilcoxon interval)`);
+    console.log(`    geometric mean ${g.mean.toFixed(3)} [${g.low.toFixed(3)}–${g.high.toFixed(3)}] (t interval)`);
+    console.log(`    pairs: ${ratios.map((q) => q.toFixed(3)).join(' ')}`);
     if (shares.length) console.log(`    monitor's own account: ${(100 * median(shares)).toFixed(2)} % of the steps' time (median of runs)`);
     console.log(`    goal ≤ ${goal}: ${verdict}`);
   }
   tf.dispose([x, y]);
-  model.dispose();
+  for (const m of models) m.dispose();
 }
 
 (async () => {

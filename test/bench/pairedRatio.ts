@@ -1,5 +1,5 @@
 /**
- * Estimates of a time ratio from paired runs (a variant and its baseline, run back to back), with 95 %
+ * Estimates of a time ratio from paired runs (a variant and its baseline, side by side), with 95 %
  * confidence intervals, for the benchmarks: the ratios of a shared VM are heavy-tailed, so the robust
  * one is the headline and the mean is shown beside it.
  */
@@ -48,14 +48,4 @@ export function robustInterval(ratios: number[]): RatioInterval {
  */
 export function wilcoxonK(n: number): number {
   return Math.max(0, Math.floor(n * (n + 1) / 4 - 1.96 * Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24)));
-}
-
-/** A seeded uniform [0, 1) generator (mulberry32), so a benchmark's or a test's random choices repeat. */
-export function seededRandom(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

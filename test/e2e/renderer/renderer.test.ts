@@ -45,7 +45,7 @@ describe('gradient-health renderer', () => {
     assert.match(header, /epoch 5\/5/);
     assert.match(header, /step 1\s?000\/1\s?000/);
     assert.match(header, /backend wasm/);
-    assert.match(header, /diagnostics 2\.1 % of training time, probe every 10 steps/);
+    assert.match(header, /diagnostics' own time 2\.1 % of training, probe every 10 steps/);
     assert.equal(await host.locator('.gs-badge').count(), 0);
     const lrLabel = await host.locator('.gs-section-lr canvas').getAttribute('aria-label');
     // 0.01 → 0.01·0.1^2 spans 100×: the LR axis must be logarithmic; the schedule kind is named.

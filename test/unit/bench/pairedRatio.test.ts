@@ -1,7 +1,17 @@
 /** The statistics the benchmarks' verdicts rest on. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { interval, robustInterval, seededRandom as rng, wilcoxonK } from '../../bench/pairedRatio';
+import { interval, robustInterval, wilcoxonK } from '../../bench/pairedRatio';
+
+/** A seeded uniform [0, 1) generator (mulberry32), so the simulations repeat. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 test('the signed-rank critical values match the published table', () => {
   assert.deepEqual([10, 20, 30, 40].map(wilcoxonK), [8, 52, 137, 264]);

@@ -1,0 +1,58 @@
+/**
+ * Runs two async loops turn by turn and accounts each one's time: the way to compare two trainings on
+ * a machine whose speed drifts. Each loop calls {@link Interleave.turn} before each step (gs.fit's
+ * onBatchBegin callback); the call ends the loop's turn, hands the turn to the other loop and resolves
+ * when it is this loop's turn again. Everything a loop does between two of its calls (its step, its
+ * observers, its epoch end) is its own time, and the two loops' steps alternate a few milliseconds
+ * apart, so both see the same machine.
+ */
+export class Interleave {
+  /** Time each loop held the turn, ms. */
+  readonly spent = [0, 0];
+  private holder = -1;
+  private since = 0;
+  private readonly waiting: ((() => void) | undefined)[] = [undefined, undefined];
+  private readonly finished = [false, false];
+
+  /** Ends `me`'s turn; resolves when it is `me`'s turn again. */
+  turn(me: 0 | 1): Promise<void> {
+    this.release(me);
+    const other = 1 - me;
+    const wake = this.waiting[other];
+    if (wake) {
+      this.waiting[other] = undefined;
+      this.give(other);
+      wake();
+    } else if (this.finished[other]) {
+      this.give(me);
+      return Promise.resolve();
+    }
+    // The other loop is waiting for us (woken above) or has not reached its first step yet.
+    return new Promise((resolve) => {
+      this.waiting[me] = () => resolve();
+    });
+  }
+
+  /** `me` is done: its last turn ends, and the other loop, if waiting, goes on alone. */
+  finish(me: 0 | 1): void {
+    this.release(me);
+    this.finished[me] = true;
+    const other = 1 - me;
+    const wake = this.waiting[other];
+    if (wake) {
+      this.waiting[other] = undefined;
+      this.give(other);
+      wake();
+    }
+  }
+
+  private release(me: number): void {
+    if (this.holder === me) this.spent[me] += performance.now() - this.since;
+    this.holder = -1;
+  }
+
+  private give(to: number): void {
+    this.holder = to;
+    this.since = performance.now();
+  }
+}
