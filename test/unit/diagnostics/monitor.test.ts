@@ -14,9 +14,10 @@ import { healthMonitor, type HealthMonitorArgs } from '../../../src/diagnostics'
 import type { HealthSnapshot } from '../../../src/protocol/health';
 
 type D = { x: tf.Tensor; y: tf.Tensor };
-function regression(n: number, seed: number): D {
+/** `n` samples of y = x·w + noise (σ 0.5); samples with the same `wSeed` come from the same task. */
+function regression(n: number, seed: number, wSeed = seed + 1): D {
   const x = tf.randomNormal([n, 8], 0, 1, 'float32', seed);
-  const w = tf.randomNormal([8, 1], 0, 1, 'float32', seed + 1);
+  const w = tf.randomNormal([8, 1], 0, 1, 'float32', wSeed);
   return { x, y: tf.add(tf.matMul(x, w), tf.randomNormal([n, 1], 0, 0.5, 'float32', seed + 2)) };
 }
 const dense = (units: number, activation: string, more: Record<string, unknown> = {}) =>
@@ -143,16 +144,28 @@ describe('health monitor on real trainings', () => {
     assert.ok(codes(r.snapshot).includes('exploding-gradient'), codes(r.snapshot).join(', '));
   });
 
-  test('overfitting on 24 samples with validation data; plateau on a linear model at its noise floor', async () => {
-    const val = regression(256, 11);
-    const small = regression(24, 1);
-    const over = await train([dense(128, 'relu', { inputShape: [8] }), dense(128, 'relu'), dense(1, 'linear')], { optimizer: tf.train.adam(1e-2), epochs: 30, data: small, validationData: [val.x, val.y] });
+  test('overfitting on 24 samples with validation data of the same task; plateau on a linear model at its noise floor', async () => {
+    const mlp = () => [dense(128, 'relu', { inputShape: [8] }), dense(128, 'relu'), dense(1, 'linear')];
+    const val = regression(256, 11, 2);
+    const over = await train(mlp(), { optimizer: tf.train.adam(1e-2), epochs: 30, data: regression(24, 1, 2), validationData: [val.x, val.y] });
     const f = over.snapshot.findings.find((x) => x.code === 'overfitting');
     assert.ok(f, codes(over.snapshot).join());
     assert.deepEqual(f.fixes, ['add-early-stopping', 'add-dropout']);
     const flat = await train([dense(1, 'linear', { inputShape: [8] })], { optimizer: tf.train.adam(5e-2), epochs: 25 });
     assert.ok(codes(flat.snapshot).includes('plateau'));
     assert.ok(!codes(flat.snapshot).includes('overfitting'));
+  });
+
+  test('neither overfitting nor plateau while the same network, given 1024 samples, learns and generalizes', async () => {
+    const val = regression(256, 11, 2);
+    const ok = await train([dense(128, 'relu', { inputShape: [8] }), dense(128, 'relu'), dense(1, 'linear')], {
+      optimizer: tf.train.adam(1e-3), epochs: 12, data: regression(1024, 1, 2), validationData: [val.x, val.y], monitor: { sampleEvery: 8 },
+    });
+    assert.deepEqual(codes(ok.snapshot), []);
+    const v = ok.snapshot.training.epochValLoss!.value as number[];
+    assert.ok(v[v.length - 1] < 0.4 * v[0], `validation loss fell: ${v.join(' ')}`);
+    const still = await train([dense(1, 'linear', { inputShape: [8] })], { optimizer: tf.train.sgd(3e-3), epochs: 12 });
+    assert.ok(!codes(still.snapshot).includes('plateau'), 'still improving ~10 % an epoch');
   });
 
   test('per-epoch loss, validation loss and metrics are the history\'s; per-step metrics are the batches\'', async () => {
