@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../protocol/health';
 import type { Thresholds } from './thresholds';
-import { finiteValues, lastOf, mean, sci, thirds, trainable, type RunView } from './ruleUtils';
+import { finiteValues, lastOf, mean, median, sci, thirds, trainable, typicalUpdateRatio, type RunView } from './ruleUtils';
 
 function lrRules(run: RunView, t: Thresholds): Finding[] {
   const loss = run.training.loss;
@@ -14,17 +14,17 @@ function lrRules(run: RunView, t: Thresholds): Finding[] {
   const step = loss.step[loss.step.length - 1];
   const { first, last, noise } = thirds(v);
   const lr = lastOf(run.training.lr)?.value ?? null;
-  const median = middle(v.slice(1));
+  const middle = median(v.slice(1))!;
   // Rising trend, or jumped far above the initial loss and stayed there (a healthy run's median is
   // below its start; a far jump, not 10 %, because v[0] is one noisy batch).
   // A rise must also stand out of the batch noise: at its noise floor a converged model's batch losses
   // vary by tens of %, and thirds of a short run differ by more than lrHighRise by chance.
   const rising = last > first * (1 + t.lrHighRise) && last - first > t.lrHighNoiseMargin * noise;
-  if (rising || median > v[0] * t.lrHighJump) {
+  if (rising || middle > v[0] * t.lrHighJump) {
     return [{
       code: 'lr-too-high', severity: 'warning', layers: [],
-      message: `loss rose from ${sci(v[0])} at the start (median since ${sci(median)}, lately ${sci(last)}) by step ${step}: the learning rate${lr !== null ? ` ${sci(lr)}` : ''} is likely too high`,
-      evidence: { step, lossStart: v[0], lossMedian: median, lossEnd: last, lr },
+      message: `loss rose from ${sci(v[0])} at the start (median since ${sci(middle)}, lately ${sci(last)}) by step ${step}: the learning rate${lr !== null ? ` ${sci(lr)}` : ''} is likely too high`,
+      evidence: { step, lossStart: v[0], lossMedian: middle, lossEnd: last, lr },
       fixes: ['lr-divide-10', 'add-exponential-schedule'],
     }];
   }
@@ -39,12 +39,11 @@ function lrRules(run: RunView, t: Thresholds): Finding[] {
       fixes: ['lr-divide-10', 'add-exponential-schedule'],
     }];
   }
-  // Each layer's median update ratio over the run's probes, not its last one: at a noise floor one
-  // step's update can be small by chance (a converged model continued at Adam 1e-3 fired on its last
-  // probe in 2 of 40 runs), while a learning rate that is too low keeps every update small.
+  // Judged on each layer's median over the run: on its last probe alone, a converged model continued
+  // at Adam 1e-3 fired in 2 of 40 runs.
   const ratios = run.layers
     .filter((l) => trainable(run, l.layer))
-    .map((l) => middle(finiteValues(l.updateRatio)))
+    .map((l) => typicalUpdateRatio(l)?.value)
     .filter((r): r is number => r !== undefined);
   const decrease = (first - last) / Math.abs(first || 1);
   const largest = Math.max(...ratios);
@@ -98,12 +97,6 @@ function overfitting(run: RunView, t: Thresholds): Finding[] {
     evidence: { step: run.progress.step, epoch, bestEpoch, bestValLoss: vv[best], valLoss: now, trainLoss: trainNow },
     fixes: ['add-early-stopping', 'add-dropout'],
   }];
-}
-
-/** The median of `v` (the upper one of an even count); undefined when empty. */
-function middle(v: number[]): number {
-  const sorted = [...v].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** lr-too-high, lr-too-low, plateau and overfitting findings. */

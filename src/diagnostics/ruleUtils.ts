@@ -21,6 +21,23 @@ export function finiteValues(s: Series): number[] {
   return s.value.filter((v): v is number => v !== null);
 }
 
+/** The median of `v` (the upper one of an even count); undefined when empty. */
+export function median(v: number[]): number | undefined {
+  const sorted = [...v].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * A layer's update ratio ‖ΔW‖/‖W‖ over the run: the median of its probes with the last probe's step.
+ * One step's update can be small by chance (at a noise floor, under Adam); a stuck layer or too low a
+ * rate keeps every update small.
+ */
+export function typicalUpdateRatio(l: LayerSeries): { step: number; value: number } | undefined {
+  const last = lastOf(l.updateRatio);
+  const m = median(finiteValues(l.updateRatio));
+  return last && m !== undefined ? { step: last.step, value: m } : undefined;
+}
+
 export function mean(a: number[]): number {
   return a.reduce((x, y) => x + y, 0) / a.length;
 }

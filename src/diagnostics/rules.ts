@@ -5,7 +5,7 @@
  */
 import type { Finding, FixId, LayerSeries } from '../protocol/health';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
-import { activationOf, finiteValues, lastOf, sci, sensitivityProfile, trainable, type RunView } from './ruleUtils';
+import { activationOf, finiteValues, lastOf, sci, sensitivityProfile, trainable, typicalUpdateRatio, type RunView } from './ruleUtils';
 import { saturationRules } from './saturationRules';
 import { lossShapeRules } from './lossRules';
 
@@ -33,9 +33,11 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
       return out;
     }
   }
+  // Under Adam and its kin the step is normalized per weight (≈ lr), so this branch mostly speaks for
+  // SGD and momentum runs; the sensitivity profile above covers every optimizer.
   const ratios = run.layers
     .filter((l) => trainable(run, l.layer))
-    .map((l) => ({ l, r: lastOf(l.updateRatio) }))
+    .map((l) => ({ l, r: typicalUpdateRatio(l) }))
     .filter((e): e is { l: LayerSeries; r: { step: number; value: number } } => !!e.r);
   const best = Math.max(...ratios.map((e) => e.r.value));
   // Only when other layers do learn: all layers tiny is a learning-rate problem (lr-too-low).
@@ -44,7 +46,7 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
     const w = stuck[0];
     out.push({
       code: 'vanishing-gradient', severity: 'warning', layers: stuck.map((e) => e.l.layer),
-      message: `${stuck.map((e) => e.l.layer).join(', ')}: update ratio ‖ΔW‖/‖W‖ ${sci(w.r.value)} at step ${w.r.step} (rule of thumb ~1e-3, other layers up to ${sci(best)})`,
+      message: `${stuck.map((e) => e.l.layer).join(', ')}: update ratio ‖ΔW‖/‖W‖ ${sci(w.r.value)} (median over the run to step ${w.r.step}; rule of thumb ~1e-3, other layers up to ${sci(best)})`,
       evidence: { step: w.r.step, updateRatio: w.r.value, bestUpdateRatio: best },
       fixes: ['add-batchnorm', 'activation-selu', 'activation-leaky-relu'],
     });

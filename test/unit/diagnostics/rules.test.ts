@@ -50,6 +50,11 @@ describe('rules on constructed series', () => {
     layers[0].updateRatio = 3e-6;
     const f = evaluateRules(runView({ layers, loss: healthyLoss(20) })).find((x) => x.code === 'vanishing-gradient');
     assert.deepEqual(f?.layers, ['d1']);
+    // Over the run, not one probe: stuck but for one larger step still fires; one small step does not.
+    layers[0].updateRatio = [3e-6, 2e-6, 4e-3, 3e-6, 2e-6];
+    assert.ok(codes(runView({ layers, loss: healthyLoss(20) })).includes('vanishing-gradient'));
+    layers[0].updateRatio = [2e-3, 1e-3, 3e-3, 2e-3, 3e-6];
+    assert.ok(!codes(runView({ layers, loss: healthyLoss(20) })).includes('vanishing-gradient'));
   });
 
   test('exploding-gradient: global norm up by 3 orders of magnitude, or a NaN gradient', () => {
