@@ -18,12 +18,7 @@ export class Interleave {
   turn(me: 0 | 1): Promise<void> {
     this.release(me);
     const other = 1 - me;
-    const wake = this.waiting[other];
-    if (wake) {
-      this.waiting[other] = undefined;
-      this.give(other);
-      wake();
-    } else if (this.finished[other]) {
+    if (!this.wake(other) && this.finished[other]) {
       this.give(me);
       return Promise.resolve();
     }
@@ -37,13 +32,17 @@ export class Interleave {
   finish(me: 0 | 1): void {
     this.release(me);
     this.finished[me] = true;
-    const other = 1 - me;
-    const wake = this.waiting[other];
-    if (wake) {
-      this.waiting[other] = undefined;
-      this.give(other);
-      wake();
-    }
+    this.wake(1 - me);
+  }
+
+  /** Gives the turn to `loop` if it is waiting for it; true when it was. */
+  private wake(loop: number): boolean {
+    const resume = this.waiting[loop];
+    if (!resume) return false;
+    this.waiting[loop] = undefined;
+    this.give(loop);
+    resume();
+    return true;
   }
 
   private release(me: number): void {
