@@ -1,7 +1,7 @@
 /**
- * Where a cell sets the learning rate, and the ÷10 and ×10 edits. The rate is looked up where it takes effect:
- * a schedule in the fit options overrides the optimizer's rate, the fit options' optimizer overrides
- * the compiled one. Optimizers given by name (`'adam'`) have tfjs-layers' defaults (optimizers.ts).
+ * Where a cell sets the learning rate, and the ÷10 and ×10 edits. The rate is looked up where it
+ * takes effect: a schedule in the fit options overrides the optimizer's rate, the fit options'
+ * optimizer overrides the compiled one. Optimizers given by name (`'adam'`) have tfjs-layers' defaults (optimizers.ts).
  */
 import ts from 'typescript';
 import { callAt, callName, findProperty, namespaceImport, objectArg, resolveLocal, TFJS_MODULES, type SourceEdit } from './ast';
@@ -52,11 +52,6 @@ export function shiftBy10(text: string, by: 1 | -1): string | undefined {
   let fraction = digits.slice(point);
   if (!text.includes('.') || by > 0) fraction = fraction.replace(/0+$/, '');
   return fraction === '' ? whole : `${whole}.${fraction}`;
-}
-
-/** {@link shiftBy10} by −1. */
-export function divideBy10(text: string): string | undefined {
-  return shiftBy10(text, -1);
 }
 
 /** The learning-rate site of an expression that should evaluate to a rate. */
