@@ -14,7 +14,8 @@
  * up to 60 % for seconds at a time (measured: the median step of identical 'off' runs moves between
  * 11 and 18 ms; run one after the other, pairs of runs differed by ±40 %, and two processes run at
  * once did not drift together either), while steps milliseconds apart see the same machine. Which copy
- * runs the variant alternates between pairs. The figure is the Hodges–Lehmann estimate of the pairs'
+ * runs the variant alternates between pairs: the two copies need not run at the same speed (the deep
+ * net's pairs alternated between ~1.00 and ~1.05), and alternating cancels that. The figure is the Hodges–Lehmann estimate of the pairs'
  * time ratios with its 95 % Wilcoxon signed-rank interval, both on the log ratios (the geometric mean
  * with a t interval beside it); a goal counts as met when the interval's upper end is within it. The monitor's own account (its time against the steps'
  * own, from the snapshots' `cost`) is printed too: what it spent, measured inside the same runs.
