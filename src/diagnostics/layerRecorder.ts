@@ -9,6 +9,8 @@ import type { ProbeLayer } from './probe';
 import { SeriesBuffer, encodeNumber } from './series';
 
 const SAT_FIELDS = ['zero', 'dead', 'saturated', 'negative', 'mean', 'std'] as const;
+/** Probes whose update ratios the rules' median is taken over (kept at full resolution). */
+const RECENT_UPDATES = 64;
 type SatField = (typeof SAT_FIELDS)[number];
 
 /** Buffers of one layer with weights. */
@@ -21,8 +23,24 @@ export class LayerRecorder {
   latestSaturation?: SaturationSample;
   batchNorm?: LayerSeries['batchNorm'];
   netInputSize?: number;
+  private readonly recentUpdates: number[] = [];
 
   constructor(readonly layer: tf.layers.Layer) {}
+
+  /** Appends the ‖ΔW‖/‖W‖ of the step probed at `step`. */
+  recordUpdateRatio(step: number, ratio: number): void {
+    this.updateRatio.push(step, ratio);
+    if (!Number.isFinite(ratio)) return;
+    this.recentUpdates.push(ratio);
+    if (this.recentUpdates.length > RECENT_UPDATES) this.recentUpdates.shift();
+  }
+
+  /** Median ‖ΔW‖/‖W‖ of the last probes, undefined before any. */
+  get recentUpdateRatio(): number | undefined {
+    if (this.recentUpdates.length === 0) return undefined;
+    const sorted = [...this.recentUpdates].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  }
 
   /** Appends one probe's measurements. */
   record(step: number, p: ProbeLayer): void {
@@ -54,6 +72,8 @@ export class LayerRecorder {
       updateRatio: this.updateRatio.toSeries(maxPoints),
       ...(this.netInputSize !== undefined ? { netInputSize: this.netInputSize } : {}),
     };
+    const recent = this.recentUpdateRatio;
+    if (recent !== undefined) out.updateRatioMedian = encodeNumber(recent) ?? undefined;
     if (this.saturation.size > 0) {
       out.saturation = {};
       for (const [f, b] of this.saturation) out.saturation[f] = b.toSeries(maxPoints);
@@ -136,7 +156,7 @@ export class WeightSnapshot {
         let b = 0;
         for (let i = 0; i < now.length; i++) d += sums[k++];
         for (let i = 0; i < now.length; i++) b += sums[k++];
-        if (b > 0) rec.updateRatio.push(step, Math.sqrt(d) / Math.sqrt(b));
+        if (b > 0) rec.recordUpdateRatio(step, Math.sqrt(d) / Math.sqrt(b));
       }
     } finally {
       this.dispose();

@@ -39,8 +39,8 @@ function lrRules(run: RunView, t: Thresholds): Finding[] {
       fixes: ['lr-divide-10', 'add-exponential-schedule'],
     }];
   }
-  // Judged on each layer's median over the run: on its last probe alone, a converged model continued
-  // at Adam 1e-3 fired in 2 of 40 runs.
+  // Judged on each layer's median over its last probes: on its last probe alone, a converged model
+  // continued at Adam 1e-3 fired in 2 of 40 runs.
   const ratios = run.layers
     .filter((l) => trainable(run, l.layer))
     .map((l) => typicalUpdateRatio(l)?.value)

@@ -28,13 +28,14 @@ export function median(v: number[]): number | undefined {
 }
 
 /**
- * A layer's update ratio ‖ΔW‖/‖W‖ over the run: the median of its probes with the last probe's step.
- * One step's update can be small by chance (at a noise floor, under Adam); a stuck layer or too low a
- * rate keeps every update small.
+ * A layer's typical update ratio ‖ΔW‖/‖W‖: the median of its last probes (the producer's, taken before
+ * the series was downsampled into bucket means; else the series'), with the last probe's step. One
+ * step's update can be small or large by chance (at a noise floor, under Adam); a stuck layer or too
+ * low a rate keeps most updates small.
  */
 export function typicalUpdateRatio(l: LayerSeries): { step: number; value: number } | undefined {
   const last = lastOf(l.updateRatio);
-  const m = median(finiteValues(l.updateRatio));
+  const m = l.updateRatioMedian ?? median(finiteValues(l.updateRatio));
   return last && m !== undefined ? { step: last.step, value: m } : undefined;
 }
 

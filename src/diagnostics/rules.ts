@@ -46,7 +46,7 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
     const w = stuck[0];
     out.push({
       code: 'vanishing-gradient', severity: 'warning', layers: stuck.map((e) => e.l.layer),
-      message: `${stuck.map((e) => e.l.layer).join(', ')}: update ratio ‖ΔW‖/‖W‖ ${sci(w.r.value)} (median over the run to step ${w.r.step}; rule of thumb ~1e-3, other layers up to ${sci(best)})`,
+      message: `${stuck.map((e) => e.l.layer).join(', ')}: update ratio ‖ΔW‖/‖W‖ ${sci(w.r.value)} (median of its last probes, to step ${w.r.step}; rule of thumb ~1e-3, other layers up to ${sci(best)})`,
       evidence: { step: w.r.step, updateRatio: w.r.value, bestUpdateRatio: best },
       fixes: ['add-batchnorm', 'activation-selu', 'activation-leaky-relu'],
     });

@@ -130,6 +130,7 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 /** The run's snapshot, serialized under `maxBytes`; returns it with its JSON text. */
 export function buildSnapshot(s: RunState, maxBytes = HEALTH_MAX_BYTES, now = Date.now()): { snapshot: HealthSnapshot; json: string } {
   let p = s.pointsHint ?? estimate(s, maxBytes);
+  let hinted = s.pointsHint !== undefined;
   let grown = false;
   for (;;) {
     const snapshot = build(s, p, now);
@@ -150,6 +151,13 @@ export function buildSnapshot(s: RunState, maxBytes = HEALTH_MAX_BYTES, now = Da
       }
       s.pointsHint = p;
       return { snapshot, json };
+    }
+    if (hinted) {
+      // The run outgrew last time's budgets (grown while its series were short): start over from the
+      // estimate, which splits by the series' count, instead of taking it all from the layers.
+      hinted = false;
+      p = estimate(s, maxBytes);
+      continue;
     }
     const shrink = (n: number, floor: number) => Math.max(floor, Math.min(n - 1, Math.floor(n * (maxBytes / bytes) * 0.9)));
     if (p.layer > MIN_LAYER_POINTS) p = { ...p, layer: shrink(p.layer, MIN_LAYER_POINTS) };

@@ -98,8 +98,10 @@ export interface LayerSeries {
   netInputSize?: number;
   /** l2 norm of ∂L/∂W^k (all the layer's trainable weights together). */
   gradNorm: Series;
-  /** ‖ΔW‖ / ‖W‖ of the last update (rule of thumb: about 1e-3). */
+  /** ‖ΔW‖ / ‖W‖ of the probed steps' updates (rule of thumb: about 1e-3). */
   updateRatio: Series;
+  /** Median of `updateRatio` over the last 64 probes, before any downsampling (what the rules judge). */
+  updateRatioMedian?: number;
   /** Saturation over time, one series per field of {@link SaturationSample} that applies. */
   saturation?: { [K in 'zero' | 'dead' | 'saturated' | 'negative' | 'mean' | 'std']?: Series };
   /** Latest saturation sample. */

@@ -50,8 +50,8 @@ describe('rules on constructed series', () => {
     layers[0].updateRatio = 3e-6;
     const f = evaluateRules(runView({ layers, loss: healthyLoss(20) })).find((x) => x.code === 'vanishing-gradient');
     assert.deepEqual(f?.layers, ['d1']);
-    // Over the run, not one probe: stuck but for one larger step still fires; one small step does not.
-    layers[0].updateRatio = [3e-6, 2e-6, 4e-3, 3e-6, 2e-6];
+    // Over the last probes, not the last one: stuck but for one larger last step still fires; one small last step does not.
+    layers[0].updateRatio = [3e-6, 2e-6, 3e-6, 2e-6, 4e-3];
     assert.ok(codes(runView({ layers, loss: healthyLoss(20) })).includes('vanishing-gradient'));
     layers[0].updateRatio = [2e-3, 1e-3, 3e-3, 2e-3, 3e-6];
     assert.ok(!codes(runView({ layers, loss: healthyLoss(20) })).includes('vanishing-gradient'));
@@ -143,8 +143,8 @@ describe('rules on constructed series', () => {
     // A converged model at its noise floor: updates around 3e-4, the last probe's small by chance.
     const floor = healthyLayers.map((l) => ({ ...l, updateRatio: [3e-4, 2e-4, 4e-4, 3e-4, 5e-5] }));
     assert.ok(!codes(runView({ layers: floor, loss: flat })).includes('lr-too-low'));
-    // Too low a rate: every update tiny, one probe's larger by chance.
-    const low = healthyLayers.map((l) => ({ ...l, updateRatio: [2e-6, 3e-6, 2e-4, 2e-6, 1e-6] }));
+    // Too low a rate: every update tiny, the last probe's larger by chance.
+    const low = healthyLayers.map((l) => ({ ...l, updateRatio: [2e-6, 3e-6, 2e-6, 1e-6, 2e-4] }));
     assert.ok(codes(runView({ layers: low, loss: flat })).includes('lr-too-low'));
   });
 

@@ -59,8 +59,11 @@ describe('SeriesBuffer', () => {
 describe('snapshot size', () => {
   before(async () => { await tf.setBackend('cpu'); });
 
-  /** A run of `steps` steps of a `depth`-layer model probed every step, with a NaN step and 500 events. */
-  function bigRun(depth: number, steps: number): { state: RunState; model: tf.LayersModel } {
+  /**
+   * A run of `steps` steps of a `depth`-layer model probed every step, with a NaN step and 500 events;
+   * `checkpoints` are steps after which `onCheckpoint` sees the state (as a live run's snapshots would).
+   */
+  function bigRun(depth: number, steps: number, checkpoints: number[] = [], onCheckpoint?: (s: RunState) => void): { state: RunState; model: tf.LayersModel } {
     const layers: tf.layers.Layer[] = [tf.layers.dense({ inputShape: [4], units: 4, activation: 'relu' })];
     for (let i = 1; i < depth; i++) layers.push(tf.layers.dense({ units: 4, activation: i % 2 ? 'relu' : 'selu' }));
     const model = tf.sequential({ layers });
@@ -85,7 +88,7 @@ describe('snapshot size', () => {
       for (let i = 0; i < recs.length; i++) {
         probes[i].sensitivityRms = 1e-3 * (1 + Math.sin(step + i));
         recs[i].record(step, probes[i]);
-        recs[i].updateRatio.push(step, 1e-3);
+        recs[i].recordUpdateRatio(step, 1e-3);
       }
       if (step % perEpoch === perEpoch - 1) {
         const epoch = (step + 1) / perEpoch;
@@ -93,6 +96,7 @@ describe('snapshot size', () => {
         state.epochMetrics.get('acc')!.push(epoch, 0.5); state.epochMetrics.get('val_acc')!.push(epoch, 0.5);
       }
       state.step = step; state.stepsDone = step + 1;
+      if (checkpoints.includes(step)) onCheckpoint?.(state);
     }
     state.events.push(...Array.from({ length: 500 }, (_, i) => ({ step: i, epoch: 0, kind: 'lr-reduced' as const, detail: 'x'.repeat(40) })));
     return { state, model };
@@ -119,6 +123,35 @@ describe('snapshot size', () => {
     assert.ok(Buffer.byteLength(json) <= HEALTH_MAX_BYTES, `${Buffer.byteLength(json)} bytes`);
     assert.ok(snapshot.training.loss.step.length >= 300, `loss: ${snapshot.training.loss.step.length} points`);
     for (const l of snapshot.layers) assert.ok(l.sensitivityRms.step.length >= 4, `${l.layer}: ${l.sensitivityRms.step.length} points`);
+    model.dispose();
+  });
+
+  test('rules judge update ratios before downsampling: a stuck layer with one large last step still reads stuck at 1 point per series', () => {
+    const { state, model } = bigRun(20, 500);
+    const stuck = state.layers[3];
+    for (let i = 0; i < 50; i++) stuck.recordUpdateRatio(500 + i, i === 49 ? 4e-3 : 3e-6);
+    const { snapshot } = buildSnapshot(state, 30_000);
+    assert.equal(snapshot.layers[3].updateRatio.step.length, 1, 'downsampled to the mean of one bucket');
+    assert.equal(snapshot.layers[3].updateRatioMedian, 3e-6);
+    const f = snapshot.findings.find((x) => x.code === 'vanishing-gradient' && x.layers.includes(stuck.layer.name));
+    assert.ok(f, snapshot.findings.map((x) => x.code).join());
+    model.dispose();
+  });
+
+  test('snapshots of a live run keep their resolution: budgets grown while the series were short are re-split when outgrown', () => {
+    // Seven metrics make the run's own series many; the early snapshots grow both budgets to the maximum.
+    const { state, model } = bigRun(10, 60_000, [10, 100, 1000, 5000, 20_000], (st) => {
+      for (const k of ['mae', 'mse', 'auc', 'precision', 'recall', 'cos']) if (!st.metrics.has(k)) st.metrics.set(k, new SeriesBuffer());
+      for (const b of st.metrics.values()) for (let i = b.length; i <= st.step; i++) b.push(i, Math.random());
+      buildSnapshot(st);
+    });
+    for (const b of state.metrics.values()) for (let i = b.length; i < 60_000; i++) b.push(i, Math.random());
+    const live = buildSnapshot(state);
+    state.pointsHint = undefined;
+    const fresh = buildSnapshot(state);
+    assert.ok(live.json.length <= HEALTH_MAX_BYTES);
+    const points = (x: typeof live) => x.snapshot.layers[0].sensitivityRms.step.length;
+    assert.ok(points(live) >= 0.9 * points(fresh), `layer points: ${points(live)} live, ${points(fresh)} built fresh`);
     model.dispose();
   });
 
