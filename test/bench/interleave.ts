@@ -45,6 +45,11 @@ export class Interleave {
     return true;
   }
 
+  /** `me`'s own time so far, in ms: it runs while `me` holds the turn and stands still while it waits. */
+  clock(me: 0 | 1): number {
+    return this.spent[me] + (this.holder === me ? performance.now() - this.since : 0);
+  }
+
   private release(me: number): void {
     if (this.holder === me) this.spent[me] += performance.now() - this.since;
     this.holder = -1;

@@ -172,7 +172,7 @@ describe('health monitor on real trainings', () => {
     assert.deepEqual(codes(ok.snapshot), []);
     const v = ok.snapshot.training.epochValLoss!.value as number[];
     assert.ok(v[v.length - 1] < 0.4 * v[0], `validation loss fell: ${v.join(' ')}`);
-    const still = await train([dense(1, 'linear', { inputShape: [8] })], { optimizer: tf.train.sgd(3e-3), epochs: 12 });
+    const still = await train([dense(1, 'linear', { inputShape: [8], kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) })], { optimizer: tf.train.sgd(3e-3), epochs: 12, shuffle: false });
     assert.ok(!codes(still.snapshot).includes('plateau'), 'still improving ~10 % an epoch');
   });
 
@@ -316,6 +316,21 @@ describe('health monitor on real trainings', () => {
     // probe slowed by other load on the machine may overshoot a little, never by a quarter.
     assert.ok(monitorMs <= 0.25 * trainMs && monitorMs >= 0.1 * trainMs, `monitor ${monitorMs} ms of ${trainMs} ms`);
     assert.equal(s.sampleEvery, Math.round(s.sampleEvery));
+  });
+
+  test('the budget and the publishing cadence run on the given clock', async () => {
+    const layers = () => [dense(8, 'relu', { inputShape: [8] }), dense(1, 'linear')];
+    // A clock that never advances: no training time to spend a share of, and never 400 ms since a publish.
+    const seen: HealthSnapshot[] = [];
+    const { snapshot: s } = await train(layers(), { optimizer: tf.train.adam(1e-2), epochs: 3, monitor: { sampleEvery: 0, clock: () => 0, onSnapshot: (x) => seen.push(x) } });
+    assert.deepEqual(s.layers[0].sensitivityRms.step, [0, 23], 'only the first and last steps, which are always probed');
+    assert.equal(s.cost?.trainMs, 0, 'no training time on this clock (gs.fit times its own gradient metering)');
+    assert.deepEqual(seen.map((x) => x.status), ['training', 'finished'], 'the first snapshot at once, then only the final one');
+    // A clock 1000 ms on at every reading: every step is due for a publish.
+    let t = 0;
+    const fast: HealthSnapshot[] = [];
+    await train(layers(), { optimizer: tf.train.adam(1e-2), epochs: 1, monitor: { clock: () => (t += 1000), onSnapshot: (x) => fast.push(x) } });
+    assert.equal(fast.length, 8 + 1, 'each of the 8 steps, and the final one');
   });
 
   test('bad arguments get clear messages', () => {
