@@ -19,6 +19,18 @@ describe('SeriesBuffer', () => {
     assert.deepEqual(b.toSeries(), { step: [0, 1, 2, 3, 4, 5, 6, 7], value: [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5] });
   });
 
+  test('downsampling to m points gives m points, however the buckets divide', () => {
+    const b = new SeriesBuffer(512);
+    for (let i = 0; i < 391; i++) b.push(i, i);
+    for (const m of [387, 200, 130, 7, 1]) {
+      const s = b.toSeries(m);
+      assert.equal(s.step.length, m, `${m} points`);
+      assert.equal(s.step[0], 0);
+      assert.ok(s.step.every((x, i) => i === 0 || x > s.step[i - 1]), 'steps increase');
+      assert.equal(s.max!.at(-1), 390, 'the last bucket is in the last point');
+    }
+  });
+
   test('downsampling keeps a one-step spike in the max envelope and the bucket mean in value', () => {
     const b = new SeriesBuffer(16);
     for (let i = 0; i < 1000; i++) b.push(i, i === 637 ? 1000 : 1);
@@ -121,7 +133,7 @@ describe('snapshot size', () => {
     const { state, model } = bigRun(120, 20_000);
     const { snapshot, json } = buildSnapshot(state);
     assert.ok(Buffer.byteLength(json) <= HEALTH_MAX_BYTES, `${Buffer.byteLength(json)} bytes`);
-    assert.ok(snapshot.training.loss.step.length >= 300, `loss: ${snapshot.training.loss.step.length} points`);
+    assert.ok(snapshot.training.loss.step.length >= 250, `loss: ${snapshot.training.loss.step.length} points`);
     for (const l of snapshot.layers) assert.ok(l.sensitivityRms.step.length >= 4, `${l.layer}: ${l.sensitivityRms.step.length} points`);
     model.dispose();
   });
@@ -161,8 +173,8 @@ describe('snapshot size', () => {
     assert.ok(Buffer.byteLength(json) <= HEALTH_MAX_BYTES, `${Buffer.byteLength(json)} bytes`);
     assert.equal(snapshot.layers.length, 300);
     // 300 layers × 10 series do not fit in 256 KB at 2 points each; split evenly, loss had 1 point.
-    assert.ok(snapshot.training.loss.step.length >= 150, `loss: ${snapshot.training.loss.step.length} points`);
-    assert.ok(snapshot.training.lr.step.length >= 150, `lr: ${snapshot.training.lr.step.length} points`);
+    assert.ok(snapshot.training.loss.step.length >= 100, `loss: ${snapshot.training.loss.step.length} points`);
+    assert.ok(snapshot.training.lr.step.length >= 100, `lr: ${snapshot.training.lr.step.length} points`);
     for (const l of snapshot.layers) {
       assert.equal(l.sensitivityRms.step.length, 1, `${l.layer}: the run's mean with its envelope`);
       assert.ok(l.sensitivityRms.value[0] !== null && l.sensitivityRms.max![0]! >= 1.9e-3, `${l.layer}: envelope of 1e-3·(1 + sin)`);
