@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerSeries, SaturationSample } from '../protocol/health';
 import { allOnHost, sqDiffOf } from './hostValues';
 import type { ProbeLayer } from './probe';
+import { median } from './ruleUtils';
 import { SeriesBuffer, encodeNumber } from './series';
 
 const SAT_FIELDS = ['zero', 'dead', 'saturated', 'negative', 'mean', 'std'] as const;
@@ -37,9 +38,7 @@ export class LayerRecorder {
 
   /** Median ‖ΔW‖/‖W‖ of the last probes, undefined before any. */
   get recentUpdateRatio(): number | undefined {
-    if (this.recentUpdates.length === 0) return undefined;
-    const sorted = [...this.recentUpdates].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
+    return median(this.recentUpdates);
   }
 
   /** Appends one probe's measurements. */

@@ -75,16 +75,12 @@ function channelsFirst(layer: tf.layers.Layer): boolean {
 /**
  * The units whose deadness is judged: a Dense layer's units, a convolution's filters (channels), a
  * recurrent layer's units. A unit is dead when it is zero for every sample, position and time step.
+ * Value i of unit c lies at (o × count + c) × inner + k, for each outer index o and inner index k.
  */
-function unitsOf(t: tf.Tensor, first: boolean): { count: number; unitOf: (i: number) => number } {
-  if (t.rank < 2) return { count: 1, unitOf: () => 0 };
-  if (first && t.rank >= 3) {
-    const c = t.shape[1] as number;
-    const inner = t.shape.slice(2).reduce((a, b) => a * b, 1);
-    return { count: c, unitOf: (i) => Math.floor(i / inner) % c };
-  }
-  const c = t.shape[t.rank - 1] as number;
-  return { count: c, unitOf: (i) => i % c };
+function unitsOf(t: tf.Tensor, first: boolean): { count: number; inner: number } {
+  if (t.rank < 2) return { count: 1, inner: Math.max(1, t.size) };
+  if (first && t.rank >= 3) return { count: t.shape[1] as number, inner: t.shape.slice(2).reduce((a, b) => a * b, 1) };
+  return { count: t.shape[t.rank - 1] as number, inner: 1 };
 }
 
 /** The saturation sample of one layer over its recorded activations (and net inputs). */
@@ -121,14 +117,27 @@ function saturation(kind: ActivationKind, nets: tf.Tensor[], acts: tf.Tensor[], 
   return s;
 }
 
-/** Units (see {@link unitsOf}) positive somewhere in the recorded activations. */
-function aliveUnits(acts: tf.Tensor[], units: ReturnType<typeof unitsOf>): number {
-  const alive = new Uint8Array(units.count);
+/**
+ * Units (see {@link unitsOf}) positive somewhere in the recorded activations. Each unit's values are
+ * scanned until the first positive one: a live unit is found within a few, only dead ones are read in
+ * full (a probe runs inside the training loop).
+ */
+function aliveUnits(acts: tf.Tensor[], { count, inner }: ReturnType<typeof unitsOf>): number {
+  const alive = new Uint8Array(count);
+  let live = 0;
   for (const t of acts) {
     const v = valuesOf(t);
-    for (let i = 0; i < v.length; i++) if (v[i] > 0) alive[units.unitOf(i)] = 1;
+    const stride = count * inner;
+    for (let c = 0; c < count; c++) {
+      if (alive[c]) continue;
+      scan: for (let base = c * inner; base < v.length; base += stride) {
+        for (let k = base; k < base + inner; k++) {
+          if (v[k] > 0) { alive[c] = 1; live++; break scan; }
+        }
+      }
+    }
   }
-  return alive.reduce((n, a) => n + a, 0);
+  return live;
 }
 
 /** Batch mean/variance of a BatchNormalization input against its moving statistics, averaged over channels. */
