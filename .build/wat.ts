@@ -1,7 +1,7 @@
 /**
  * Compiles the project's WebAssembly text modules into TypeScript files holding their bytes as
  * base64, so the product needs no WebAssembly toolchain at run time. After editing a .wat file run
- * `npm run build:wasm`; test/unit/backend/wasmModules.test.ts fails while a generated file is stale.
+ * `npm run build:wasm`; test/unit/engine/wasmModules.test.ts fails while a generated file is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,11 +21,11 @@ export interface WatModule {
 /** Every module the build compiles. */
 export const WAT_MODULES: WatModule[] = [
   {
-    wat: 'src/training/backend/simd.wat', out: 'src/training/backend/simdWasm.ts', name: 'SIMD_WASM_BASE64',
+    wat: 'src/engine/wasm/simd.wat', out: 'src/engine/wasm/simdWasm.ts', name: 'SIMD_WASM_BASE64',
     doc: 'The SIMD loops of simd.wat (Adam update, NaN-keeping clamp), base64.',
   },
   {
-    wat: 'src/diagnostics/stats.wat', out: 'src/diagnostics/statsWasm.ts', name: 'STATS_WASM_BASE64',
+    wat: 'src/engine/stats.wat', out: 'src/engine/statsWasm.ts', name: 'STATS_WASM_BASE64',
     doc: 'The diagnostics reductions of stats.wat (sums of squares, moments, threshold counts), base64.',
   },
 ];

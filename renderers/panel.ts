@@ -7,7 +7,7 @@ import type { HealthSnapshot } from '../src/protocol/health';
 import { el } from './dom';
 import { FrozenMapSection } from './frozenMap';
 import { Header, type ApplyFix } from './header';
-import { LearningRateSection } from './learningRate';
+import { LearningRateSection } from './learningRateChart';
 import { SaturationSection } from './saturation';
 import type { Section } from './section';
 import { SensitivitySection } from './sensitivity';

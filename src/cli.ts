@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KernelClient } from './kernel/client';
-import type { KernelOptions } from './kernel/protocol';
+import type { KernelOptions } from './protocol/kernelMessages';
 import { parseNotebook, serializeNotebook, type NbOutput } from './notebook/nbformat';
 import { runHeadless } from './notebook/headless';
 

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSeries, SaturationSample } from '../protocol/health';
-import { allOnHost, sqDiffOf } from './hostValues';
+import { allOnHost, sqDiffOf } from '../engine/hostValues';
 import type { ProbeLayer } from './probe';
 import { median } from './ruleUtils';
 import { SeriesBuffer, encodeNumber } from './series';

@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LossFn } from '../training/observer';
 import type { SaturationSample } from '../protocol/health';
 import { fusedActivationOf, kindOfActivationName, standaloneActivationKind, type ActivationLike } from './activations';
-import { sumSqOf } from './hostValues';
+import { sumSqOf } from '../engine/hostValues';
 import { readOut, type Slot } from './probeStats';
 import { GATES, captureGates, wrapActivation } from './recurrentCapture';
 

@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ActivationKind, SaturationSample } from '../protocol/health';
-import { countOutside, momentsOf, valuesOf } from './hostValues';
+import { countOutside, momentsOf, valuesOf } from '../engine/hostValues';
 import type { ProbeLayer } from './probe';
 
 /** What the probe records for one layer with weights while the forward/backward pass runs. */

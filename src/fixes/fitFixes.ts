@@ -6,7 +6,7 @@
 import ts from 'typescript';
 import { callAt, callName, findProperty, namespaceImport, objectArg, quoted, resolveLocal, TFJS_MODULES, ensureGsImport, type SourceEdit } from './ast';
 import { addCallback, fitCall, fitOptions, gsContext, hasValidation, setFitOption, switchToGsEdits } from './fitCall';
-import { findLearningRate, NAMED_OPTIMIZER_LR } from './learningRate';
+import { findLearningRate, NAMED_OPTIMIZER_LR } from './learningRateFixes';
 import type { FixFn } from './types';
 
 /** A fix that sets one gs.fit option (switching `model.fit` to `gs.fit`, which has it). */

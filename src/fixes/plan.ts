@@ -7,7 +7,7 @@
 import type { Finding, FindingsReport, FixId, Severity, SourceLocation } from '../protocol/health';
 import { applyFix } from './applyFix';
 import { allCalls, callAt, callName, objectArg, parse, stringProperty } from './ast';
-import { findLearningRate } from './learningRate';
+import { findLearningRate } from './learningRateFixes';
 import { locate } from './locate';
 import type { FixTarget } from './types';
 

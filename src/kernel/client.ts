@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { FindingsReport } from '../protocol/health';
-import type { ErrorLocation, HostMessage, KernelMessage, KernelOptions, KernelOutput } from './protocol';
+import type { ErrorLocation, HostMessage, KernelMessage, KernelOptions, KernelOutput } from '../protocol/kernelMessages';
 
 /** How long an interrupt may take before the kernel is restarted instead (its variables are lost). */
 const INTERRUPT_TIMEOUT_MS = 3000;

@@ -8,7 +8,7 @@ import type { KernelHooks } from '../protocol/kernelHooks';
 import type { CellRuntime } from './runtime';
 import type { LayerSources } from './layerSources';
 import { mapStack } from './stackMap';
-import type { KernelMessage, KernelOptions } from './protocol';
+import type { KernelMessage, KernelOptions } from '../protocol/kernelMessages';
 
 /** At most this many health updates per second reach the editor; the final one always does. */
 const HEALTH_UPDATES_PER_SECOND = 4;

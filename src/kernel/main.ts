@@ -4,14 +4,14 @@
  * host asks. A crash here takes only this process down: the host reports it and starts a new one.
  */
 import * as path from 'node:path';
-import { selectBackend } from './backend';
+import { selectBackend } from './backendChoice';
 import { CellModules } from './modules';
 import { CellRuntime } from './runtime';
 import { LayerSources } from './layerSources';
 import { createKernelHooks } from './hooks';
-import type { HostMessage, KernelMessage, KernelOptions } from './protocol';
+import type { HostMessage, KernelMessage, KernelOptions } from '../protocol/kernelMessages';
 import { KERNEL_HOOKS_KEY } from '../protocol/kernelHooks';
-import { ensureBackendPatches } from '../training/backend';
+import { ensureBackendPatches } from '../engine/wasm';
 
 const send = (m: KernelMessage): void => {
   if (process.connected) process.send?.(m);

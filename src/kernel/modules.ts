@@ -7,7 +7,7 @@
 import Module, { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SelectedBackend } from './backend';
+import type { SelectedBackend } from './backendChoice';
 
 const ENGINE_PACKAGES = [
   '@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-converter',

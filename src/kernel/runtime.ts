@@ -6,7 +6,7 @@
 import * as vm from 'node:vm';
 import { compileCell, CellCompileError, type CompiledCell } from './compiler';
 import { mapStack } from './stackMap';
-import type { ErrorLocation, HostMessage, KernelMessage, KernelOutput } from './protocol';
+import type { ErrorLocation, HostMessage, KernelMessage, KernelOutput } from '../protocol/kernelMessages';
 import type { DisplayHandle } from '../protocol/kernelHooks';
 import { toMimeBundle, formatText, type MimeBundle } from './format';
 

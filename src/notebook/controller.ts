@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { KernelClient, type ExecutionResult, type KernelInfo } from '../kernel/client';
 import type { FindingsReport } from '../protocol/health';
-import type { KernelOptions } from '../kernel/protocol';
+import type { KernelOptions } from '../protocol/kernelMessages';
 import { cellFilename, cellLabel, runCell, toVscodeOutput } from './execution';
 
 /** Notebook types the kernel serves, with the controller id used for each. */

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ExecutionResult, KernelClient } from '../kernel/client';
-import type { HostMessage, KernelOutput } from '../kernel/protocol';
+import type { HostMessage, KernelOutput } from '../protocol/kernelMessages';
 import type { FindingsReport } from '../protocol/health';
 import { toCellOutput } from './nbformat';
 

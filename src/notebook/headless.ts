@@ -3,7 +3,7 @@
  * each cell's outputs the way the editor would keep them, and prints their text as it arrives.
  */
 import type { ExecutionResult, KernelClient } from '../kernel/client';
-import type { KernelOutput } from '../kernel/protocol';
+import type { KernelOutput } from '../protocol/kernelMessages';
 import { HEALTH_MIME, type HealthSnapshot } from '../protocol/health';
 
 /** A code cell to run. */

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunEventSink, RunEventSource } from './history';
-import { improves, monitorMode, type Mode } from './monitor';
+import { improves, monitorMode, type Mode } from './monitorMode';
 
 /** Arguments of {@link earlyStopping}. */
 export interface EarlyStoppingArgs {

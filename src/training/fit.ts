@@ -19,9 +19,9 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { ensureBackendPatches } from './backend';
+import { ensureBackendPatches } from '../engine/wasm';
 import type { FitHistory } from './history';
-import { checkTrainable, compileIfAsked, internals } from './modelInternals';
+import { checkTrainable, compileIfAsked, internals } from '../engine/modelInternals';
 import { TrainingRun, type TrainArgs } from './run';
 
 /** Arguments of {@link fit}: those of `model.fit` plus schedules, clipping and diagnostics. */

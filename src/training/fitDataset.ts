@@ -10,9 +10,9 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { ensureBackendPatches } from './backend';
+import { ensureBackendPatches } from '../engine/wasm';
 import type { FitHistory } from './history';
-import { checkTrainable, compileIfAsked, internals, type ModelInternals } from './modelInternals';
+import { checkTrainable, compileIfAsked, internals, type ModelInternals } from '../engine/modelInternals';
 import { TrainingRun, type TrainArgs } from './run';
 
 type Part = tf.Tensor | tf.Tensor[] | { [name: string]: tf.Tensor };

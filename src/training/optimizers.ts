@@ -13,8 +13,8 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { applyMeasuring } from './backend/adam';
-import { sumsSqOnHost } from '../diagnostics/hostValues';
+import { applyMeasuring } from '../engine/wasm/adam';
+import { sumsSqOnHost } from '../engine/hostValues';
 import { byGlobalNorm, byNorm, byValue, type GradientSet } from './clip';
 import { getLearningRate, setLearningRate } from './learningRate';
 

@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunEventSink, RunEventSource } from './history';
 import { getLearningRate, setLearningRate } from './learningRate';
-import { improves, monitorMode, type Mode } from './monitor';
+import { improves, monitorMode, type Mode } from './monitorMode';
 
 /** Arguments of {@link reduceLROnPlateau}. */
 export interface ReduceLROnPlateauArgs {

@@ -11,11 +11,11 @@ import { kernelHooks } from '../protocol/kernelHooks';
 import { NonFiniteLossError, isEventSource, type FitHistory } from './history';
 import { getLearningRate, setLearningRate } from './learningRate';
 import type { LossFn, TrainingObserver } from './observer';
-import { ObserverHub } from './observers';
+import { ObserverHub } from './observerHub';
 import { ClippedOptimizer } from './optimizers';
 import { toSchedule, type Schedule, type ScheduleLike } from './schedules';
 import { callbackList, hasPlateau, type CallbackArg } from './callbackList';
-import { internals, type ModelInternals } from './modelInternals';
+import { internals, type ModelInternals } from '../engine/modelInternals';
 
 /** Arguments shared by `gs.fit` and `gs.fitDataset`. */
 export interface TrainArgs {

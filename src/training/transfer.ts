@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerInfo } from '../protocol/health';
 import { getLearningRate } from './learningRate';
-import { internals } from './modelInternals';
+import { internals } from '../engine/modelInternals';
 import { summarizeModel } from '../diagnostics/summary';
 
 type Layer = tf.layers.Layer;

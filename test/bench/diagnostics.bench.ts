@@ -33,7 +33,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ensureBackendPatches } from '../../src/training/backend';
+import { ensureBackendPatches } from '../../src/engine/wasm';
 import { fit } from '../../src/training/fit';
 import type { HealthSnapshot } from '../../src/protocol/health';
 import { interval, robustInterval } from './pairedRatio';

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ensureBackendPatches } from '../../src/training/backend';
+import { ensureBackendPatches } from '../../src/engine/wasm';
 import { fit } from '../../src/training/fit';
 
 const arg = (name: string, fallback: string) => {

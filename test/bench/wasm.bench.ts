@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ensureBackendPatches } from '../../src/training/backend';
+import { ensureBackendPatches } from '../../src/engine/wasm';
 
 type GsFit = (model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, args: Record<string, unknown>) => Promise<unknown>;
 

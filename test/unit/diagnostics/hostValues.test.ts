@@ -8,7 +8,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { countOutside, hostView, momentsOf, sqDiffOf, sumSqOf } from '../../../src/diagnostics/hostValues';
+import { countOutside, hostView, momentsOf, sqDiffOf, sumSqOf } from '../../../src/engine/hostValues';
 
 const close = (got: number, want: number, what: string) =>
   assert.ok(Object.is(got, want) || Math.abs(got - want) <= 1e-12 * Math.abs(want), `${what}: ${got} vs ${want}`);

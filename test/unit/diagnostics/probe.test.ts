@@ -8,7 +8,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ensureBackendPatches } from '../../../src/training/backend';
+import { ensureBackendPatches } from '../../../src/engine/wasm';
 import { probeModel, type ProbeLayer } from '../../../src/diagnostics/probe';
 import { mse } from './losses';
 

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FixId } from '../../../src/protocol/health';
 import { applyFix, FIXES } from '../../../src/fixes/applyFix';
-import { shiftBy10 } from '../../../src/fixes/learningRate';
+import { shiftBy10 } from '../../../src/fixes/learningRateFixes';
 import { syntaxErrors } from './fixTable';
 import { modelFixCases } from './modelFixCases';
 import { trainingFixCases } from './trainingFixCases';

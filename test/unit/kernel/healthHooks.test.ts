@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createKernelHooks } from '../../../src/kernel/hooks';
 import { CellRuntime, type RunCell } from '../../../src/kernel/runtime';
 import type { LayerSources } from '../../../src/kernel/layerSources';
-import type { KernelMessage } from '../../../src/kernel/protocol';
+import type { KernelMessage } from '../../../src/protocol/kernelMessages';
 import { HEALTH_MIME, type Finding, type HealthSnapshot, type RunStatus } from '../../../src/protocol/health';
 
 type Sent = KernelMessage & { at: number };

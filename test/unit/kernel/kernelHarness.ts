@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KernelClient, type ExecutionResult } from '../../../src/kernel/client';
-import type { KernelOptions, KernelOutput } from '../../../src/kernel/protocol';
+import type { KernelOptions, KernelOutput } from '../../../src/protocol/kernelMessages';
 
 export const root = path.resolve(__dirname, '../../..');
 export const kernelPath = path.join(root, 'dist', 'kernel.js');

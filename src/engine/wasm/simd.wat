@@ -1,6 +1,6 @@
 ;; Float32 SIMD loops that run over the wasm backend's own memory (imported), for the overrides.
 ;; Pointers are byte offsets into that memory. Shipped compiled, as base64 in simdWasm.ts: after
-;; editing, run `npm run build:wasm` (test/unit/backend/wasmModules.test.ts fails until then).
+;; editing, run `npm run build:wasm` (test/unit/engine/wasmModules.test.ts fails until then).
 (module
   (import "env" "memory" (memory 1))
 
@@ -38,7 +38,7 @@
   ;;   m' = m*b1 + g*(1-b1)          v' = v*b2 + (g*g)*(1-b2)
   ;;   w' = ((m'/c1) / (sqrt(v'/c2) + eps)) * (-lr) + w        c1 = 1-b1^t, c2 = 1-b2^t
   ;; Outputs must not overlap inputs. Returns Σg² in float64, accumulated exactly as the diagnostics'
-  ;; sumsq (src/diagnostics/stats.wat) does, so a run metering its gradient norm reads them for free.
+  ;; sumsq (src/engine/stats.wat) does, so a run metering its gradient norm reads them for free.
   (func (export "adam")
     (param $g i32) (param $m i32) (param $v i32) (param $w i32)
     (param $mo i32) (param $vo i32) (param $wo i32) (param $n i32)

@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
+import { ensureBackendPatches, removeBackendPatches } from '../../../src/engine/wasm';
 import { tf, useWasm, values } from './helpers';
 
 /** Reference slice by explicit index arithmetic over the flat source. */

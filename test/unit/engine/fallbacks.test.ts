@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
+import { ensureBackendPatches, removeBackendPatches } from '../../../src/engine/wasm';
 import { assertClose, tf, useWasm, values } from './helpers';
 
 type Build = () => tf.LayersModel;

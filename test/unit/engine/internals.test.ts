@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
-import { checkWasmInternals, probeOf, type InternalsProbe } from '../../../src/training/backend/internals';
+import { ensureBackendPatches, removeBackendPatches } from '../../../src/engine/wasm';
+import { checkWasmInternals, probeOf, type InternalsProbe } from '../../../src/engine/wasm/internals';
 import { tf, useWasm } from './helpers';
 
 /** Captures console.warn calls made by `f`. */

@@ -1,8 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
-import { applyMeasuring, fusedAdamActive, setFusedAdam } from '../../../src/training/backend/adam';
-import { sumsSqOnHost } from '../../../src/diagnostics/hostValues';
+import { ensureBackendPatches, removeBackendPatches } from '../../../src/engine/wasm';
+import { applyMeasuring, fusedAdamActive, setFusedAdam } from '../../../src/engine/wasm/adam';
+import { sumsSqOnHost } from '../../../src/engine/hostValues';
 import { ClippedOptimizer } from '../../../src/training/optimizers';
 import { setLearningRate } from '../../../src/training/learningRate';
 import { tf, useWasm, values } from './helpers';

@@ -8,7 +8,7 @@
  * are exact to rounding), which kernels in float32 cannot do.
  */
 import * as tf from '@tensorflow/tfjs';
-import { instanceOver } from '../training/backend/simd';
+import { instanceOver } from './wasm/simd';
 import { STATS_WASM_BASE64 } from './statsWasm';
 
 /** What the wasm backend exposes to read a tensor in its heap (tfjs-backend-wasm 4.x). */

@@ -19,19 +19,19 @@
  * });
  * ```
  */
-export * as schedules from './schedules';
-export type { Schedule, ScheduleLike } from './schedules';
-export * as callbacks from './callbacks';
-export * as clip from './clip';
-export * as optimizers from './optimizers';
-export * as mcDropout from './mcDropout';
-export * as layers from './layers';
-export * as transfer from './transfer';
+export * as schedules from '../training/schedules';
+export type { Schedule, ScheduleLike } from '../training/schedules';
+export * as callbacks from '../training/callbacks';
+export * as clip from '../training/clip';
+export * as optimizers from '../training/optimizers';
+export * as mcDropout from '../training/mcDropout';
+export * as layers from '../training/layers';
+export * as transfer from '../training/transfer';
 export * as diagnostics from '../diagnostics';
-export * as backend from './backend';
-export { fit, type FitArgs } from './fit';
-export { fitDataset, type FitDatasetArgs } from './fitDataset';
-export type { TrainArgs } from './run';
-export { NonFiniteLossError, type FitHistory } from './history';
-export { getLearningRate, setLearningRate } from './learningRate';
-export type { TrainingObserver, TrainBeginInfo, BatchEndInfo } from './observer';
+export * as backend from '../engine/wasm';
+export { fit, type FitArgs } from '../training/fit';
+export { fitDataset, type FitDatasetArgs } from '../training/fitDataset';
+export type { TrainArgs } from '../training/run';
+export { NonFiniteLossError, type FitHistory } from '../training/history';
+export { getLearningRate, setLearningRate } from '../training/learningRate';
+export type { TrainingObserver, TrainBeginInfo, BatchEndInfo } from '../training/observer';

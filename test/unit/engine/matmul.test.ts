@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
+import { ensureBackendPatches, removeBackendPatches } from '../../../src/engine/wasm';
 import { assertClose, matmulRef, tf, useWasm, values } from './helpers';
 
 // m, k, n and the batch of A and B (1 = broadcast). Covers 1-wide edges, odd sizes, the MLP's

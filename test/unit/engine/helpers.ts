@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ensureBackendPatches, removeBackendPatches } from '../../../src/training/backend';
+import { ensureBackendPatches, removeBackendPatches } from '../../../src/engine/wasm';
 
 export { tf };
 

@@ -3,7 +3,7 @@
  * Node IPC channel of `child_process.fork`. Interrupts are not messages: the host sends SIGINT, the
  * one thing that reaches a kernel stuck in a synchronous loop.
  */
-import type { FindingsReport } from '../protocol/health';
+import type { FindingsReport } from './health';
 
 /** An output in nbformat's shape, so the CLI can write it as is and the editor can convert it. */
 export type KernelOutput =

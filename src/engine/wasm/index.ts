@@ -11,7 +11,7 @@
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
  * import '@tensorflow/tfjs-backend-wasm';
- * import { ensureBackendPatches } from './backend';
+ * import { ensureBackendPatches } from '../engine/wasm';
  * await tf.setBackend('wasm');
  * const report = ensureBackendPatches(tf);
  * // { overrides: 'installed', kernels: ['BatchMatMul', '_FusedMatMul', 'Slice', …, 'Conv2DBackpropFilter'],

@@ -3,7 +3,7 @@
 ;; promoted exactly), so squares neither underflow nor overflow; comparisons are float32, as the
 ;; tfjs kernels they replace compared. Branch-free: a JavaScript loop mispredicts on random signs.
 ;; Shipped compiled, as base64 in statsWasm.ts: after editing, run
-;; `npm run build:wasm` (test/unit/backend/wasmModules.test.ts fails until then).
+;; `npm run build:wasm` (test/unit/engine/wasmModules.test.ts fails until then).
 (module
   (import "env" "memory" (memory 1))
 
