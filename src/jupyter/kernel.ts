@@ -80,6 +80,9 @@ export class JupyterKernel {
     const c = req.content;
     switch (type) {
       case 'kernel_info_request':
+        // Answered once the kernel process is up: clients take this reply as "ready", and the banner
+        // names the backend it chose.
+        await this.ready();
         t.reply(req, 'kernel_info_reply', this.kernelInfo());
         return;
       case 'is_complete_request':
