@@ -140,7 +140,7 @@ class FakeKernel implements KernelProcess {
   }
   interrupt() { this.interrupts++; }
   dispose() { this.disposed = true; }
-  async complete() { return { matches: ['ones'], start: 3, end: 5 }; }
+  async complete(_code: string, _cursor: number): Promise<{ matches: string[]; start: number; end: number }> { return { matches: ["ones"], start: 3, end: 5 }; }
   async inspect() { return 'x: number'; }
 }
 
