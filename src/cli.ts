@@ -9,12 +9,15 @@ import { KernelClient } from './kernel/client';
 import type { KernelOptions } from './protocol/kernelMessages';
 import { parseNotebook, serializeNotebook, type NbOutput } from './notebook/nbformat';
 import { runHeadless } from './notebook/headless';
+import { kernelCommand } from './jupyter/command';
 
 const USAGE = `usage: gradscope run NOTEBOOK [--out FILE | --inplace] [--timeout SECONDS] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
 
 Runs every code cell of NOTEBOOK (.tfnb or .ipynb) in a Gradscope kernel and writes the notebook with
 its outputs to FILE (default: NOTEBOOK with .out before the extension; --inplace overwrites NOTEBOOK).
-Exits 1 when a cell fails, naming the cell and line; 2 on bad usage or an unreadable notebook.`;
+Exits 1 when a cell fails, naming the cell and line; 2 on bad usage or an unreadable notebook.
+
+       gradscope kernel install [--user | --sys-prefix | --prefix DIR]   a Jupyter kernelspec (gradscope kernel --help)`;
 
 interface Args {
   notebook: string;
@@ -49,6 +52,7 @@ function parseArgs(argv: string[]): Args | string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'kernel') return kernelCommand(argv.slice(1), __filename, (require('../package.json') as { version: string }).version);
   let parsed: Args | string;
   try {
     parsed = parseArgs(argv);

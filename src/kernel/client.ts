@@ -19,6 +19,8 @@ export interface ExecutionSink {
   output(output: KernelOutput, displayId?: string): void;
   updateDisplay(displayId: string, output: KernelOutput): void;
   findings?(report: FindingsReport): void;
+  /** Asks the user for a line of input (a cell called `prompt()`); absent when this front end cannot. */
+  input?(prompt: string, password: boolean): Promise<string>;
 }
 
 /** How a cell ended. `died` means the kernel process ended while it ran. */
@@ -66,6 +68,8 @@ export class KernelClient {
   private stderrTail: string[] = [];
   private killedOnPurpose = false;
   private startFailure: string | undefined;
+  private nextQuery = 1;
+  private readonly queries = new Map<number, (m: KernelMessage) => void>();
   info: KernelInfo | undefined;
 
   constructor(private readonly args: KernelClientArgs) {}
@@ -132,6 +136,33 @@ export class KernelClient {
     });
   }
 
+  /**
+   * Completions at `cursor` (UTF-16 offset) from the kernel's live values. Resolves to no matches
+   * when no kernel runs or it does not answer within `timeoutMs` (a cell running synchronous code).
+   */
+  complete(code: string, cursor: number, timeoutMs = 1000): Promise<{ matches: string[]; start: number; end: number }> {
+    const none = { matches: [], start: cursor, end: cursor };
+    return this.query<Extract<KernelMessage, { type: 'completeReply' }>>((id) => ({ type: 'complete', id, code, cursor }), timeoutMs)
+      .then((r) => (r ? { matches: r.matches, start: r.start, end: r.end } : none));
+  }
+
+  /** What the name at `cursor` is, from the kernel's live values; undefined when unknown or no answer. */
+  inspect(code: string, cursor: number, detail: number, timeoutMs = 1000): Promise<string | undefined> {
+    return this.query<Extract<KernelMessage, { type: 'inspectReply' }>>((id) => ({ type: 'inspect', id, code, cursor, detail }), timeoutMs)
+      .then((r) => r?.text);
+  }
+
+  private query<R extends KernelMessage>(make: (id: number) => HostMessage, timeoutMs: number): Promise<R | undefined> {
+    const child = this.child;
+    if (!this.alive || !this.info || !child) return Promise.resolve(undefined);
+    const id = this.nextQuery++;
+    return new Promise<R | undefined>((resolve) => {
+      const timer = setTimeout(() => { this.queries.delete(id); resolve(undefined); }, timeoutMs);
+      this.queries.set(id, (m) => { clearTimeout(timer); this.queries.delete(id); resolve(m as R); });
+      child.send(make(id));
+    });
+  }
+
   /** Interrupts the running cell (SIGINT); restarts the kernel when it does not respond in time. */
   interrupt(): void {
     const running = this.running;
@@ -176,6 +207,17 @@ export class KernelClient {
         return;
       case 'interruptReceived':
         return;
+      case 'completeReply':
+      case 'inspectReply':
+        this.queries.get(m.id)?.(m);
+        return;
+      case 'inputRequest': {
+        const reply = (r: { value?: string; error?: string }) => this.child?.send({ type: 'inputReply', id: m.id, ...r } satisfies HostMessage);
+        const ask = r && r.id === m.execution ? r.sink.input?.bind(r.sink) : undefined;
+        if (!ask) reply({ error: 'this front end cannot ask for input' });
+        else ask(m.prompt, m.password).then((value) => reply({ value }), (e: Error) => reply({ error: e.message }));
+        return;
+      }
       case 'output':
         if (r?.id === m.id) r.sink.output(m.output, m.displayId);
         else if (m.output.output_type === 'stream') this.log(m.output.text);

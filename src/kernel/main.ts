@@ -12,6 +12,8 @@ import { createKernelHooks } from './hooks';
 import type { HostMessage, KernelMessage, KernelOptions } from '../protocol/kernelMessages';
 import { KERNEL_HOOKS_KEY } from '../protocol/kernelHooks';
 import { ensureBackendPatches } from '../engine/wasm';
+import { completeAt, inspectAt } from './introspect';
+import { InputRequests } from './input';
 
 const send = (m: KernelMessage): void => {
   if (process.connected) process.send?.(m);
@@ -59,6 +61,9 @@ async function main(): Promise<void> {
   g.__gs_import = (s: string) => modules.import(s);
   g.require = g.__gs_require;
   g.display = (value: unknown, mime?: string) => runtime.display(value, mime);
+  const inputs = new InputRequests(send, () => runtime.currentId);
+  runtime.onInterrupt(() => inputs.cancelAll('interrupted'));
+  g.prompt = (message?: unknown, opts?: { password?: boolean }) => inputs.ask(message, opts);
 
   process.on('SIGINT', () => runtime.interrupt());
   // Errors from timers or promises a cell left behind: show them, keep the kernel and its variables.
@@ -69,6 +74,9 @@ async function main(): Promise<void> {
   process.on('message', (m: HostMessage) => {
     if (m.type === 'execute') queue = queue.then(() => runtime.execute(m));
     else if (m.type === 'shutdown') process.exit(0);
+    else if (m.type === 'complete') send({ type: 'completeReply', id: m.id, ...completeAt(m.code, m.cursor, globalThis) });
+    else if (m.type === 'inspect') send({ type: 'inspectReply', id: m.id, text: inspectAt(m.code, m.cursor, globalThis, m.detail) });
+    else if (m.type === 'inputReply') inputs.answer(m);
   });
   process.on('disconnect', () => process.exit(0));
   send({ type: 'ready', backend: engine.name, device: engine.device, tfjsVersion: String(engine.tf.version?.tfjs ?? engine.tf.version_core), notes });

@@ -65,6 +65,9 @@ export async function runCell(
       });
     },
     findings: onFindings,
+    // prompt() in a cell: the editor's input box; Escape rejects the cell's promise.
+    input: (prompt, password) => Promise.resolve(vscode.window.showInputBox({ prompt: prompt || 'Input for the running cell', password, ignoreFocusOut: true }))
+      .then((v) => (v === undefined ? Promise.reject(new Error('the input was cancelled')) : v)),
   });
   await pending;
   return result;

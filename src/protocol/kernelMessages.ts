@@ -35,7 +35,13 @@ export type HostMessage =
       cellUri: string;
       executionCount: number;
     }
-  | { type: 'shutdown' };
+  | { type: 'shutdown' }
+  /** Completions at a cursor (UTF-16 offset), from the kernel's live values; answered by `completeReply`. */
+  | { type: 'complete'; id: number; code: string; cursor: number }
+  /** What the name at a cursor is; answered by `inspectReply`. */
+  | { type: 'inspect'; id: number; code: string; cursor: number; detail: number }
+  /** The user's answer to an `inputRequest` (`error` when the front end cannot ask). */
+  | { type: 'inputReply'; id: number; value?: string; error?: string };
 
 /** Kernel → host. */
 export type KernelMessage =
@@ -45,7 +51,11 @@ export type KernelMessage =
   | { type: 'findings'; id: number; report: FindingsReport }
   | { type: 'interruptReceived' }
   | { type: 'done'; id: number; status: 'ok' | 'error' | 'interrupted'; error?: ErrorLocation }
-  | { type: 'log'; text: string };
+  | { type: 'log'; text: string }
+  | { type: 'completeReply'; id: number; matches: string[]; start: number; end: number }
+  | { type: 'inspectReply'; id: number; text?: string }
+  /** A cell called `prompt()`: ask the user (`execution` is the running cell's id). */
+  | { type: 'inputRequest'; id: number; execution: number | undefined; prompt: string; password: boolean };
 
 /** Start-up options, passed to the kernel in the `GRADSCOPE_KERNEL_OPTIONS` environment variable. */
 export interface KernelOptions {
