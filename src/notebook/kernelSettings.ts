@@ -40,7 +40,7 @@ export function settingValue<T>(key: string, inspected: SettingInspection<T> | u
 }
 
 /** Ways a kernel can be asked to start; each names what the user did. */
-export type KernelStartAction = 'run' | 'restart' | 'interrupt';
+export type KernelStartAction = 'run' | 'restart';
 
 /**
  * The message shown instead of starting a kernel in an untrusted workspace, or undefined when the
@@ -48,6 +48,6 @@ export type KernelStartAction = 'run' | 'restart' | 'interrupt';
  */
 export function untrustedRefusal(trusted: boolean, action: KernelStartAction): string | undefined {
   if (trusted) return undefined;
-  const what = action === 'run' ? 'run its cells' : action === 'restart' ? 'restart the kernel' : 'start a kernel';
+  const what = action === 'run' ? 'run its cells' : 'restart the kernel';
   return `Gradscope runs no code in an untrusted workspace (Restricted Mode): no kernel was started. Trust this folder (Workspaces: Manage Workspace Trust) to ${what}.`;
 }

@@ -37,10 +37,11 @@ test('an untrusted workspace\'s --require in kernel.nodeOptions is not applied; 
 
 test('starting a kernel in an untrusted workspace is refused with a message that says how to trust it', () => {
   assert.equal(untrustedRefusal(true, 'restart'), undefined);
-  for (const action of ['run', 'restart', 'interrupt'] as const) {
+  for (const action of ['run', 'restart'] as const) {
     const m = untrustedRefusal(false, action);
     assert.match(m ?? '', /untrusted workspace \(Restricted Mode\): no kernel was started/);
     assert.match(m ?? '', /Manage Workspace Trust/);
   }
   assert.match(untrustedRefusal(false, 'restart')!, /to restart the kernel\.$/);
+  assert.match(untrustedRefusal(false, 'run')!, /to run its cells\.$/);
 });
