@@ -38,3 +38,11 @@ export const FINDING_TITLE: Record<FindingCode, string> = {
   overfitting: 'overfitting',
   'frozen-all': 'every layer frozen',
 };
+
+/**
+ * The text of a fix id from a payload: its entry in {@link FIX_TEXT}, else the id itself. Own entries
+ * only, so an id such as `__proto__` or `constructor` reads as text, not as Object.prototype.
+ */
+export function fixText(id: string): string {
+  return Object.prototype.hasOwnProperty.call(FIX_TEXT, id) ? FIX_TEXT[id as FixId] : id;
+}

@@ -4,7 +4,7 @@
  */
 import type { Finding, FixId, HealthSnapshot } from '../src/protocol/health';
 import { el, replaceChildren, setText } from './dom';
-import { FIX_TEXT } from './fixText';
+import { fixText } from './fixText';
 import { fmtDuration, fmtInt, fmtNum, lastFinite } from './format';
 import type { Section } from './section';
 
@@ -97,7 +97,7 @@ export class Header implements Section {
       el('tr', {}, el('th', { text: k, attrs: { scope: 'row', style: 'text-align:left;padding-right:12px' } }),
         el('td', { text: typeof v === 'number' ? fmtNum(v) : v === null ? 'non-finite' : String(v) })));
     const fixes = f.fixes.map((id) => el('li', {},
-      FIX_TEXT[id] ?? id,
+      fixText(id),
       this.applyFix ? el('button', { class: 'gs-apply', text: 'Apply', attrs: { type: 'button', 'data-fix': id } }) : null));
     const box = el('div', { class: 'gs-finding-detail' },
       f.layers.length ? el('div', { class: 'gs-muted', text: `layers: ${f.layers.join(', ')}` }) : null,

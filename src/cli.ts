@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KernelClient } from './kernel/client';
 import type { KernelOptions } from './protocol/kernelMessages';
-import { parseNotebook, serializeNotebook, type NbOutput } from './notebook/nbformat';
+import { decodeNotebook, parseNotebook, serializeNotebook, type NbOutput } from './notebook/nbformat';
 import { runHeadless } from './notebook/headless';
 import { kernelCommand } from './jupyter/command';
 
@@ -66,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
   const file = path.resolve(parsed.notebook);
   let model;
   try {
-    model = parseNotebook(fs.readFileSync(file, 'utf8'), path.basename(file));
+    // Not readFileSync(file, 'utf8'): that turns invalid UTF-8 into U+FFFD, which writing would save.
+    model = parseNotebook(decodeNotebook(fs.readFileSync(file), path.basename(file)), path.basename(file));
   } catch (e) {
     console.error(`gradscope: ${(e as Error).message}`);
     return 2;

@@ -27,6 +27,7 @@ export function stackOf(sf: ts.SourceFile, call: ts.CallExpression): LayerStack 
     if (ts.isCallExpression(p) && p.arguments[0] === call && ts.isExpressionStatement(p.parent)) {
       const name = callName(p);
       if (name?.endsWith('.add')) return addStack(p.parent, name.slice(0, -'.add'.length));
+      if (name?.endsWith('.push')) return pushedArray(p, name.slice(0, -'.push'.length));
     }
     return undefined;
   }
@@ -41,17 +42,54 @@ export function stackOf(sf: ts.SourceFile, call: ts.CallExpression): LayerStack 
   if (!stmt || !ts.isVariableStatement(stmt)) return undefined;
   const list = siblings(stmt);
   const first = list.slice(list.indexOf(stmt) + 1).find((s) => addedLayer(s, decl.name.getText(sf)));
-  return first ? addStack(first, decl.name.getText(sf)) : undefined;
-}
-
-function arrayStack(array: ts.ArrayLiteralExpression): LayerStack {
-  const layers = array.elements.filter((e): e is ts.CallExpression => ts.isCallExpression(e) && isLayerFactory(e));
-  return { kind: 'array', layers, array };
+  return first ? addStack(first, decl.name.getText(sf), false) : undefined;
 }
 
 function siblings(stmt: ts.Statement): readonly ts.Statement[] {
   const p = stmt.parent;
   return ts.isBlock(p) || ts.isSourceFile(p) || ts.isModuleBlock(p) ? p.statements : [stmt];
+}
+
+/**
+ * The layers of an array literal; when the array is a variable (`const layers = [first]`), also the
+ * layers a later `layers.push(layer)` adds (as loops that build a model do), in source order.
+ */
+function arrayStack(array: ts.ArrayLiteralExpression): LayerStack {
+  const layers = array.elements.filter((e): e is ts.CallExpression => ts.isCallExpression(e) && isLayerFactory(e));
+  const decl = array.parent;
+  if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name)) {
+    const push = `${decl.name.text}.push`;
+    const visit = (n: ts.Node): void => {
+      const arg = ts.isCallExpression(n) && n.pos > decl.end && callName(n) === push && ts.isExpressionStatement(n.parent) ? n.arguments[0] : undefined;
+      if (arg && ts.isCallExpression(arg) && isLayerFactory(arg)) layers.push(arg);
+      else ts.forEachChild(n, visit);
+    };
+    visit(scopeOf(decl));
+  }
+  return { kind: 'array', layers, array };
+}
+
+/** The stack of the array variable `name` that `push` (a `name.push(layer)` call) grows, else undefined. */
+function pushedArray(push: ts.CallExpression, name: string): LayerStack | undefined {
+  let array: ts.ArrayLiteralExpression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (array) return;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer && ts.isArrayLiteralExpression(n.initializer)) array = n.initializer;
+    else ts.forEachChild(n, visit);
+  };
+  visit(scopeOf(push));
+  return array && arrayStack(array);
+}
+
+/**
+ * The code a model's `add` calls are gathered from: the cell, or the named function, that holds
+ * `stmt`. Loops, branches and callbacks inside it count, so layers added in a loop join the stack in
+ * source order (the first layer of a loop-built model is not its last, output layer).
+ */
+function scopeOf(stmt: ts.Node): ts.Node {
+  let n = stmt.parent;
+  while (!ts.isSourceFile(n) && !ts.isModuleBlock(n) && !(ts.isFunctionLike(n) && !ts.isArrowFunction(n) && !ts.isFunctionExpression(n))) n = n.parent;
+  return n;
 }
 
 /** The layer call of a statement `receiver.add(<layer factory call>)`, else undefined. */
@@ -63,25 +101,58 @@ function addedLayer(stmt: ts.Statement, receiver: string): ts.CallExpression | u
   return arg && ts.isCallExpression(arg) && isLayerFactory(arg) ? arg : undefined;
 }
 
-/** All `receiver.add(layer)` statements in the block that holds `stmt`. */
-function addStack(stmt: ts.Statement, receiver: string): LayerStack {
+/**
+ * All `receiver.add(layer)` statements, in source order: in the scope that holds `stmt` (see
+ * {@link scopeOf}) when `nested`, else in the block that holds it (the model's own statements, after
+ * which a statement about the built model can go).
+ */
+function addStack(stmt: ts.Statement, receiver: string, nested = true): LayerStack {
   const layers: ts.CallExpression[] = [];
   const statements: ts.Statement[] = [];
-  for (const s of siblings(stmt)) {
-    const layer = addedLayer(s, receiver);
+  if (!nested) {
+    for (const s of siblings(stmt)) {
+      const layer = addedLayer(s, receiver);
+      if (layer) {
+        layers.push(layer);
+        statements.push(s);
+      }
+    }
+    return { kind: 'add', layers, statements, receiver };
+  }
+  const visit = (n: ts.Node): void => {
+    const layer = ts.isStatement(n) ? addedLayer(n, receiver) : undefined;
     if (layer) {
       layers.push(layer);
-      statements.push(s);
+      statements.push(n as ts.Statement);
+    } else if (!(ts.isFunctionLike(n) && !ts.isArrowFunction(n) && !ts.isFunctionExpression(n))) {
+      ts.forEachChild(n, visit);
     }
-  }
+  };
+  ts.forEachChild(scopeOf(stmt), visit);
   return { kind: 'add', layers, statements, receiver };
 }
 
 /** Inserts the layer expression `layerText` right after `layer` in its stack. */
 export function insertLayerAfter(sf: ts.SourceFile, stack: LayerStack, layer: ts.CallExpression, layerText: string): SourceEdit {
-  if (stack.kind === 'array') return insertAfterElement(sf, stack.array!.elements, layer, layerText);
-  const stmt = stack.statements![stack.layers.indexOf(layer)];
-  return insertStatementAfter(sf, stmt, `${stack.receiver}.add(${layerText});`);
+  if (stack.kind === 'array' && stack.array!.elements.includes(layer)) return insertAfterElement(sf, stack.array!.elements, layer, layerText);
+  if (stack.kind === 'array') {
+    // A layer that `layers.push(layer)` added: the new one is pushed right after it.
+    const push = layer.parent as ts.CallExpression;
+    return insertCallAfter(sf, push.parent as ts.Statement, `${callName(push)}(${layerText})`);
+  }
+  return insertCallAfter(sf, stack.statements![stack.layers.indexOf(layer)], `${stack.receiver}.add(${layerText})`);
+}
+
+/** Inserts the call `callText` as a statement after `stmt`, which runs as often as `stmt` does. */
+function insertCallAfter(sf: ts.SourceFile, stmt: ts.Statement, callText: string): SourceEdit {
+  const p = stmt.parent;
+  if (!ts.isBlock(p) && !ts.isSourceFile(p) && !ts.isModuleBlock(p) && ts.isExpressionStatement(stmt)) {
+    // The body of a loop without braces: a second statement would land after the loop, so the new
+    // call joins the same statement (`m.add(a), m.add(b);`) and runs at every iteration.
+    const end = stmt.expression.getEnd();
+    return { start: end, end, newText: `, ${callText}` };
+  }
+  return insertStatementAfter(sf, stmt, `${callText};`);
 }
 
 /** The factory name of a layer call: `dense` for `tf.layers.dense(...)`. */
@@ -106,3 +177,4 @@ export function isOutputLayer(stack: LayerStack | undefined, layer: ts.CallExpre
   const weighted = stack.layers.filter(isWeighted);
   return weighted[weighted.length - 1] === layer;
 }
+

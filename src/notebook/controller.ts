@@ -10,6 +10,7 @@ import { KernelClient, type ExecutionResult, type KernelInfo } from '../kernel/c
 import type { FindingsReport } from '../protocol/health';
 import type { KernelOptions } from '../protocol/kernelMessages';
 import { cellFilename, cellLabel, runCell, toVscodeOutput } from './execution';
+import { settingValue, untrustedRefusal, type KernelStartAction } from './kernelSettings';
 
 /** Notebook types the kernel serves, with the controller id used for each. */
 const SERVED = [
@@ -40,7 +41,7 @@ export class GradscopeController implements vscode.Disposable {
       c.supportsExecutionOrder = true;
       c.description = 'TensorFlow.js kernel';
       c.executeHandler = (cells, notebook) => this.executeCells(cells, notebook, c);
-      c.interruptHandler = (notebook) => this.kernels.get(notebook.uri.toString())?.interrupt();
+      c.interruptHandler = (notebook) => this.interrupt(notebook);
       this.controllers.push(c);
       this.disposables.push(c);
     }
@@ -50,22 +51,29 @@ export class GradscopeController implements vscode.Disposable {
     );
   }
 
-  /** The kernel of a notebook, created on first use. */
-  kernelFor(notebook: vscode.NotebookDocument): KernelClient {
+  /**
+   * The kernel of a notebook, created on first use. Throws in an untrusted workspace: no kernel object
+   * exists there, so no path (run, restart, an interrupt that escalates) can fork one.
+   */
+  kernelFor(notebook: vscode.NotebookDocument, action: KernelStartAction = 'run'): KernelClient {
+    const refusal = untrustedRefusal(vscode.workspace.isTrusted, action);
+    if (refusal) throw new Error(refusal);
     const key = notebook.uri.toString();
     let k = this.kernels.get(key);
     if (!k) {
       const config = vscode.workspace.getConfiguration('gradscope', notebook.uri);
+      const trusted = vscode.workspace.isTrusted;
+      const nodeOptions = settingValue('kernel.nodeOptions', config.inspect<string>('kernel.nodeOptions'), trusted, '');
       k = new KernelClient({
         kernelPath: path.join(this.extensionPath, 'dist', 'kernel.js'),
         options: {
           workspaceDir: notebookDir(notebook),
           extensionDir: this.extensionPath,
-          backend: config.get('backend', 'auto'),
+          backend: settingValue('backend', config.inspect<KernelOptions['backend']>('backend'), trusted, 'auto'),
           wasmOverrides: config.get('wasmOverrides', true),
           diagnostics: diagnosticsSettings(config),
         },
-        execArgv: config.get<string>('kernel.nodeOptions', '').split(/\s+/).filter(Boolean),
+        execArgv: nodeOptions.split(/\s+/).filter(Boolean),
         log: (line) => this.log.appendLine(`[${path.basename(notebook.uri.path)}] ${line}`),
         onStatus: (s) => this.showStatus(s.state === 'ready' ? s.info : undefined),
       });
@@ -74,13 +82,23 @@ export class GradscopeController implements vscode.Disposable {
     return k;
   }
 
-  /** Restarts the notebook's kernel: variables are lost, queued cells run in the new one. */
+  /**
+   * Restarts the notebook's kernel: variables are lost, queued cells run in the new one. In an
+   * untrusted workspace nothing starts and the user is told why.
+   */
   async restart(notebook: vscode.NotebookDocument): Promise<void> {
-    const k = this.kernelFor(notebook);
+    const refusal = untrustedRefusal(vscode.workspace.isTrusted, 'restart');
+    if (refusal) {
+      this.log.appendLine(refusal);
+      void showTrustRefusal(refusal);
+      return;
+    }
+    const k = this.kernelFor(notebook, 'restart');
     this.announced.delete(k);
     await k.restart();
   }
 
+  /** Interrupts the running cell; without a kernel (always so in an untrusted workspace) does nothing. */
   interrupt(notebook: vscode.NotebookDocument): void {
     this.kernels.get(notebook.uri.toString())?.interrupt();
   }
@@ -109,8 +127,9 @@ export class GradscopeController implements vscode.Disposable {
     await exec.clearOutput();
     this.errors.delete(cell.document.uri);
     this.cellRunEmitter.fire(cell);
-    if (!vscode.workspace.isTrusted) {
-      await exec.replaceOutput(errorOutput('Untrusted workspace', 'Gradscope runs no code in an untrusted workspace: trust this folder (Workspaces: Manage Workspace Trust) to run its cells.'));
+    const refusal = untrustedRefusal(vscode.workspace.isTrusted, 'run');
+    if (refusal) {
+      await exec.replaceOutput(errorOutput('Untrusted workspace', refusal));
       exec.end(false, Date.now());
       return;
     }
@@ -169,6 +188,12 @@ export class GradscopeController implements vscode.Disposable {
     this.kernels.clear();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Tells the user why nothing started, with a way to trust the folder. */
+async function showTrustRefusal(message: string): Promise<void> {
+  const manage = 'Manage Workspace Trust';
+  if ((await vscode.window.showWarningMessage(message, manage)) === manage) await vscode.commands.executeCommand('workbench.trust.manage');
 }
 
 function errorOutput(name: string, message: string): vscode.NotebookCellOutput {

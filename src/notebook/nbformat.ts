@@ -16,7 +16,7 @@ import { JsonSyntaxError, parseJson, stringifyJupyter } from './nbformatJson';
 import { joinText, splitLines, type NbOutput, type MimeBundle, readOutput, writeOutput } from './nbformatOutputs';
 
 export * from './nbformatOutputs';
-export { parseJson, stringifyJupyter, JsonSyntaxError } from './nbformatJson';
+export { parseJson, stringifyJupyter, respell, JsonSyntaxError } from './nbformatJson';
 
 /** Kinds of cells in nbformat 4. */
 export type CellKind = 'code' | 'markdown' | 'raw';
@@ -27,7 +27,10 @@ export interface NotebookCell {
   source: string;
   /** `typescript` for code cells (unless `metadata.vscode.languageId` says otherwise), `markdown`, or `raw`. */
   language: string;
-  /** nbformat ≥ 4.5 cell id; one is made when a cell without an id is written. */
+  /**
+   * nbformat ≥ 4.5 cell id. {@link parseNotebook} gives a 4.5 cell that has none a new one, once, so
+   * every later save writes the same id; a cell made in code without one gets one when written.
+   */
   id?: string;
   /** Code cells: the execution count, null when not run. */
   executionCount?: number | null;
@@ -50,6 +53,8 @@ export interface NotebookModel {
   cells: NotebookCell[];
   /** Top-level fields nbformat does not define, kept as read. */
   extra?: Record<string, unknown>;
+  /** `\r\n` when the file's lines end so (it is written back so); absent for `\n`. */
+  lineEnding?: '\r\n';
 }
 
 /** The kernelspec every `.tfnb` names. */
@@ -105,8 +110,44 @@ export function parseNotebook(text: string, where = 'notebook'): NotebookModel {
   if (!isObject(metadata)) throw problem('"metadata" must be an object');
   const language = codeLanguage(metadata);
   const cells = json.cells.map((c, i) => readCell(c, `cells[${i}]`, language, problem));
+  if ((minor as number) >= 5) giveMissingIds(cells);
   const extra = pickExtra(json, NOTEBOOK_KEYS);
-  return { metadata, nbformat: 4, nbformatMinor: minor as number, cells, ...(extra ? { extra } : {}) };
+  const lineEnding = /\r?\n/.exec(text)?.[0] === '\r\n' ? { lineEnding: '\r\n' as const } : {};
+  return { metadata, nbformat: 4, nbformatMinor: minor as number, cells, ...(extra ? { extra } : {}), ...lineEnding };
+}
+
+/**
+ * nbformat 4.5 requires cell ids: a cell read without one gets a new id here, distinct from the
+ * others, and keeps it (the editor holds it in the cell's metadata; the CLI writes it).
+ */
+function giveMissingIds(cells: NotebookCell[]): void {
+  const taken = new Set(cells.map((c) => c.id).filter((id) => id !== undefined));
+  for (const cell of cells) {
+    if (cell.id !== undefined) continue;
+    let id = newCellId();
+    while (taken.has(id)) id = newCellId();
+    taken.add(id);
+    cell.id = id;
+  }
+}
+
+/**
+ * Notebook file bytes as text. Invalid UTF-8 throws {@link NotebookFormatError} naming the first bad
+ * byte and its line, instead of turning it into U+FFFD (saving that would change the file). A leading BOM stays in the text; parseNotebook skips it.
+ */
+export function decodeNotebook(bytes: Uint8Array, where = 'notebook'): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    // Up to the first bad byte, the lenient decoding re-encodes to the same bytes.
+    const again = new TextEncoder().encode(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes));
+    let at = 0;
+    while (at < bytes.length && bytes[at] === again[at]) at++;
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+    const hex = bytes[at].toString(16).padStart(2, '0');
+    throw new NotebookFormatError(`${where}: not UTF-8 text (invalid byte 0x${hex} at offset ${at}, line ${line}); the file was left as it is`);
+  }
 }
 
 /** The language of code cells: the notebook's `language_info.name`, else `typescript`. */
@@ -157,7 +198,7 @@ function pickExtra(obj: Record<string, unknown>, known: Set<string>): Record<str
   return keys.length ? Object.fromEntries(keys.map((k) => [k, obj[k]])) : undefined;
 }
 
-/** Writes a notebook as Jupyter does (see the module doc), ending in a newline. */
+/** Writes a notebook as Jupyter does (see the module doc), ending in a newline, with the line ending it was read with. */
 export function serializeNotebook(model: NotebookModel): string {
   if (!model || !Array.isArray(model.cells)) throw new TypeError('serializeNotebook: model.cells must be an array');
   const language = codeLanguage(model.metadata ?? {});
@@ -175,7 +216,9 @@ export function serializeNotebook(model: NotebookModel): string {
     return out;
   });
   const nb = { ...model.extra, cells, metadata: model.metadata ?? {}, nbformat: model.nbformat ?? 4, nbformat_minor: model.nbformatMinor ?? 5 };
-  return stringifyJupyter(nb) + '\n';
+  const text = stringifyJupyter(nb) + '\n';
+  // Raw line breaks occur only between JSON tokens (strings escape theirs), so this keeps contents.
+  return model.lineEnding === '\r\n' ? text.replace(/\n/g, '\r\n') : text;
 }
 
 /** A code cell in another language than the notebook's records it where VS Code's Jupyter support does. */

@@ -130,9 +130,46 @@ function compareCodePoints(a: string, b: string): number {
 
 /** The spelling of number `n` at `holder[key]`: as it was read when still the same value, else JavaScript's. */
 function numberText(n: number, holder: object, key: string | number): string {
-  if (!Number.isFinite(n)) return 'null';
+  // A spelling read from the file comes first: `1e400` parses to Infinity and is written as read.
   const spelled = numberSpelling.get(holder)?.get(key);
-  return spelled !== undefined && Number(spelled) === n ? spelled : String(n);
+  if (spelled !== undefined && Number(spelled) === n) return spelled;
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
+/**
+ * `edited` with the number spellings of `original` (a value {@link parseJson} returned) put back
+ * wherever a number is unchanged as JSON sees it. VS Code hands metadata back as a JSON copy, where
+ * `-0` became `0` and `1e400` (Infinity) became `null`: those count as unchanged and get the file's
+ * value and spelling again. Each number is judged alone, so editing one key keeps the others' spellings.
+ *
+ * ```ts
+ * const original = parseJson('{"a": -0, "b": 1.50, "c": 1e400}');
+ * stringifyJupyter(respell(JSON.parse(JSON.stringify(original)), original)); // -0, 1.50 and 1e400 again
+ * ```
+ */
+export function respell(edited: unknown, original: unknown): unknown {
+  if (typeof edited !== 'object' || edited === null || typeof original !== 'object' || original === null) return edited;
+  if (Array.isArray(edited) !== Array.isArray(original)) return edited;
+  const from = original as Record<string | number, unknown>;
+  const fromSpellings = numberSpelling.get(original);
+  const out: Record<string | number, unknown> = Array.isArray(edited) ? [] as unknown as Record<number, unknown> : {};
+  let spellings: Map<string | number, string> | undefined;
+  const keys: (string | number)[] = Array.isArray(edited) ? edited.map((_, i) => i) : Object.keys(edited);
+  for (const k of keys) {
+    const e = (edited as Record<string | number, unknown>)[k];
+    const o = Object.prototype.hasOwnProperty.call(from, k) ? from[k] : undefined;
+    let v = e;
+    if (typeof o === 'number' && (typeof e === 'number' || e === null) && JSON.stringify(o) === JSON.stringify(e)) {
+      v = o;
+      const spelled = fromSpellings?.get(k);
+      if (spelled !== undefined) (spellings ??= new Map()).set(k, spelled);
+    } else {
+      v = respell(e, o);
+    }
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  if (spellings) numberSpelling.set(out, spellings);
+  return out;
 }
 
 /**

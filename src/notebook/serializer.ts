@@ -9,29 +9,18 @@
  */
 
 import * as vscode from 'vscode';
-import { isDeepStrictEqual } from 'node:util';
 import {
-  fromCellOutput, parseJson, parseNotebook, serializeNotebook, stringifyJupyter, toCellOutput,
-  type NotebookCell, type NotebookModel,
+  decodeNotebook, fromCellOutput, parseNotebook, serializeNotebook, toCellOutput, type NotebookCell, type NotebookModel,
 } from './nbformat';
+import { respelled, spelledText as spelled } from './metadataText';
 
 /** What a VS Code cell's metadata carries so that saving writes the nbformat cell back as it was. */
 interface CellMetadata { metadata?: Record<string, unknown>; metadataText?: string; id?: string; attachments?: NotebookCell['attachments']; extra?: Record<string, unknown> }
 /** What the VS Code notebook's metadata carries for the same reason. */
-interface NotebookMetadata { metadata?: Record<string, unknown>; metadataText?: string; nbformat?: number; nbformat_minor?: number; extra?: Record<string, unknown> }
-
-/**
- * VS Code copies metadata as plain JSON, which forgets how numbers were spelled in the file (`1.0`,
- * `1e-05`). When that matters, the spelled text rides along and is used again while the metadata is unchanged.
- */
-function spelled(metadata: Record<string, unknown>): { metadataText?: string } {
-  const text = stringifyJupyter(metadata, { compact: true });
-  return text === JSON.stringify(metadata) ? {} : { metadataText: text };
-}
-function respelled(metadata: Record<string, unknown> | undefined, text: string | undefined): Record<string, unknown> | undefined {
-  if (metadata === undefined || typeof text !== 'string') return metadata;
-  const parsed = parseJson(text);
-  return isDeepStrictEqual(parsed, metadata) ? (parsed as Record<string, unknown>) : metadata;
+interface NotebookMetadata {
+  metadata?: Record<string, unknown>; metadataText?: string; nbformat?: number; nbformat_minor?: number; extra?: Record<string, unknown>;
+  /** The file's line ending when it is `\r\n`, so that saving keeps it. */
+  lineEnding?: '\r\n';
 }
 
 /** Raw cells have no kind of their own in VS Code: they are code cells in the `raw` language. */
@@ -59,6 +48,7 @@ export function toNotebookData(model: NotebookModel): vscode.NotebookData {
   const data = new vscode.NotebookData(cells);
   const metadata: NotebookMetadata = { metadata: model.metadata, ...spelled(model.metadata), nbformat: model.nbformat, nbformat_minor: model.nbformatMinor };
   if (model.extra) metadata.extra = model.extra;
+  if (model.lineEnding) metadata.lineEnding = model.lineEnding;
   data.metadata = metadata as Record<string, unknown>;
   return data;
 }
@@ -88,19 +78,14 @@ export function fromNotebookData(data: vscode.NotebookData): NotebookModel {
     cells,
   };
   if (nbMeta.extra) model.extra = nbMeta.extra;
+  if (nbMeta.lineEnding === '\r\n') model.lineEnding = '\r\n';
   return model;
 }
 
 /** Reads and writes `.tfnb` files (nbformat 4 JSON). A malformed file fails to open with a message saying what and where. */
 export class GradscopeSerializer implements vscode.NotebookSerializer {
   deserializeNotebook(content: Uint8Array, _token: vscode.CancellationToken): vscode.NotebookData {
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(content);
-    } catch {
-      throw new Error('the notebook file is not UTF-8 text');
-    }
-    return toNotebookData(parseNotebook(text, 'the notebook file'));
+    return toNotebookData(parseNotebook(decodeNotebook(content, 'the notebook file'), 'the notebook file'));
   }
 
   serializeNotebook(data: vscode.NotebookData, _token: vscode.CancellationToken): Uint8Array {

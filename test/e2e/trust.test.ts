@@ -1,19 +1,25 @@
 /**
- * Workspace trust in the browser workbench (issue 2): code-server started with workspace trust on
- * opens a never-trusted folder in restricted mode. Run All makes VS Code ask whether the user trusts
- * the folder before any kernel gets a cell; answered Cancel, no cell runs. Trusting the folder then
- * lets the same Run All run with the Gradscope kernel. (This is a UI test because VS Code refuses to
- * show dialogs in an extension-test window, where the trust question would never be answered.)
- * Screenshots: .test-cache/artifacts/e2e/untrusted-*.png.
+ * Workspace trust in the browser workbench: code-server started with workspace trust on opens a
+ * never-trusted folder in Restricted Mode. The folder carries code that would run if a kernel started:
+ * `.vscode/settings.json` sets `gradscope.kernel.nodeOptions` to `--require ./evil.js`, and
+ * `node_modules/@tensorflow/tfjs-node/index.js` is what backend selection would load. Each writes a
+ * marker file. Restart Kernel from the notebook toolbar and from the palette, Interrupt, and Run All
+ * (VS Code asks for trust; answered Cancel) start nothing: no marker, no cell output, and the restart
+ * says why. Trusting the folder then lets the same Run All run, and the markers appear, which shows
+ * that the planted code was live all along. (A UI test: VS Code refuses to show its trust dialog in
+ * an extension-test window.) Screenshots: .test-cache/artifacts/e2e/untrusted-*.png.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
-  allFrames, openNotebook, pickKernelIfAsked, runAll, screenshot, startUiSession, waitForOutputText, type UiSession,
+  allFrames, openNotebook, pickKernelIfAsked, runAll, runCommand, screenshot, startUiSession, waitForOutputText, type UiSession,
 } from './harness/workbench';
 
 const CELL_2_OUTPUT = 'hello from cell 1, after 3 awaits';
+const REFUSAL = /Gradscope runs no code in an untrusted workspace \(Restricted Mode\): no kernel was started/;
 
 async function anyFrameShows(page: Page, text: string): Promise<boolean> {
   for (const frame of allFrames(page)) {
@@ -22,18 +28,65 @@ async function anyFrameShows(page: Page, text: string): Promise<boolean> {
   return false;
 }
 
+/** Plants workspace code that writes `marker-*` files into `folder` when a kernel would run it. */
+function plantWorkspaceCode(folder: string): { nodeOptions: string; tfjsNode: string } {
+  const nodeOptions = join(folder, 'marker-nodeoptions');
+  const tfjsNode = join(folder, 'marker-tfjs-node');
+  mkdirSync(join(folder, '.vscode'));
+  writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'gradscope.kernel.nodeOptions': '--require ./evil.js' }, null, 2));
+  writeFileSync(join(folder, 'evil.js'), `require('fs').writeFileSync(${JSON.stringify(nodeOptions)}, 'ran in ' + process.pid);\n`);
+  const pkg = join(folder, 'node_modules', '@tensorflow', 'tfjs-node');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, 'index.js'), `require('fs').writeFileSync(${JSON.stringify(tfjsNode)}, 'ran in ' + process.pid);\nthrow new Error('planted tfjs-node');\n`);
+  return { nodeOptions, tfjsNode };
+}
+
+/** Waits for a notification toast whose text matches `pattern`; returns its text. */
+async function notification(page: Page, pattern: RegExp): Promise<string> {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first();
+  await toast.waitFor({ state: 'visible', timeout: 20_000 });
+  return toast.innerText();
+}
+
 describe('Gradscope in an untrusted workspace', () => {
   let ui: UiSession | undefined;
+  let markers: { nodeOptions: string; tfjsNode: string };
   before(async () => {
     ui = await startUiSession(['smoke.tfnb'], { workspaceTrust: true });
+    markers = plantWorkspaceCode(ui.folder);
   });
   after(() => ui?.stop());
 
-  test('Run All asks for trust; refused, no cell runs; trusted, the cells run', { timeout: 300_000 }, async () => {
+  test('restart (toolbar, palette), interrupt and Run All start no kernel and run no workspace code until trusted', { timeout: 300_000 }, async () => {
     const page = await ui!.open();
+    const noMarkers = (when: string) => {
+      assert.equal(existsSync(markers.nodeOptions), false, `${when}: the workspace's --require nodeOptions ran`);
+      assert.equal(existsSync(markers.tfjsNode), false, `${when}: the workspace's node_modules/@tensorflow/tfjs-node was loaded`);
+    };
     try {
       await page.locator('.statusbar', { hasText: 'Restricted Mode' }).waitFor({ timeout: 30_000 });
       await openNotebook(page, 'smoke.tfnb');
+
+      // Restart Kernel from the notebook toolbar.
+      const toolbarRestart = page.locator('.notebook-toolbar-container [aria-label*="Restart Kernel"]').first();
+      await toolbarRestart.waitFor({ state: 'visible', timeout: 15_000 });
+      await toolbarRestart.click();
+      // Without the refusal, say first whether the planted code ran (a kernel starts within seconds).
+      const refused = await notification(page, REFUSAL).catch((e: Error) => {
+        noMarkers('after Restart Kernel from the toolbar, which showed no refusal');
+        throw e;
+      });
+      assert.match(refused, /Manage Workspace Trust/);
+      await screenshot(page, 'untrusted-toolbar-restart');
+      await runCommand(page, 'Notifications: Clear All Notifications');
+
+      // Restart and Interrupt from the command palette.
+      await runCommand(page, 'Gradscope: Restart Kernel');
+      await notification(page, REFUSAL);
+      await runCommand(page, 'Gradscope: Interrupt Kernel');
+      await runCommand(page, 'Notifications: Clear All Notifications');
+
+      // Run All: VS Code asks for trust; refused, no cell runs.
       await runAll(page);
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: 30_000 });
@@ -43,17 +96,21 @@ describe('Gradscope in an untrusted workspace', () => {
       await screenshot(page, 'untrusted-run-asks-for-trust');
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
-      // Nothing may run: give a kernel that would (wrongly) start plenty of time to show output.
+      // Give a kernel that would (wrongly) start plenty of time to run the planted code and show output.
       await new Promise((r) => setTimeout(r, 8000));
+      noMarkers('after Restart Kernel (toolbar, palette), Interrupt and a refused Run All');
       assert.equal(await anyFrameShows(page, CELL_2_OUTPUT), false, 'a cell ran although the folder is not trusted');
       await screenshot(page, 'untrusted-refused');
 
+      // Trusted, the same Run All runs, and the planted code now runs too (it was live all along).
       await runAll(page);
       await dialog.waitFor({ state: 'visible', timeout: 30_000 });
       await dialog.getByRole('button', { name: /Trust Folder & Continue/ }).click();
       await pickKernelIfAsked(page, 'Gradscope');
       await waitForOutputText(page, CELL_2_OUTPUT, 120_000);
       await page.locator('.statusbar', { hasText: 'Restricted Mode' }).waitFor({ state: 'detached', timeout: 10_000 });
+      assert.equal(existsSync(markers.nodeOptions), true, 'trusted: the workspace nodeOptions should apply');
+      assert.equal(existsSync(markers.tfjsNode), true, 'trusted: backend selection should try the workspace tfjs-node');
       await screenshot(page, 'untrusted-then-trusted');
     } catch (e) {
       await screenshot(page, 'untrusted-failure');

@@ -146,6 +146,8 @@ export async function openWorkbench(
 
 /** What a UI test drives: a temp workspace, a code-server and a browser, stopped together. */
 export interface UiSession {
+  /** The temp workspace folder the workbench opens (tests may add files before opening it). */
+  readonly folder: string;
   /** Opens the workbench on the workspace, with this repository as the development extension. */
   open(viewport?: { width: number; height: number }): Promise<Page>;
   /** Closes the pages {@link open} made, the browser and the server, and removes the workspace. */
@@ -180,6 +182,7 @@ export async function startUiSession(fixtures: string[], serverArgs: CodeServerA
     throw e;
   }
   return {
+    folder,
     async open(viewport) {
       const page = await openWorkbench(browser!, server!, folder, REPO_ROOT, viewport);
       pages.push(page);
