@@ -15,7 +15,7 @@ import { LayerRecorder, WeightSnapshot, gradNormOf } from './layerRecorder';
 import { probeModel } from './probe';
 import { SeriesBuffer } from './series';
 import { buildSnapshot, type RunState } from './snapshot';
-import { summarizeModel, trainableSignature } from './summary';
+import { summarizeModel, trainableSignature } from '../engine/modelSummary';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 import { Sampler } from './sampler';
 

@@ -34,7 +34,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { ensureBackendPatches } from '../../src/engine/wasm';
-import { fit } from '../../src/training/fit';
+import { fit } from '../../src/library';
 import type { HealthSnapshot } from '../../src/protocol/health';
 import { interval, robustInterval } from './pairedRatio';
 import { Interleave } from './interleave';
