@@ -33,8 +33,8 @@ interface AdamInternals {
   incrementIterations(): void;
 }
 
-const PATCH_KEY = Symbol.for('gradscope.fusedAdam');
-const SQUARES_KEY = Symbol.for('gradscope.adamSquares');
+const PATCH_KEY = Symbol('gradscope.fusedAdam');
+const SQUARES_KEY = Symbol('gradscope.adamSquares');
 
 interface PatchRecord {
   original: (this: unknown, grads: Grads) => void;
