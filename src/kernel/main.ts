@@ -50,9 +50,9 @@ async function main(): Promise<void> {
   const modules = new CellModules(workspaceDir, engine, libraryPath, (tf) => sources.wrapTf(tf));
   modules.installEngineRedirect();
   if (engine.name === 'wasm') {
-    // The library's engine code (dist/gradscope.js, the copy cells load too), over the chosen engine
-    // through the redirect above: the overrides exist once in the process, so they install once.
-    const library = require(libraryPath) as typeof Gradscope;
+    // The library's engine code, loaded as cells load `gradscope` (dist/gradscope.js over the chosen
+    // engine, through the redirect above): the overrides exist once in the process.
+    const library = modules.require('gradscope') as typeof Gradscope;
     const patches = library.backend.ensureBackendPatches(engine.tf, { overrides: options.wasmOverrides !== false });
     notes.push(`wasm kernel overrides: ${patches.overrides}${patches.reason ? ` (${patches.reason})` : ''}`);
   }
