@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import { GradscopeSerializer } from './notebook/serializer';
 import { GradscopeController } from './notebook/controller';
 import { assignCellIds } from './notebook/cellIds';
+import { promptRestartOnSettingChange } from './notebook/settingsPrompt';
 import type { ApplyFixMessage } from './protocol/health';
 import type * as Fixes from './fixes/feature';
 
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
     controller,
     vscode.workspace.registerNotebookSerializer('gradscope', new GradscopeSerializer(), { transientOutputs: false }),
     assignCellIds(),
+    promptRestartOnSettingChange(controller),
     controller.onFindings((report) => fixes().update(report)),
     controller.onCellRun((cell) => fixesFeature?.clearCell(cell.document.uri.toString())),
     vscode.commands.registerCommand('gradscope.restartKernel', async (arg?: { notebookEditor?: { notebookUri: vscode.Uri } }) => {

@@ -5,7 +5,7 @@
 
 /** All thresholds the rules use. */
 export interface Thresholds {
-  /** vanishing-gradient: sensitivity RMS of the last layer over that of the first layer. */
+  /** vanishing-gradient: per-sample sensitivity norm ‖∂L/∂n‖ of the last layer over that of the first layer. */
   vanishingFactor: number;
   /** dead-relu: fraction of a layer's units that are zero for every probe sample. */
   deadReluFraction: number;
