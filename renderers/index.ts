@@ -8,7 +8,7 @@ import type { ApplyFixMessage, Finding, FixId, HealthSnapshot } from '../src/pro
 
 export type { ApplyFixMessage };
 import { createPanel, showError, type HealthPanel } from './panel';
-import type { ActivationFunction, OutputItem, RendererApi, RendererContext } from './rendererApi';
+import type { ActivationFunction, OutputItem, RendererApi, RendererContext } from 'vscode-notebook-renderer';
 import { watchTheme } from './theme';
 import { validateSnapshot } from './validate';
 
@@ -20,7 +20,7 @@ interface Entry { element: HTMLElement; panel?: HealthPanel }
  * const api = createRenderer({});
  * api.renderOutputItem(item, element, new AbortController().signal);
  */
-export function createRenderer(context: RendererContext): RendererApi {
+export function createRenderer(context: Pick<RendererContext<unknown>, 'postMessage'>): RendererApi {
   const entries = new Map<string, Entry>();
   let stopWatching: (() => void) | undefined;
 

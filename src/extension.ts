@@ -1,29 +1,46 @@
 /**
  * Wires Gradscope into VS Code: the `.tfnb` serializer, the kernel controller, the commands, and the
  * findings → code lenses / quick fixes feature. Every registration goes into context.subscriptions.
+ *
+ * Activation stays light (VS Code activates on every `.ipynb` it opens): the fixes feature, which
+ * carries the TypeScript compiler, is its own bundle (dist/fixes.js) loaded on the first findings
+ * report or the first "Apply" from the panel. Its commands and providers exist from then on; before
+ * it there is nothing for them to show.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GradscopeSerializer } from './notebook/serializer';
 import { GradscopeController } from './notebook/controller';
-import { FixesFeature } from './fixes/feature';
 import { assignCellIds } from './notebook/cellIds';
+import { promptRestartOnSettingChange } from './notebook/settingsPrompt';
 import type { ApplyFixMessage } from './protocol/health';
+import type * as Fixes from './fixes/feature';
 
 /** Called by VS Code when a Gradscope or Jupyter notebook opens. */
 export function activate(context: vscode.ExtensionContext): { controller: GradscopeController } {
   const log = vscode.window.createOutputChannel('Gradscope Kernel');
   const controller = new GradscopeController(context.extensionPath, log);
-  const fixes = new FixesFeature();
+  let fixesFeature: Fixes.FixesFeature | undefined;
+  const fixes = (): Fixes.FixesFeature => {
+    if (!fixesFeature) {
+      // A run-time path, so esbuild leaves the module out of this bundle.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { FixesFeature } = require(path.join(__dirname, 'fixes.js')) as typeof Fixes;
+      fixesFeature = new FixesFeature();
+      context.subscriptions.push(fixesFeature);
+    }
+    return fixesFeature;
+  };
   const activeNotebook = (): vscode.NotebookDocument | undefined => vscode.window.activeNotebookEditor?.notebook;
 
   context.subscriptions.push(
     log,
     controller,
-    fixes,
     vscode.workspace.registerNotebookSerializer('gradscope', new GradscopeSerializer(), { transientOutputs: false }),
     assignCellIds(),
-    controller.onFindings((report) => fixes.update(report)),
-    controller.onCellRun((cell) => fixes.clearCell(cell.document.uri.toString())),
+    promptRestartOnSettingChange(controller),
+    controller.onFindings((report) => fixes().update(report)),
+    controller.onCellRun((cell) => fixesFeature?.clearCell(cell.document.uri.toString())),
     vscode.commands.registerCommand('gradscope.restartKernel', async (arg?: { notebookEditor?: { notebookUri: vscode.Uri } }) => {
       const notebook = notebookOf(arg) ?? activeNotebook();
       if (notebook) await controller.restart(notebook);
@@ -35,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
     vscode.commands.registerCommand('gradscope.showKernelLog', () => log.show(true)),
     // The panel's "Apply" buttons post here (the renderer declares requiresMessaging: optional).
     vscode.notebooks.createRendererMessaging('gradscope.health').onDidReceiveMessage(({ message }) => {
-      if (isApplyFix(message)) void fixes.applyFromPanel(message);
+      if (isApplyFix(message)) void fixes().applyFromPanel(message);
     }),
   );
   return { controller };

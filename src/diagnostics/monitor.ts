@@ -15,7 +15,7 @@ import { LayerRecorder, WeightSnapshot, gradNormOf } from './layerRecorder';
 import { probeModel } from './probe';
 import { SeriesBuffer } from './series';
 import { buildSnapshot, type RunState } from './snapshot';
-import { summarizeModel, trainableSignature } from './summary';
+import { summarizeModel, trainableSignature } from '../engine/modelSummary';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 import { Sampler } from './sampler';
 
@@ -28,9 +28,8 @@ export interface HealthMonitorArgs {
   sampleEvery?: number;
   /**
    * Share of training time the monitor's own work (probes, metering, snapshots) may take when the
-   * rate adapts. Defaults to 0.02, against a budget of 5 %: measured side by side (wasm, MLP and a
-   * 10-layer net, test/bench/diagnostics.bench.ts) training then runs 2.0–2.2 % slower, the monitor's
-   * own account 1.9–2.0 %; what it cannot time (observer calls, allocations) is a few tenths of a %.
+   * rate adapts. Defaults to 0.02, against a budget of 5 % (test/bench/diagnostics.bench.ts measures
+   * the slowdown side by side with the monitor's own account).
    */
   maxOverhead?: number;
   /** Outside a kernel: write snapshots to this JSON file (every few seconds and at the end). Defaults to none. */

@@ -24,10 +24,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LossFn } from '../training/observer';
-import type { SaturationSample } from '../protocol/health';
-import { fusedActivationOf, kindOfActivationName, standaloneActivationKind, type ActivationLike } from './activations';
+import { fusedActivationOf, kindOfActivationName, standaloneActivationKind, type ActivationLike } from '../engine/activations';
 import { sumSqOf } from '../engine/hostValues';
-import { readOut, type Slot } from './probeStats';
+import { readOut, type ProbeLayer, type Slot } from './probeStats';
+
+export type { ProbeLayer } from './probeStats';
 import { GATES, captureGates, wrapActivation } from './recurrentCapture';
 
 /** Options of {@link probeModel}. */
@@ -42,21 +43,6 @@ export interface ProbeArgs {
    * step's own weight gradients.
    */
   weightGrads?: boolean;
-}
-
-/** What one probe measured on one layer with weights. */
-export interface ProbeLayer {
-  layer: string;
-  index: number;
-  /** RMS and max |∂L/∂n| over the batch; null when the layer kind is not supported. */
-  sensitivityRms: number | null;
-  sensitivityMax: number | null;
-  /** l2 norm of ∂L/∂W over the layer's trainable weights; null when it has none or they were not measured. */
-  gradNorm: number | null;
-  /** Values of n^k per sample (units × positions × time steps × gates); null with the sensitivity. */
-  netInputSize: number | null;
-  saturation?: SaturationSample;
-  batchNorm?: { batchMean: number; movingMean: number; batchVar: number; movingVar: number; maxMeanShift: number };
 }
 
 /** Result of {@link probeModel}. */

@@ -7,7 +7,21 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ActivationKind, SaturationSample } from '../protocol/health';
 import { countOutside, momentsOf, valuesOf } from '../engine/hostValues';
-import type { ProbeLayer } from './probe';
+
+/** What one probe measured on one layer with weights. */
+export interface ProbeLayer {
+  layer: string;
+  index: number;
+  /** RMS and max |∂L/∂n| over the batch; null when the layer kind is not supported. */
+  sensitivityRms: number | null;
+  sensitivityMax: number | null;
+  /** l2 norm of ∂L/∂W over the layer's trainable weights; null when it has none or they were not measured. */
+  gradNorm: number | null;
+  /** Values of n^k per sample (units × positions × time steps × gates); null with the sensitivity. */
+  netInputSize: number | null;
+  saturation?: SaturationSample;
+  batchNorm?: { batchMean: number; movingMean: number; batchVar: number; movingVar: number; maxMeanShift: number };
+}
 
 /** What the probe records for one layer with weights while the forward/backward pass runs. */
 export interface Slot {

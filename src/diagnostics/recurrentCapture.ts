@@ -4,7 +4,7 @@
  * cell's activation objects for the duration of the probe. The caller restores them.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { ActivationLike } from './activations';
+import type { ActivationLike } from '../engine/activations';
 import type { Slot } from './probeStats';
 
 /** Gated recurrent layers and the number of pre-activations their cell computes per time step. */

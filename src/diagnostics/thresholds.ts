@@ -5,7 +5,7 @@
 
 /** All thresholds the rules use. */
 export interface Thresholds {
-  /** vanishing-gradient: sensitivity RMS of the last layer over that of the first layer. */
+  /** vanishing-gradient: per-sample sensitivity norm ‖∂L/∂n‖ of the last layer over that of the first layer. */
   vanishingFactor: number;
   /** dead-relu: fraction of a layer's units that are zero for every probe sample. */
   deadReluFraction: number;
@@ -41,15 +41,15 @@ export interface Thresholds {
 
 /** Defaults; see each line for the source. */
 export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
-  // Issue 4 and setting gradscope.diagnostics.vanishingFactor: two orders of magnitude across depth.
+  // Design default, setting gradscope.diagnostics.vanishingFactor: two orders of magnitude across depth.
   vanishingFactor: 100,
-  // Issue 4 and setting gradscope.diagnostics.deadReluFraction (Géron ch. 11: "dying ReLUs", half the units can die).
+  // Design default, setting gradscope.diagnostics.deadReluFraction (Géron ch. 11: "dying ReLUs", half the units can die).
   deadReluFraction: 0.4,
-  // Issue 4 and setting gradscope.diagnostics.saturationFraction.
+  // Design default, setting gradscope.diagnostics.saturationFraction.
   saturationFraction: 0.3,
-  // Issue 4: the update-to-weight ratio rule of thumb is ~1e-3 (Karpathy, CS231n); 1e-5 is 100× below.
+  // Design default: the update-to-weight ratio rule of thumb is ~1e-3 (Karpathy, CS231n); 1e-5 is 100× below.
   vanishingUpdateRatio: 1e-5,
-  // Issue 4: "grows by orders of magnitude": three decades.
+  // Design default: "grows by orders of magnitude": three decades.
   explodingGrowth: 1e3,
   // Klambauer et al. 2017: SELU's fixed point is mean 0, variance 1; Gradscope heuristic for "far".
   seluMeanDrift: 0.5,

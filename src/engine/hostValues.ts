@@ -1,7 +1,7 @@
 /**
  * Statistics of tensors computed on the values the backend already holds in host memory, without
- * engine kernels (each costs a fixed 20–40 µs on wasm whatever its size, and a reduction takes two
- * to four of them per tensor). On wasm they run in stats.wat's SIMD loops over the backend's own heap;
+ * engine kernels (each has a fixed cost on wasm whatever its size, and a reduction takes two to four
+ * of them per tensor). On wasm they run in stats.wat's SIMD loops over the backend's own heap;
  * on cpu in JavaScript over its typed arrays; elsewhere (native, GPU) in JavaScript over a copy, so
  * callers with large tensors there keep kernels ({@link allOnHost}). Sums accumulate float32 values
  * in float64, so they neither underflow nor overflow for any finite float32 input (1e-25² and 1e25²

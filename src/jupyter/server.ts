@@ -25,6 +25,7 @@ interface Zmq {
 /** Loads zeromq, or explains how to get it. */
 export function loadZeromq(): Zmq {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional dependency, loaded only by this command
     return require('zeromq') as Zmq;
   } catch (e) {
     throw new Error(`the Jupyter kernel needs the npm package zeromq (6.8.0 ships prebuilt binaries): npm install zeromq@6.8.0 next to gradscope (${(e as Error).message})`);
@@ -148,6 +149,7 @@ export async function serveKernel(args: ServeArgs): Promise<void> {
 
 function typescriptVersion(): string {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- read at run time: the bundle keeps only this field
     return (require('typescript/package.json') as { version: string }).version;
   } catch {
     return 'unknown';

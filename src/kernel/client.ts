@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { FindingsReport } from '../protocol/health';
-import type { ErrorLocation, HostMessage, KernelMessage, KernelOptions, KernelOutput } from '../protocol/kernelMessages';
+import type { ErrorLocation, ExecuteRequest, HostMessage, KernelMessage, KernelOptions, KernelOutput } from '../protocol/kernelMessages';
 
 /** How long an interrupt may take before the kernel is restarted instead (its variables are lost). */
 const INTERRUPT_TIMEOUT_MS = 3000;
@@ -122,7 +122,7 @@ export class KernelClient {
   }
 
   /** Runs one cell; resolves when it ends, fails or the kernel dies. Calls must not overlap. */
-  async execute(req: Omit<Extract<HostMessage, { type: 'execute' }>, 'type' | 'id'>, sink: ExecutionSink): Promise<ExecutionResult> {
+  async execute(req: ExecuteRequest, sink: ExecutionSink): Promise<ExecutionResult> {
     if (this.running) throw new Error('a cell is already running in this kernel');
     try {
       await this.start();

@@ -1,7 +1,7 @@
 /**
  * The second stage of the cell compiler: rewrites the JavaScript that esbuild produced from a cell so
- * that it runs as a script in the kernel's one persistent vm context, where the top-level names of
- * every cell live on the context's global object. See {@link rewriteCell}.
+ * that it runs as a script in the kernel's global context, where the top-level names of every cell
+ * live on the global object. See {@link rewriteCell}.
  */
 
 import * as acorn from 'acorn';

@@ -1,12 +1,12 @@
 /**
  * The cell compiler: turns the TypeScript of one notebook cell into a JavaScript script for the
- * kernel's one persistent vm context. esbuild strips the types; {@link rewriteCell} makes the cell's
+ * kernel's global context (every cell runs in the kernel process's own one). esbuild strips the types; {@link rewriteCell} makes the cell's
  * top-level names globals that later cells see and that a re-run can declare again; the two source
  * maps are composed so that a stack frame in the script maps back to the cell's line and column.
  *
  * ```ts
  * const cell = compileCell('const x: number = await Promise.resolve(41);\nx + 1', { filename: 'gradscope-cell:/1' });
- * const value = await new vm.Script(cell.code, { filename: cell.filename }).runInContext(ctx); // 42
+ * const value = await new vm.Script(cell.code, { filename: cell.filename }).runInThisContext(); // 42
  * ```
  */
 
@@ -16,7 +16,7 @@ import { rewriteCell, RewriteError } from './compileRewrite';
 
 /** A cell compiled for the kernel. */
 export interface CompiledCell {
-  /** JavaScript for `new vm.Script(code, { filename }).runInContext(ctx, { breakOnSigint: true })` in the kernel's ONE persistent vm context. */
+  /** JavaScript for `new vm.Script(code, { filename }).runInThisContext({ breakOnSigint: true })`: every cell runs in the kernel's own global context. */
   code: string;
   /** The virtual file name passed in (e.g. `gradscope-cell:/3`), used in stack frames. */
   filename: string;

@@ -11,9 +11,9 @@ import { LayerSources } from './layerSources';
 import { createKernelHooks } from './hooks';
 import type { HostMessage, KernelMessage, KernelOptions } from '../protocol/kernelMessages';
 import { KERNEL_HOOKS_KEY } from '../protocol/kernelHooks';
-import { ensureBackendPatches } from '../engine/wasm';
 import { completeAt, inspectAt } from './introspect';
 import { InputRequests } from './input';
+import type * as Gradscope from '../library';
 
 const send = (m: KernelMessage): void => {
   if (process.connected) process.send?.(m);
@@ -44,14 +44,18 @@ async function main(): Promise<void> {
 
   const engine = await selectBackend(options.backend ?? 'auto', workspaceDir, extensionDir);
   const notes = [...engine.notes];
-  if (engine.name === 'wasm') {
-    const patches = ensureBackendPatches(engine.tf, { overrides: options.wasmOverrides !== false });
-    notes.push(`wasm kernel overrides: ${patches.overrides}${patches.reason ? ` (${patches.reason})` : ''}`);
-  }
   const sources = new LayerSources((call) => hooks.callSite(call));
   sources.instrument(engine.tf as unknown as Record<string, unknown>);
-  const modules = new CellModules(workspaceDir, engine, path.join(kernelDir, 'gradscope.js'), (tf) => sources.wrapTf(tf));
+  const libraryPath = path.join(kernelDir, 'gradscope.js');
+  const modules = new CellModules(workspaceDir, engine, libraryPath, (tf) => sources.wrapTf(tf));
   modules.installEngineRedirect();
+  if (engine.name === 'wasm') {
+    // The library's engine code, loaded as cells load `gradscope` (dist/gradscope.js over the chosen
+    // engine, through the redirect above): the overrides exist once in the process.
+    const library = modules.require('gradscope') as typeof Gradscope;
+    const patches = library.backend.ensureBackendPatches(engine.tf, { overrides: options.wasmOverrides !== false });
+    notes.push(`wasm kernel overrides: ${patches.overrides}${patches.reason ? ` (${patches.reason})` : ''}`);
+  }
 
   const backendInfo = { name: engine.name, device: engine.device };
   const hooks = createKernelHooks(runtime, sources, send, backendInfo, kernelDir, options.diagnostics);

@@ -6,7 +6,7 @@
 import * as vm from 'node:vm';
 import { compileCell, CellCompileError, type CompiledCell } from './compiler';
 import { mapStack } from './stackMap';
-import type { ErrorLocation, HostMessage, KernelMessage, KernelOutput } from '../protocol/kernelMessages';
+import type { ErrorLocation, ExecuteMessage, KernelMessage, KernelOutput } from '../protocol/kernelMessages';
 import type { DisplayHandle } from '../protocol/kernelHooks';
 import { toMimeBundle, formatText, type MimeBundle } from './format';
 
@@ -20,9 +20,6 @@ export interface RunCell {
   source: string;
   compiled: CompiledCell;
 }
-
-/** What one execution needs to know about the cell: the host's execute message. */
-export type ExecuteRequest = Omit<Extract<HostMessage, { type: 'execute' }>, 'type'>;
 
 type Send = (message: KernelMessage) => void;
 
@@ -90,7 +87,7 @@ export class CellRuntime {
   }
 
   /** Runs one cell to completion; never throws. */
-  async execute(req: ExecuteRequest): Promise<void> {
+  async execute(req: Omit<ExecuteMessage, 'type'>): Promise<void> {
     this.currentId = req.id;
     this.currentCellUri = req.cellUri;
     this.interruptRequested = false;
@@ -135,7 +132,7 @@ export class CellRuntime {
   }
 
   /** Maps an error's stack to the cells, emits it, and returns the innermost cell location. */
-  reportError(e: unknown, req: ExecuteRequest): ErrorLocation {
+  reportError(e: unknown, req: Omit<ExecuteMessage, 'type'>): ErrorLocation {
     const err = e instanceof Error ? e : new Error(formatText(e));
     const name = err.name || 'Error';
     const { text, frames } = mapStack(err.stack ?? `${name}: ${err.message}`, (f) => this.lookup(f), { kernelDir: this.kernelDir });

@@ -18,7 +18,18 @@
  *   callbacks: [gs.callbacks.earlyStopping({ patience: 5, restoreBestWeights: true })],
  * });
  * ```
+ *
+ * This entry installs the health monitor into the training loop (src/training/monitorSeam.ts): `gs.fit`
+ * monitors by default inside a Gradscope kernel and whenever `diagnostics` is set.
  */
+import type * as tf from '@tensorflow/tfjs';
+import { HealthMonitor, healthMonitor, type HealthMonitorArgs } from '../diagnostics';
+import { installMonitorPlugin } from '../training/monitorSeam';
+import { fit as trainingFit, type FitArgs as TrainingFitArgs } from '../training/fit';
+import { fitDataset as trainingFitDataset, type FitDatasetArgs as TrainingFitDatasetArgs } from '../training/fitDataset';
+import type { TrainArgs as TrainingArgs } from '../training/run';
+import type { FitHistory } from '../training/history';
+
 export * as schedules from '../training/schedules';
 export type { Schedule, ScheduleLike } from '../training/schedules';
 export * as callbacks from '../training/callbacks';
@@ -29,9 +40,26 @@ export * as layers from '../training/layers';
 export * as transfer from '../training/transfer';
 export * as diagnostics from '../diagnostics';
 export * as backend from '../engine/wasm';
-export { fit, type FitArgs } from '../training/fit';
-export { fitDataset, type FitDatasetArgs } from '../training/fitDataset';
-export type { TrainArgs } from '../training/run';
 export { NonFiniteLossError, type FitHistory } from '../training/history';
 export { getLearningRate, setLearningRate } from '../training/learningRate';
 export type { TrainingObserver, TrainBeginInfo, BatchEndInfo } from '../training/observer';
+
+installMonitorPlugin({
+  create: (options) => healthMonitor(options as HealthMonitorArgs | undefined),
+  wantsGradients: (observer) => observer instanceof HealthMonitor,
+});
+
+/** The monitor setting of {@link TrainArgs}: on, off, or on with these options. */
+type Diagnostics = { diagnostics?: boolean | HealthMonitorArgs };
+
+/** Arguments shared by `gs.fit` and `gs.fitDataset`; `diagnostics` defaults to true inside a Gradscope kernel, false elsewhere. */
+export type TrainArgs = Omit<TrainingArgs, 'diagnostics'> & Diagnostics;
+/** Arguments of {@link fit}. */
+export type FitArgs = Omit<TrainingFitArgs, 'diagnostics'> & Diagnostics;
+/** Arguments of {@link fitDataset}. */
+export type FitDatasetArgs = Omit<TrainingFitDatasetArgs, 'diagnostics'> & Diagnostics;
+
+/** Trains `model` on `x`/`y` like `model.fit` (see src/training/fit.ts), with the health monitor available. */
+export const fit: (model: tf.LayersModel, x: Parameters<typeof trainingFit>[1], y: Parameters<typeof trainingFit>[2], args?: FitArgs) => Promise<FitHistory> = trainingFit;
+/** Trains `model` on a `tf.data.Dataset` like `model.fitDataset` (see src/training/fitDataset.ts), with the health monitor available. */
+export const fitDataset: (model: tf.LayersModel, dataset: Parameters<typeof trainingFitDataset>[1], args?: FitDatasetArgs) => Promise<FitHistory> = trainingFitDataset;

@@ -8,9 +8,10 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { KernelClient, type ExecutionResult, type KernelInfo } from '../kernel/client';
 import type { FindingsReport } from '../protocol/health';
-import type { KernelOptions } from '../protocol/kernelMessages';
 import { cellFilename, cellLabel, runCell, toVscodeOutput } from './execution';
-import { settingValue, untrustedRefusal, type KernelStartAction } from './kernelSettings';
+import { untrustedRefusal, type KernelStartAction } from './kernelSettings';
+import { kernelOptionsOf } from './settings';
+import { settingsFor } from './settingsPrompt';
 
 /** Notebook types the kernel serves, with the controller id used for each. */
 const SERVED = [
@@ -61,20 +62,25 @@ export class GradscopeController implements vscode.Disposable {
     const key = notebook.uri.toString();
     let k = this.kernels.get(key);
     if (!k) {
-      const config = vscode.workspace.getConfiguration('gradscope', notebook.uri);
-      const trusted = vscode.workspace.isTrusted;
-      const nodeOptions = settingValue('kernel.nodeOptions', config.inspect<string>('kernel.nodeOptions'), trusted, '');
+      const log = (line: string) => this.log.appendLine(`[${path.basename(notebook.uri.path)}] ${line}`);
+      const refused = new Set<string>();
+      const settings = () => settingsFor(notebook.uri, (problem) => {
+        if (refused.has(problem)) return; // the options are read several times per start
+        refused.add(problem);
+        log(problem);
+        void vscode.window.showWarningMessage(`Gradscope: ${problem}`);
+      });
+      const extensionPath = this.extensionPath;
       k = new KernelClient({
         kernelPath: path.join(this.extensionPath, 'dist', 'kernel.js'),
-        options: {
-          workspaceDir: notebookDir(notebook),
-          extensionDir: this.extensionPath,
-          backend: settingValue('backend', config.inspect<KernelOptions['backend']>('backend'), trusted, 'auto'),
-          wasmOverrides: config.get('wasmOverrides', true),
-          diagnostics: diagnosticsSettings(config),
+        // Read at every (re)start, so restarting the kernel applies changed settings.
+        get options() {
+          return kernelOptionsOf(settings(), notebookDir(notebook), extensionPath);
         },
-        execArgv: nodeOptions.split(/\s+/).filter(Boolean),
-        log: (line) => this.log.appendLine(`[${path.basename(notebook.uri.path)}] ${line}`),
+        get execArgv() {
+          return settings().nodeOptions;
+        },
+        log,
         onStatus: (s) => this.showStatus(s.state === 'ready' ? s.info : undefined),
       });
       this.kernels.set(key, k);
@@ -96,6 +102,11 @@ export class GradscopeController implements vscode.Disposable {
     const k = this.kernelFor(notebook, 'restart');
     this.announced.delete(k);
     await k.restart();
+  }
+
+  /** True while the notebook's kernel process runs (settingsPrompt.ts asks before prompting a restart). */
+  hasRunningKernel(notebook: vscode.NotebookDocument): boolean {
+    return this.kernels.get(notebook.uri.toString())?.alive === true;
   }
 
   /** Interrupts the running cell; without a kernel (always so in an untrusted workspace) does nothing. */
@@ -202,16 +213,6 @@ function errorOutput(name: string, message: string): vscode.NotebookCellOutput {
 
 function banner(info: KernelInfo): string {
   return `Gradscope kernel · backend ${info.backend}${info.device ? ` (${info.device})` : ''} · TensorFlow.js ${info.tfjsVersion}\n`;
-}
-
-/** The `gradscope.diagnostics.*` settings (package.json holds their defaults). */
-function diagnosticsSettings(config: vscode.WorkspaceConfiguration): KernelOptions['diagnostics'] {
-  const thresholds: Record<string, number> = {};
-  for (const name of ['vanishingFactor', 'deadReluFraction', 'saturationFraction']) {
-    const v = config.get<number>(`diagnostics.${name}`);
-    if (typeof v === 'number') thresholds[name] = v;
-  }
-  return { sampleEvery: config.get<number>('diagnostics.sampleEvery'), thresholds };
 }
 
 function notebookDir(notebook: vscode.NotebookDocument): string {

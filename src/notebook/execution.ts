@@ -4,11 +4,9 @@
  */
 import * as vscode from 'vscode';
 import type { ExecutionResult, KernelClient } from '../kernel/client';
-import type { HostMessage, KernelOutput } from '../protocol/kernelMessages';
+import type { ExecuteRequest, KernelOutput } from '../protocol/kernelMessages';
 import type { FindingsReport } from '../protocol/health';
 import { toCellOutput } from './nbformat';
-
-type ExecuteRequest = Omit<Extract<HostMessage, { type: 'execute' }>, 'type' | 'id'>;
 
 /** Stable virtual file name of a cell (stack frames, source maps): the cell document's identity. */
 export function cellFilename(cell: vscode.NotebookCell): string {

@@ -43,6 +43,12 @@ export type HostMessage =
   /** The user's answer to an `inputRequest` (`error` when the front end cannot ask). */
   | { type: 'inputReply'; id: number; value?: string; error?: string };
 
+/** The host's request to run one cell, as the kernel receives it. */
+export type ExecuteMessage = Extract<HostMessage, { type: 'execute' }>;
+
+/** A cell to run as the host side hands it to the kernel client, which adds the type and numbers it. */
+export type ExecuteRequest = Omit<ExecuteMessage, 'type' | 'id'>;
+
 /** Kernel → host. */
 export type KernelMessage =
   | { type: 'ready'; backend: string; device?: string; tfjsVersion: string; notes: string[] }

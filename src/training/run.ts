@@ -5,7 +5,6 @@
  * points are in fit.ts and fitDataset.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { HealthMonitor, healthMonitor, type HealthMonitorArgs } from '../diagnostics';
 import type { RunEvent, RunStatus } from '../protocol/health';
 import { kernelHooks } from '../protocol/kernelHooks';
 import { NonFiniteLossError, isEventSource, type FitHistory } from './history';
@@ -16,6 +15,7 @@ import { ClippedOptimizer } from './optimizers';
 import { toSchedule, type Schedule, type ScheduleLike } from './schedules';
 import { callbackList, hasPlateau, type CallbackArg } from './callbackList';
 import { internals, type ModelInternals } from '../engine/modelInternals';
+import { monitorPlugin, type MonitorOptions } from './monitorSeam';
 
 /** Arguments shared by `gs.fit` and `gs.fitDataset`. */
 export interface TrainArgs {
@@ -39,8 +39,11 @@ export interface TrainArgs {
   globalClipnorm?: number;
   /** tfjs-shaped callbacks (`{ onEpochEnd() {…} }`, `tf.callbacks.earlyStopping()`, `gs.callbacks.*`). Defaults to none. */
   callbacks?: CallbackArg | CallbackArg[];
-  /** Gradient-health monitoring. Defaults to true inside a Gradscope kernel, false elsewhere. */
-  diagnostics?: boolean | HealthMonitorArgs;
+  /**
+   * Gradient-health monitoring: true, false or the monitor's options (`gs.diagnostics.HealthMonitorArgs`).
+   * Defaults to true inside a Gradscope kernel, false elsewhere.
+   */
+  diagnostics?: boolean | MonitorOptions;
   /** Extra training observers (the health monitor is added by `diagnostics`). Defaults to none. */
   observers?: TrainingObserver[];
   /** Stop with an error when the loss becomes NaN or infinite. Defaults to true. */
@@ -92,16 +95,20 @@ export class TrainingRun {
     if (this.schedule && hasPlateau(this.callbacks.items)) {
       throw new Error('gs.fit: `schedule` and gs.callbacks.reduceLROnPlateau both set the learning rate; use one of them');
     }
-    const diag = args.diagnostics ?? kernelHooks() != null;
     const observers = [...(args.observers ?? [])];
-    if (diag) observers.unshift(healthMonitor(diag === true ? undefined : diag));
+    const plugin = monitorPlugin();
+    const diag = args.diagnostics ?? (plugin !== undefined && kernelHooks() != null);
+    if (diag) {
+      if (!plugin) throw new Error("gs.fit: `diagnostics` needs the health monitor; import fit from 'gradscope' (the library entry installs it)");
+      observers.unshift(plugin.create(diag === true ? undefined : diag));
+    }
     this.hub = new ObserverHub(observers);
     this.names = this.m.getDedupedMetricsNames();
     this.initialStep = setup.initialEpoch * setup.stepsPerEpoch;
     this.saved = { optimizer: this.m.optimizer_, owned: this.m.isOptimizerOwned };
     const clip = args.clipnorm != null || args.clipvalue != null || args.globalClipnorm != null;
     // A health monitor passed among the observers wants the step's gradient norms as gs.fit's own does.
-    const monitored = observers.some((o) => o instanceof HealthMonitor);
+    const monitored = plugin !== undefined && observers.some((o) => plugin.wantsGradients(o));
     if (clip || (monitored && !(this.saved.optimizer instanceof ClippedOptimizer))) {
       // Only wrap when gradients must be clipped or measured: the plain path stays model.fit's own.
       this.meter = new ClippedOptimizer(this.saved.optimizer, {

@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerInfo } from '../protocol/health';
 import { getLearningRate } from './learningRate';
 import { internals } from '../engine/modelInternals';
-import { summarizeModel } from '../diagnostics/summary';
+import { summarizeModel } from '../engine/modelSummary';
 
 type Layer = tf.layers.Layer;
 const reusedLayers = new WeakSet<Layer>();

@@ -1,5 +1,5 @@
 /**
- * Cost of the gradient-health diagnostics (issue 4): gs.fit with diagnostics off, on at the default
+ * Cost of the gradient-health diagnostics: gs.fit with diagnostics off, on at the default
  * (adaptive) sampling, and probing every step, measured side by side in one process. Goals: default
  * vs off ≤ 1.05, every step vs off ≤ 1.5, on the MLP 784-256-256-10 and on a 10-layer deep net
  * (784-100×9-10), batch 128, Adam.
@@ -34,7 +34,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { ensureBackendPatches } from '../../src/engine/wasm';
-import { fit } from '../../src/training/fit';
+import { fit } from '../../src/library';
 import type { HealthSnapshot } from '../../src/protocol/health';
 import { interval, robustInterval } from './pairedRatio';
 import { Interleave } from './interleave';

@@ -1,6 +1,6 @@
 /**
  * gs.fit vs model.fit, time per training step on the same model, data and backend, measured side by
- * side in one process (issue 3: ratio ≤ 1.05). MLP 784-256-256-10, adam, batch 128, on the wasm
+ * side in one process (target: ratio ≤ 1.05). MLP 784-256-256-10, adam, batch 128, on the wasm
  * backend and on cpu. The two runners alternate epoch by epoch (and swap order each repeat) so load
  * from other processes colours them alike; each figure is the median over the repeats of the
  * process CPU time per step, with wall-clock time in parentheses. Prints ratios; asserts nothing.

@@ -28,6 +28,7 @@ function freePort(): Promise<number> {
 }
 
 async function overZmq(): Promise<{ reply: number[]; idle: number[]; info: number[] }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional dependency
   const zmq = require('zeromq');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gs-jbench-'));
   const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];

@@ -1,5 +1,5 @@
 /**
- * Training speed on the wasm backend, measured side by side in one process (issue 8): plain
+ * Training speed on the wasm backend, measured side by side in one process: plain
  * `model.fit` with the stock tfjs-backend-wasm kernels, `model.fit` with Gradscope's overrides,
  * `gs.fit` with them, and the same training step in float32 numpy on its BLAS (a Python subprocess,
  * one BLAS thread like wasm's one thread). Configurations are interleaved repeat by repeat so that

@@ -54,7 +54,7 @@ describe('the Gradscope vsix', () => {
     // vsce stores README.md and CHANGELOG.md as readme.md and changelog.md.
     const has = (f: string) => files.some((g) => g.toLowerCase() === f.toLowerCase());
     for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'media/icon.png', 'dist/extension.js', 'dist/kernel.js',
-      'dist/cli.js', 'dist/gradscope.js', 'dist/renderer.js', 'node_modules/@tensorflow/tfjs/dist/tf.node.js',
+      'dist/cli.js', 'dist/gradscope.js', 'dist/fixes.js', 'dist/renderer.js', 'node_modules/@tensorflow/tfjs/dist/tf.node.js',
       'node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
       'node_modules/esbuild/lib/main.js']) {
       assert.ok(has(needed), `the vsix lacks ${needed}`);

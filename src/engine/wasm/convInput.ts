@@ -1,7 +1,7 @@
 /**
  * Conv2DBackpropInput (the input gradient of a 2-D convolution) on wasm for stride 1, NHWC float32,
- * as a forward convolution on XNNPACK instead of the stock kernel's scalar loop (about 60 ms of a
- * 175 ms small-CNN step, measured):
+ * as a forward convolution on XNNPACK instead of the stock kernel's scalar loop (a large share of a
+ * small CNN's step; test/bench/wasm.bench.ts compares them):
  *
  *   dx[n, i, j, ci] = Σ_{a,b,co} dyP[n, i + a, j + b, co] · W'[a, b, co, ci]
  *

@@ -1,11 +1,11 @@
 /**
- * Fast and corrected kernels over the wasm backend (issue 8), and cpu fallbacks for the gradient
- * kernels it lacks (issue 3, "Backend gaps").
+ * Fast and corrected kernels over the wasm backend, and cpu fallbacks for the gradient kernels it
+ * lacks.
  *
  * The kernel process calls {@link ensureBackendPatches} once at start, after choosing the backend,
- * so every cell's plain `model.fit` benefits; `gs.fit` calls it too, for plain Node. Both are
- * idempotent and share state through a global symbol, so the kernel's and the library's bundled
- * copies of this file never install twice.
+ * so every cell's plain `model.fit` benefits; `gs.fit` calls it too, for plain Node. It is
+ * idempotent. This file is bundled once, into the library (dist/gradscope.js); the kernel loads
+ * that bundle at run time, so its state below is the process's only one.
  *
  * @example
  * ```ts
@@ -61,11 +61,10 @@ interface PatchState {
   refused: WeakMap<object, string>;
 }
 
-const STATE_KEY = Symbol.for('gradscope.wasmPatches');
+const patchState: PatchState = { stock: new Map(), warned: new Set(), refused: new WeakMap() };
 
 function state(): PatchState {
-  const g = globalThis as Record<symbol, PatchState | undefined>;
-  return (g[STATE_KEY] ??= { stock: new Map(), warned: new Set(), refused: new WeakMap() });
+  return patchState;
 }
 
 type Role = 'override' | 'fallback';

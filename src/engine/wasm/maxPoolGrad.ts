@@ -5,8 +5,8 @@
  * `numeric_limits<float>::min()` (the smallest positive float, not the lowest), so a window whose
  * values are all ≤ 0 sends its gradient to element 0 of the whole tensor or loses it, and it breaks
  * ties towards the last element where TensorFlow and the cpu backend take the first. Networks that
- * pool after ELU, SELU, tanh or a linear convolution get wrong gradients. It also took 17 ms of an
- * 88 ms small-CNN step for one [64, 26, 26, 16] input.
+ * pool after ELU, SELU, tanh or a linear convolution get wrong gradients. It is also slow (see
+ * test/bench/wasm.bench.ts).
  *
  * This one follows the cpu backend exactly: windows clipped to the input (padding never wins), the
  * first strictly greatest value wins, NaN never does, and overlapping windows' contributions are

@@ -64,8 +64,8 @@ export interface KernelConfig {
   disposeFunc?: (backend: unknown) => void;
 }
 
-/** Marks the kernel functions Gradscope registered, so a second bundled copy of this code sees them. */
-export const GRADSCOPE_KERNEL = Symbol.for('gradscope.wasmKernel');
+/** Marks the kernel functions Gradscope registered (and whether each is an override or a fallback). */
+export const GRADSCOPE_KERNEL = Symbol('gradscope.wasmKernel');
 
 /** The attributes the Conv2D gradient kernels share (tfjs-core's Conv2DBackpropFilter/InputAttrs). */
 export interface ConvGradAttrs {

@@ -37,7 +37,7 @@ export interface SuiteRunArgs {
 }
 
 /** One extension-host test's outcome. */
-interface Outcome { title: string; state: string; error?: string }
+interface Outcome { title: string; state: string; error?: string; measures?: string[] }
 
 /** Runs the suites; resolves with the passed tests' titles, throws listing the failed ones. */
 export async function runSuiteInCodeServer(browser: Browser, args: SuiteRunArgs): Promise<string[]> {
@@ -59,6 +59,7 @@ export async function runSuiteInCodeServer(browser: Browser, args: SuiteRunArgs)
       timeoutMs: args.timeoutMs, onPage: args.onPage,
     });
     const outcomes: Outcome[] = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : [];
+    for (const o of outcomes) for (const m of o.measures ?? []) console.log(`${o.title}: ${m}`);
     const failed = outcomes.filter((o) => o.state !== 'passed');
     if (exitCode !== 0 || failed.length > 0 || outcomes.length === 0) {
       const details = failed.map((o) => `✗ ${o.title}\n${o.error}`).join('\n\n');

@@ -18,6 +18,8 @@ export interface E2eTestOutcome {
   title: string;
   state: 'passed' | 'failed';
   error?: string;
+  /** Measurements the test recorded with `measure` (./measure.ts), printed by the launcher. */
+  measures?: string[];
 }
 
 /** Runs the suite; rejects when any test fails (VS Code then exits with code 1). */
@@ -32,8 +34,12 @@ export async function run(): Promise<void> {
   const outcomes: E2eTestOutcome[] = [];
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run((n) => resolve(n));
-    runner.on('pass', (t) => outcomes.push({ title: t.fullTitle(), state: 'passed' }));
-    runner.on('fail', (t, err: Error) => outcomes.push({ title: t.fullTitle(), state: 'failed', error: err?.stack ?? String(err) }));
+    const taken = (t: Mocha.Test): { measures?: string[] } => {
+      const m = (t as { measures?: string[] }).measures;
+      return m?.length ? { measures: m } : {};
+    };
+    runner.on('pass', (t) => outcomes.push({ title: t.fullTitle(), state: 'passed', ...taken(t) }));
+    runner.on('fail', (t, err: Error) => outcomes.push({ title: t.fullTitle(), state: 'failed', error: err?.stack ?? String(err), ...taken(t) }));
   });
   if (process.env.GRADSCOPE_E2E_REPORT) writeFileSync(process.env.GRADSCOPE_E2E_REPORT, JSON.stringify(outcomes, null, 2));
   if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { fit } from '../../../src/training/fit';
+import { fit } from '../../../src/library';
 import { leCunNormal as gsLeCun } from '../../../src/training/layers';
 import { healthMonitor, type HealthMonitorArgs } from '../../../src/diagnostics';
 import type { HealthSnapshot } from '../../../src/protocol/health';

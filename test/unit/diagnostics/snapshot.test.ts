@@ -10,7 +10,7 @@ import { HEALTH_MAX_BYTES } from '../../../src/protocol/health';
 import { SeriesBuffer, encodeNumber } from '../../../src/diagnostics/series';
 import { LayerRecorder } from '../../../src/diagnostics/layerRecorder';
 import { buildSnapshot, type RunState } from '../../../src/diagnostics/snapshot';
-import { summarizeModel } from '../../../src/diagnostics/summary';
+import { summarizeModel } from '../../../src/engine/modelSummary';
 
 describe('SeriesBuffer', () => {
   test('keeps every point while under capacity, without envelope', () => {

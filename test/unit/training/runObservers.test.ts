@@ -1,7 +1,7 @@
 import { test, describe, before, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { fit } from '../../../src/training/fit';
+import { fit } from '../../../src/library';
 import { KERNEL_HOOKS_KEY, type KernelHooks } from '../../../src/protocol/kernelHooks';
 import type { TrainingObserver, TrainBeginInfo, BatchEndInfo } from '../../../src/training/observer';
 import type { HealthSnapshot } from '../../../src/protocol/health';

@@ -1,0 +1,94 @@
+// Builds every bundle of the extension with esbuild's API (`npm run build` runs this, then the
+// typecheck). Each bundle is one runtime of the README's layer order:
+//   dist/extension.js  the extension host's wiring (notebook, controller); activation loads only this
+//   dist/fixes.js      code lenses and quick fixes with the TypeScript compiler, loaded on the first findings report
+//   dist/kernel.js     the kernel process; it loads dist/gradscope.js at run time for the engine code
+//   dist/gradscope.js  the library cells import (engine, training, diagnostics)
+//   dist/cli.js        the command line
+//   dist/renderer.js   the gradient-health panel (browser, ES module)
+// Flags: --production minifies (names kept: tfjs serializes layers by class name), --watch rebuilds
+// on change until Ctrl-C. The sizes of the bundles are printed after each build.
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== '--production' && a !== '--watch');
+if (unknown.length) {
+  console.error(`build: unknown option ${unknown.join(', ')} (use --production, --watch)`);
+  process.exit(2);
+}
+const production = args.includes('--production');
+const watch = args.includes('--watch');
+
+/** The extension's own bundle must stay small: VS Code loads it whenever a notebook opens. */
+const EXTENSION_LIMIT = 1024 * 1024;
+
+const node = { platform: 'node', format: 'cjs', target: 'node20' };
+const ENGINE = ['@tensorflow/*'];
+
+/** One entry per bundle: [name, esbuild options]. */
+export const BUNDLES = [
+  ['extension', { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }],
+  ['fixes', { ...node, entryPoints: ['src/fixes/feature.ts'], outfile: 'dist/fixes.js', external: ['vscode'] }],
+  ['kernel', { ...node, entryPoints: ['src/kernel/main.ts'], outfile: 'dist/kernel.js', external: [...ENGINE, 'esbuild'] }],
+  ['library', { ...node, entryPoints: ['src/library/index.ts'], outfile: 'dist/gradscope.js', external: ENGINE }],
+  ['cli', {
+    // zeromq: an optional dependency that only `gradscope kernel` (the Jupyter kernel) loads.
+    ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', external: [...ENGINE, 'esbuild', 'zeromq'],
+    banner: { js: '#!/usr/bin/env node' },
+  }],
+  ['renderer', { platform: 'browser', format: 'esm', target: 'es2022', entryPoints: ['renderers/index.ts'], outfile: 'dist/renderer.js' }],
+];
+
+function kib(bytes) {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** Prints each bundle's size; false when dist/extension.js is over its limit. */
+function report() {
+  let ok = true;
+  const rows = BUNDLES.map(([name, o]) => {
+    const size = statSync(path.join(root, o.outfile)).size;
+    if (name === 'extension' && size > EXTENSION_LIMIT) ok = false;
+    return `  ${o.outfile.padEnd(20)} ${kib(size).padStart(10)}`;
+  });
+  console.log(`bundles${production ? ' (production)' : ''}:\n${rows.join('\n')}`);
+  if (!ok) console.error(`build: dist/extension.js is over ${kib(EXTENSION_LIMIT)}; keep heavy modules (the TypeScript compiler) in dist/fixes.js`);
+  return ok;
+}
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  keepNames: production,
+  logLevel: 'warning',
+};
+
+if (watch) {
+  const reporter = {
+    name: 'report',
+    setup(b) {
+      b.onEnd((r) => {
+        if (r.errors.length === 0) report();
+      });
+    },
+  };
+  const contexts = await Promise.all(BUNDLES.map(([, o]) => esbuild.context({ ...common, ...o, plugins: [reporter] })));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('build: watching src/ and renderers/ (Ctrl-C to stop)');
+} else {
+  const started = performance.now();
+  try {
+    await Promise.all(BUNDLES.map(([, o]) => esbuild.build({ ...common, ...o })));
+  } catch {
+    process.exit(1); // esbuild has printed the errors
+  }
+  const ok = report();
+  console.log(`build: ${BUNDLES.length} bundles in ${Math.round(performance.now() - started)} ms`);
+  if (!ok) process.exit(1);
+}
