@@ -44,8 +44,20 @@ export type KernelMessage =
   | { type: 'updateDisplay'; id: number; displayId: string; output: KernelOutput }
   | { type: 'findings'; id: number; report: FindingsReport }
   | { type: 'interruptReceived' }
-  | { type: 'done'; id: number; status: 'ok' | 'error' | 'interrupted'; error?: ErrorLocation }
-  | { type: 'log'; text: string };
+  | { type: 'done'; id: number; status: 'ok' | 'error' | 'interrupted'; error?: ErrorLocation; restartAdvised?: string }
+  | { type: 'log'; text: string }
+  /** An output of a cell that already ended (an error thrown by a timer it set): shown on that cell. */
+  | { type: 'lateOutput'; cellUri: string; output: KernelOutput };
+
+/**
+ * Lines the kernel's watchdog thread writes on its pipe after an interrupt (see kernel/watchdog.ts):
+ * it waits for a training step, or it stopped JavaScript that kept the main thread busy (`what`: in a
+ * TensorFlow.js op or plain JavaScript), or it could not.
+ */
+export type WatchdogStatus =
+  | { kind: 'waitingForStep'; step: number; runningMs: number }
+  | { kind: 'stopped'; what: 'tfjs' | 'js'; busyMs: number; times: number }
+  | { kind: 'cannotStop'; reason: string };
 
 /** Start-up options, passed to the kernel in the `GRADSCOPE_KERNEL_OPTIONS` environment variable. */
 export interface KernelOptions {
@@ -59,4 +71,8 @@ export interface KernelOptions {
   diagnostics?: { sampleEvery?: number; thresholds?: Record<string, number> };
   /** Extra folders to look in for packages after the workspace (the extension's own node_modules). */
   extensionDir: string;
+  /** File descriptor of the pipe to the kernel's watchdog thread (set by the host that made the pipe). */
+  watchdogFd?: number;
+  /** Stream output kept per cell in the editor and the CLI, in lines; the rest goes to a file. Defaults to 5000. */
+  outputTailLines?: number;
 }
