@@ -6,7 +6,7 @@
 
 /** What the main thread runs. */
 export const MainState = {
-  /** The event loop, or JavaScript after an await (what the watchdog may stop). */
+  /** The event loop, or JavaScript after an await. */
   Free: 0,
   /** The synchronous part of a cell, under vm's breakOnSigint (SIGINT stops it at once). */
   SyncScript: 1,
@@ -15,7 +15,7 @@ export const MainState = {
 } as const;
 export type MainState = (typeof MainState)[keyof typeof MainState];
 
-const I32 = { state: 0, interruptRequested: 1, interruptSeen: 2, opDepth: 3, step: 4, terminated: 5 } as const;
+const I32 = { state: 0, interruptRequested: 1, interruptSeen: 2, opDepth: 3, step: 4 } as const;
 const F64 = { heartbeat: 4, since: 5 } as const;
 /** Bytes: 8 int32 slots, then float64 slots from byte 32. */
 const BYTES = 8 * 4 + 8 * 8;
@@ -89,14 +89,5 @@ export class KernelActivity {
 
   set interruptSeen(v: boolean) {
     Atomics.store(this.i32, I32.interruptSeen, v ? 1 : 0);
-  }
-
-  /** How many times the watchdog stopped JavaScript on the main thread (it counts up). */
-  get terminated(): number {
-    return Atomics.load(this.i32, I32.terminated);
-  }
-
-  noteTerminated(): void {
-    Atomics.add(this.i32, I32.terminated, 1);
   }
 }

@@ -9,8 +9,7 @@ import type { ErrorLocation, HostMessage, KernelMessage, KernelOptions, KernelOu
 
 /**
  * How long an interrupt may go unanswered before the kernel is restarted instead (its variables are
- * lost). The kernel's watchdog renews it while a training step runs (gs.fit stops when it ends) and
- * after it stopped code that kept the kernel busy.
+ * lost). The kernel's watchdog renews it while a training step runs (gs.fit stops when it ends).
  */
 const INTERRUPT_TIMEOUT_MS = 3000;
 /** The longest a single training step is waited for after an interrupt. */
@@ -167,7 +166,7 @@ export class KernelClient {
 
   /**
    * Interrupts the running cell: SIGINT (stops synchronous code) and a word to the kernel's watchdog
-   * (stops code busy after an await, waits for a training step). Restarts the kernel only when it does
+   * (raises the flag gs.fit reads, waits for a training step). Restarts the kernel only when it does
    * not respond in time; the message says what kept it.
    */
   interrupt(): void {
@@ -201,10 +200,8 @@ export class KernelClient {
     switch (w.kind) {
       case 'waitingForStep':
         return `a training step of gs.fit (step ${w.step}) was still running ${Math.round(STEP_WAIT_MAX_MS / 60000)} min after the interrupt`;
-      case 'stopped':
-        return `its code kept running after the interrupt stopped it ${w.times} time${w.times === 1 ? '' : 's'} (${w.what === 'tfjs' ? 'a TensorFlow.js operation' : 'JavaScript'} after an await that does not end)`;
-      case 'cannotStop':
-        return `it was busy after an await and could not be stopped (${w.reason})`;
+      case 'busy':
+        return `it did not stop within ${s} s of the interrupt: it was running ${w.what === 'tfjs' ? 'TensorFlow.js operations' : 'JavaScript'} after an await without yielding (a loop with no await in it), which cannot be interrupted`;
     }
   }
 
@@ -213,10 +210,7 @@ export class KernelClient {
     if (!r || r.interruptAt === undefined) return;
     r.watchdog = status;
     if (status.kind === 'waitingForStep') this.log(`interrupt: waiting for training step ${status.step} to end (running ${status.runningMs} ms); gs.fit stops after it`);
-    if (status.kind === 'stopped') {
-      this.log(`interrupt: stopped ${status.what === 'tfjs' ? 'a TensorFlow.js operation' : 'JavaScript'} that kept the kernel busy for ${status.busyMs} ms after an await`);
-      this.armInterruptTimer(r, INTERRUPT_TIMEOUT_MS);
-    }
+    if (status.kind === 'busy') this.log(`interrupt: the kernel is busy in ${status.what === 'tfjs' ? 'TensorFlow.js operations' : 'JavaScript'} after an await (${status.busyMs} ms), which cannot be interrupted`);
   }
 
   /** Ends the kernel (its variables are lost); the next run starts a new one. */

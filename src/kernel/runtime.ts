@@ -19,6 +19,8 @@ import { StreamCollector, type StreamCollectorArgs } from './streams';
  * cell is active it is renewed (the run stops at the end of its step and the cell ends with it).
  */
 const INTERRUPT_GRACE_MS = 500;
+/** Grace periods a gs.fit run of the interrupted cell gets to stop (time its steps take is not counted). */
+const RUN_STOP_RENEWALS = 4;
 
 /** Options of {@link CellRuntime}. */
 export interface CellRuntimeArgs {
@@ -82,6 +84,8 @@ export class CellRuntime {
     return () => {
       if (!ended) scope.runs--;
       ended = true;
+      // A step that threw never cleared its mark.
+      this.args.activity?.enter(MainState.Free);
     };
   }
 
@@ -176,7 +180,6 @@ export class CellRuntime {
       activity.interruptRequested = false;
       activity.interruptSeen = false;
     }
-    const stopsBefore = activity?.terminated ?? 0;
     const scope = { id: req.id, label: req.label, cellUri: req.cellUri, filename: req.filename, abandoned: false, runs: 0 };
     this.scope = scope;
     const id = req.id;
@@ -229,9 +232,8 @@ export class CellRuntime {
         status = 'interrupted';
         // Whatever of the cell still runs (an awaited loop, a timer) throws at its next tfjs call.
         scope.abandoned = true;
-        const stopped = (activity?.terminated ?? 0) > stopsBefore;
         const report = base && guard ? guard.restore(base) : undefined;
-        const what = (e as { [INTERRUPTED_KEY]?: boolean })[INTERRUPTED_KEY] ? `${(e as Error).message}. ` : stopped ? 'Code that kept running after an await was stopped. ' : '';
+        const what = (e as { [INTERRUPTED_KEY]?: boolean })[INTERRUPTED_KEY] ? `${(e as Error).message}. ` : '';
         if (report && !report.ok) {
           restartAdvised = report.problem;
           const evalue = `${what}Execution interrupted, but TensorFlow.js could not be restored: ${report.problem}. Variables are kept, but tensor operations may fail: restart the kernel.`;
@@ -279,8 +281,6 @@ export class CellRuntime {
     return new Promise((resolve, reject) => {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
-      const activity = this.args.activity;
-      const stopsBefore = activity?.terminated ?? 0;
       const finish = (f: () => void) => {
         if (settled) return;
         settled = true;
@@ -289,10 +289,13 @@ export class CellRuntime {
         f();
       };
       // Give the cell's own code a moment to stop cleanly and return; while a gs.fit run of the cell is
-      // active (and was not itself stopped by the watchdog) wait for it; else abandon the cell.
+      // active wait for it (the host's escalation bounds the wait); else abandon the cell.
+      let renewals = 0;
       const arm = () => {
         timer = setTimeout(() => {
-          if (scope.runs > 0 && (activity?.terminated ?? 0) === stopsBefore) arm();
+          // The timer fires only while the main thread is free: a run that does not stop within a few
+          // free periods waits on something else (a callback's promise) and is abandoned too.
+          if (scope.runs > 0 && renewals++ < RUN_STOP_RENEWALS) arm();
           else finish(() => reject(new InterruptError()));
         }, INTERRUPT_GRACE_MS);
       };

@@ -5,15 +5,17 @@
  * step) and then watches the main thread:
  * - in a training step of gs.fit: waits (the run stops when the step ends) and tells the host so;
  * - in the synchronous part of a cell: nothing to do, vm's breakOnSigint stops it on SIGINT;
- * - busy in JavaScript after an await (the event loop has not turned for a while): stops that code
- *   through the inspector (`Runtime.terminateExecution`), which V8 honours even in a busy loop.
- * Each decision is sent back as a `WatchdogStatus` line, which is what the host's escalation reads.
+ * - busy in JavaScript after an await (the event loop has not turned for a while): says so, and in
+ *   what (a TensorFlow.js op or plain JavaScript). Such code cannot be stopped safely: terminating V8
+ *   there while cells' async context is tracked aborts Node (`execution_async_id() == 0`), so the host
+ *   restarts the kernel, saying why.
+ * Each observation is sent back as a `WatchdogStatus` line, which is what the host's escalation reads.
  */
 import { Worker } from 'node:worker_threads';
 import type { KernelActivity } from './activity';
 import type { WatchdogStatus } from '../protocol/kernelMessages';
 
-/** How long the main thread may stay busy after an interrupt before its code is stopped. */
+/** How long the main thread may stay busy after an interrupt before it counts as stuck. */
 export const BUSY_GRACE_MS = 300;
 /** How often the main thread marks its event loop as turning. */
 const HEARTBEAT_MS = 50;
@@ -38,13 +40,11 @@ export function startWatchdog(activity: KernelActivity, fd: number | undefined, 
 function watchdogMain(data: { buffer: SharedArrayBuffer; fd: number; graceMs: number }): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const net = require('node:net') as typeof import('node:net');
-  const inspector = require('node:inspector') as typeof import('node:inspector');
   const i32 = new Int32Array(data.buffer, 0, 8);
   const f64 = new Float64Array(data.buffer, 32, 8);
   const sock = new net.Socket({ fd: data.fd, readable: true, writable: true });
   sock.on('error', () => undefined);
   const send = (s: WatchdogStatus) => { sock.write(`${JSON.stringify(s)}\n`); };
-  let session: import('node:inspector').Session | undefined;
   let timer: NodeJS.Timeout | undefined;
   let buffered = '';
   sock.on('data', (d: Buffer) => {
@@ -65,7 +65,7 @@ function watchdogMain(data: { buffer: SharedArrayBuffer; fd: number; graceMs: nu
     clearInterval(timer);
     let quietUntil = Date.now() + data.graceMs;
     let lastStep = -1;
-    let stops = 0;
+    let reportedBusy = false;
     timer = setInterval(() => {
       if (Atomics.load(i32, 1) === 0) { clearInterval(timer); return; } // the cell ended
       const state = Atomics.load(i32, 0);
@@ -74,23 +74,16 @@ function watchdogMain(data: { buffer: SharedArrayBuffer; fd: number; graceMs: nu
         const step = Atomics.load(i32, 4);
         if (step !== lastStep) { lastStep = step; send({ kind: 'waitingForStep', step, runningMs: Math.round(now - f64[5]) }); }
         quietUntil = now + data.graceMs;
+        reportedBusy = false;
         return;
       }
       if (state === 1) return; // SyncScript: breakOnSigint handles it
       const busyMs = now - f64[4];
       if (now < quietUntil || busyMs < data.graceMs) return;
-      const inOp = i32[3] > 0;
-      try {
-        if (!session) { session = new inspector.Session(); session.connectToMainThread(); }
-        session.post('Runtime.terminateExecution');
-        Atomics.add(i32, 5, 1);
-        stops++;
-        send({ kind: 'stopped', what: inOp ? 'tfjs' : 'js', busyMs: Math.round(busyMs), times: stops });
-      } catch (e) {
-        send({ kind: 'cannotStop', reason: e instanceof Error ? e.message : String(e) });
-        clearInterval(timer);
+      if (!reportedBusy) {
+        reportedBusy = true;
+        send({ kind: 'busy', what: i32[3] > 0 ? 'tfjs' : 'js', busyMs: Math.round(busyMs) });
       }
-      quietUntil = now + 4 * data.graceMs;
     }, 50);
   }
 }

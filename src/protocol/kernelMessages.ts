@@ -51,13 +51,12 @@ export type KernelMessage =
 
 /**
  * Lines the kernel's watchdog thread writes on its pipe after an interrupt (see kernel/watchdog.ts):
- * it waits for a training step, or it stopped JavaScript that kept the main thread busy (`what`: in a
- * TensorFlow.js op or plain JavaScript), or it could not.
+ * it waits for a training step to end, or the main thread is busy after an await (`what`: in a
+ * TensorFlow.js op or in plain JavaScript), which cannot be interrupted.
  */
 export type WatchdogStatus =
   | { kind: 'waitingForStep'; step: number; runningMs: number }
-  | { kind: 'stopped'; what: 'tfjs' | 'js'; busyMs: number; times: number }
-  | { kind: 'cannotStop'; reason: string };
+  | { kind: 'busy'; what: 'tfjs' | 'js'; busyMs: number };
 
 /** Start-up options, passed to the kernel in the `GRADSCOPE_KERNEL_OPTIONS` environment variable. */
 export interface KernelOptions {
