@@ -5,10 +5,17 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { FindingsReport } from '../protocol/health';
-import type { ErrorLocation, ExecuteRequest, HostMessage, KernelMessage, KernelOptions, KernelOutput } from '../protocol/kernelMessages';
+import type { ErrorLocation, ExecuteRequest, HostMessage, KernelMessage, KernelOptions, KernelOutput, WatchdogStatus } from '../protocol/kernelMessages';
 
-/** How long an interrupt may take before the kernel is restarted instead (its variables are lost). */
+/**
+ * How long an interrupt may go unanswered before the kernel is restarted instead (its variables are
+ * lost). The kernel's watchdog renews it while a training step runs (gs.fit stops when it ends).
+ */
 const INTERRUPT_TIMEOUT_MS = 3000;
+/** The longest a single training step is waited for after an interrupt. */
+const STEP_WAIT_MAX_MS = 10 * 60 * 1000;
+/** The kernel's end of the watchdog pipe (stdio index). */
+const WATCHDOG_FD = 4;
 /** How the kernel's log announces that it could not start (see main.ts). */
 const START_FAILURE = 'kernel failed to start: ';
 /** Lines of the kernel's stderr kept to explain a death. */
@@ -29,6 +36,8 @@ export interface ExecutionResult {
   error?: ErrorLocation;
   /** For `died`: the message shown to the user. */
   message?: string;
+  /** Set when the kernel could not restore TensorFlow.js after an interrupt: why (a restart is advised). */
+  restartAdvised?: string;
 }
 
 /** The kernel's `ready` message. */
@@ -50,6 +59,11 @@ export interface KernelClientArgs {
   log?: (line: string) => void;
   /** Called when a kernel process starts (info) or ends (reason). */
   onStatus?: (status: { state: 'ready'; info: KernelInfo } | { state: 'dead'; reason: string }) => void;
+  /**
+   * An output of a cell that already ended (e.g. an error thrown by a timer it set), with the cell's
+   * URI (`''`: no cell's code was on the stack). Defaults to writing it to the log.
+   */
+  onLateOutput?: (cellUri: string, output: KernelOutput) => void;
 }
 
 interface Running {
@@ -57,6 +71,9 @@ interface Running {
   sink: ExecutionSink;
   resolve(r: ExecutionResult): void;
   interruptTimer?: NodeJS.Timeout;
+  /** The watchdog's last word since the interrupt. */
+  watchdog?: WatchdogStatus;
+  interruptAt?: number;
 }
 
 /** One kernel at a time; a dead kernel is replaced on the next run. */
@@ -87,12 +104,27 @@ export class KernelClient {
     this.stderrTail = [];
     const child = fork(this.args.kernelPath, [], {
       cwd: this.args.options.workspaceDir,
-      env: { ...process.env, GRADSCOPE_KERNEL_OPTIONS: JSON.stringify(this.args.options), ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, GRADSCOPE_KERNEL_OPTIONS: JSON.stringify({ ...this.args.options, watchdogFd: WATCHDOG_FD }), ELECTRON_RUN_AS_NODE: '1' },
       execArgv: this.args.execArgv ?? [],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
       serialization: 'advanced',
     });
     this.child = child;
+    const pipe = child.stdio[WATCHDOG_FD] as import('node:net').Socket | null;
+    pipe?.on('error', () => undefined);
+    let buffered = '';
+    pipe?.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, i);
+        buffered = buffered.slice(i + 1);
+        try {
+          this.onWatchdog(JSON.parse(line) as WatchdogStatus);
+        } catch {
+          // not JSON: ignore
+        }
+      }
+    });
     child.stdout?.on('data', (d: Buffer) => this.log(d.toString()));
     child.stderr?.on('data', (d: Buffer) => {
       this.log(d.toString());
@@ -163,17 +195,53 @@ export class KernelClient {
     });
   }
 
-  /** Interrupts the running cell (SIGINT); restarts the kernel when it does not respond in time. */
+  /**
+   * Interrupts the running cell: SIGINT (stops synchronous code) and a word to the kernel's watchdog
+   * (raises the flag gs.fit reads, waits for a training step). Restarts the kernel only when it does
+   * not respond in time; the message says what kept it.
+   */
   interrupt(): void {
     const running = this.running;
     if (!running || !this.child) return;
     this.child.kill('SIGINT');
+    (this.child.stdio[WATCHDOG_FD] as import('node:net').Socket | null)?.write('{"type":"interrupt"}\n');
+    running.watchdog = undefined;
+    running.interruptAt = Date.now();
+    this.armInterruptTimer(running, INTERRUPT_TIMEOUT_MS);
+  }
+
+  private armInterruptTimer(running: Running, ms: number): void {
     clearTimeout(running.interruptTimer);
     running.interruptTimer = setTimeout(() => {
       if (this.running !== running) return;
+      const w = running.watchdog;
+      if (w?.kind === 'waitingForStep' && Date.now() - (running.interruptAt ?? 0) < STEP_WAIT_MAX_MS) {
+        this.armInterruptTimer(running, INTERRUPT_TIMEOUT_MS);
+        return;
+      }
       this.log('the kernel did not respond to the interrupt; restarting it');
-      this.kill(`it did not stop within ${INTERRUPT_TIMEOUT_MS / 1000} s of the interrupt (code stuck after an await cannot be interrupted) and was restarted`);
-    }, INTERRUPT_TIMEOUT_MS);
+      this.kill(`${this.stuckReason(w)} and was restarted`);
+    }, ms);
+  }
+
+  /** Why an interrupt did not end the cell, from the watchdog's last report. */
+  private stuckReason(w: WatchdogStatus | undefined): string {
+    const s = INTERRUPT_TIMEOUT_MS / 1000;
+    if (!w) return `it did not stop within ${s} s of the interrupt (it was busy in native code or a blocking call, which JavaScript cannot interrupt)`;
+    switch (w.kind) {
+      case 'waitingForStep':
+        return `a training step of gs.fit (step ${w.step}) was still running ${Math.round(STEP_WAIT_MAX_MS / 60000)} min after the interrupt`;
+      case 'busy':
+        return `it did not stop within ${s} s of the interrupt: it was running ${w.what === 'tfjs' ? 'TensorFlow.js operations' : 'JavaScript'} after an await without yielding (a loop with no await in it), which cannot be interrupted`;
+    }
+  }
+
+  private onWatchdog(status: WatchdogStatus): void {
+    const r = this.running;
+    if (!r || r.interruptAt === undefined) return;
+    r.watchdog = status;
+    if (status.kind === 'waitingForStep') this.log(`interrupt: waiting for training step ${status.step} to end (running ${status.runningMs} ms); gs.fit stops after it`);
+    if (status.kind === 'busy') this.log(`interrupt: the kernel is busy in ${status.what === 'tfjs' ? 'TensorFlow.js operations' : 'JavaScript'} after an await (${status.busyMs} ms), which cannot be interrupted`);
   }
 
   /** Ends the kernel (its variables are lost); the next run starts a new one. */
@@ -229,7 +297,11 @@ export class KernelClient {
         if (r?.id === m.id) r.sink.findings?.(m.report);
         return;
       case 'done':
-        if (r?.id === m.id) this.finishRunning({ status: m.status, error: m.error });
+        if (r?.id === m.id) this.finishRunning({ status: m.status, error: m.error, ...(m.restartAdvised ? { restartAdvised: m.restartAdvised } : {}) });
+        return;
+      case 'lateOutput':
+        if (this.args.onLateOutput) this.args.onLateOutput(m.cellUri, m.output);
+        else if (m.output.output_type === 'error') this.log(m.output.traceback.join('\n'));
         return;
     }
   }

@@ -71,6 +71,7 @@ export function createKernelHooks(
       return runtime.interrupted;
     },
     onInterrupt: (l) => runtime.onInterrupt(l),
+    activity: (kind, step) => runtime.beginActivity(kind, step),
     display: (value, mime) => runtime.display(value, mime),
     callSite,
     sourcesOf: (model) => sources.sourcesOf(model),

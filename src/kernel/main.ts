@@ -14,9 +14,14 @@ import { KERNEL_HOOKS_KEY } from '../protocol/kernelHooks';
 import { completeAt, inspectAt } from './introspect';
 import { InputRequests } from './input';
 import type * as Gradscope from '../library';
+import { KernelActivity } from './activity';
+import { EngineGuard, type GuardedTf } from './engineGuard';
+import { startWatchdog } from './watchdog';
 
-const send = (m: KernelMessage): void => {
-  if (process.connected) process.send?.(m);
+const send = (m: KernelMessage, sent?: () => void): void => {
+  if (!process.connected) return;
+  if (sent) process.send?.(m, undefined, undefined, () => sent());
+  else process.send?.(m);
 };
 
 function captureStreams(runtime: CellRuntime): void {
@@ -39,10 +44,18 @@ async function main(): Promise<void> {
   const workspaceDir = options.workspaceDir ?? process.cwd();
   // tfjs stacks are deep; with V8's default of 10 frames the user's cell frame is often cut off.
   Error.stackTraceLimit = 50;
-  const runtime = new CellRuntime(send, kernelDir);
+  const activity = new KernelActivity();
+  startWatchdog(activity, options.watchdogFd, (text) => send({ type: 'log', text }));
+  const engine = await selectBackend(options.backend ?? 'auto', workspaceDir, extensionDir);
+  const guard = new EngineGuard(engine.tf as unknown as GuardedTf, activity);
+  guard.install();
+  const tail = options.outputTailLines;
+  const runtime = new CellRuntime(send, kernelDir, {
+    guard, activity,
+    streams: tail === undefined ? undefined : { headLines: Math.ceil(tail / 2), tailLines: Math.floor(tail / 2) },
+  });
   captureStreams(runtime);
 
-  const engine = await selectBackend(options.backend ?? 'auto', workspaceDir, extensionDir);
   const notes = [...engine.notes];
   const sources = new LayerSources((call) => hooks.callSite(call));
   sources.instrument(engine.tf as unknown as Record<string, unknown>);
@@ -71,8 +84,8 @@ async function main(): Promise<void> {
 
   process.on('SIGINT', () => runtime.interrupt());
   // Errors from timers or promises a cell left behind: show them, keep the kernel and its variables.
-  process.on('uncaughtException', (e) => runtime.emit({ output_type: 'stream', name: 'stderr', text: `Uncaught ${e instanceof Error ? e.stack ?? e.message : String(e)}\n` }));
-  process.on('unhandledRejection', (e) => runtime.emit({ output_type: 'stream', name: 'stderr', text: `Unhandled promise rejection: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n` }));
+  process.on('uncaughtException', (e) => runtime.reportUncaught(e, 'Uncaught error'));
+  process.on('unhandledRejection', (e) => runtime.reportUncaught(e, 'Unhandled promise rejection'));
 
   let queue = Promise.resolve();
   process.on('message', (m: HostMessage) => {

@@ -48,6 +48,22 @@ export interface KernelHooks {
   readonly diagnostics?: { sampleEvery?: number; thresholds?: Record<string, number> };
   /** The backend the kernel chose at start, e.g. `{ name: 'wasm' }` or `{ name: 'tensorflow', device: 'GPU 0' }`. */
   readonly backend: { name: string; device?: string };
+  /**
+   * Tells the kernel that a training run (`trainRun`) or one of its steps (`trainStep`, a long
+   * synchronous stretch that ends by itself) is running, until the returned function is called. An
+   * interrupt waits for both instead of stopping the code or restarting the kernel.
+   */
+  activity?(kind: 'trainRun' | 'trainStep', step?: number): () => void;
+}
+
+/** Marks an error as "the user interrupted this" (the kernel shows it as an interrupt, not a failure). */
+export const INTERRUPTED_KEY = Symbol.for('gradscope.interrupted');
+
+/** An error that stops a cell because the user interrupted it; `detail` says what was kept. */
+export function interruptedError(message: string, extra: Record<string, unknown> = {}): Error {
+  const e = Object.assign(new Error(message), extra, { [INTERRUPTED_KEY]: true });
+  e.name = 'Interrupted';
+  return e;
 }
 
 /** The kernel's hooks when running inside a Gradscope kernel, else undefined. */

@@ -56,12 +56,23 @@ export type KernelMessage =
   | { type: 'updateDisplay'; id: number; displayId: string; output: KernelOutput }
   | { type: 'findings'; id: number; report: FindingsReport }
   | { type: 'interruptReceived' }
-  | { type: 'done'; id: number; status: 'ok' | 'error' | 'interrupted'; error?: ErrorLocation }
+  | { type: 'done'; id: number; status: 'ok' | 'error' | 'interrupted'; error?: ErrorLocation; restartAdvised?: string }
   | { type: 'log'; text: string }
+  /** An output of a cell that already ended (an error thrown by a timer it set): shown on that cell. */
+  | { type: 'lateOutput'; cellUri: string; output: KernelOutput }
   | { type: 'completeReply'; id: number; matches: string[]; start: number; end: number }
   | { type: 'inspectReply'; id: number; text?: string }
   /** A cell called `prompt()`: ask the user (`execution` is the running cell's id). */
   | { type: 'inputRequest'; id: number; execution: number | undefined; prompt: string; password: boolean };
+
+/**
+ * Lines the kernel's watchdog thread writes on its pipe after an interrupt (see kernel/watchdog.ts):
+ * it waits for a training step to end, or the main thread is busy after an await (`what`: in a
+ * TensorFlow.js op or in plain JavaScript), which cannot be interrupted.
+ */
+export type WatchdogStatus =
+  | { kind: 'waitingForStep'; step: number; runningMs: number }
+  | { kind: 'busy'; what: 'tfjs' | 'js'; busyMs: number };
 
 /** Start-up options, passed to the kernel in the `GRADSCOPE_KERNEL_OPTIONS` environment variable. */
 export interface KernelOptions {
@@ -75,4 +86,8 @@ export interface KernelOptions {
   diagnostics?: { sampleEvery?: number; thresholds?: Record<string, number> };
   /** Extra folders to look in for packages after the workspace (the extension's own node_modules). */
   extensionDir: string;
+  /** File descriptor of the pipe to the kernel's watchdog thread (set by the host that made the pipe). */
+  watchdogFd?: number;
+  /** Stream output kept per cell in the editor and the CLI, in lines; the rest goes to a file. Defaults to 5000. */
+  outputTailLines?: number;
 }

@@ -65,10 +65,11 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
   const initialEpoch = args.initialEpoch ?? 0;
   const split = args.validationSplit;
   if (split != null && !(split > 0 && split < 1)) throw new Error(`${who}: \`validationSplit\` must be in (0, 1), got ${split}`);
+  const m = internals(model);
+  // Before compileIfAsked: recompiling a model that is training would swap its optimizer mid-run.
+  if (m.isTraining) throw new Error(`${who}: cannot start training because another fit() call is ongoing`);
   compileIfAsked(model, args, who);
   checkTrainable(model, who);
-  const m = internals(model);
-  if (m.isTraining) throw new Error(`${who}: cannot start training because another fit() call is ongoing`);
   m.isTraining = true;
   let made: tf.Tensor[][] = [];
   const probe: tf.Tensor[] = [];

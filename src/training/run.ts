@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunEvent, RunStatus } from '../protocol/health';
-import { kernelHooks } from '../protocol/kernelHooks';
+import { interruptedError, kernelHooks } from '../protocol/kernelHooks';
 import { NonFiniteLossError, isEventSource, type FitHistory } from './history';
 import { getLearningRate, setLearningRate } from './learningRate';
 import type { LossFn, TrainingObserver } from './observer';
@@ -48,6 +48,13 @@ export interface TrainArgs {
   observers?: TrainingObserver[];
   /** Stop with an error when the loss becomes NaN or infinite. Defaults to true. */
   terminateOnNaN?: boolean;
+  /**
+   * What a kernel interrupt does once the run stopped at the end of its step: `'stopCell'` throws an
+   * `Interrupted` error (its `history` field holds the history) so the rest of the cell does not run;
+   * `'return'` returns the history (`interrupted: true`) and the cell goes on. The trained weights are
+   * kept either way. Defaults to `'stopCell'`.
+   */
+  onInterrupt?: 'stopCell' | 'return';
 }
 
 /** What the entry point (fit / fitDataset) knows about the run before it starts. */
@@ -83,6 +90,7 @@ export class TrainingRun {
   private lastFinite: { step: number; loss: number } | undefined;
   private interruptFlag = false;
   private unsubscribe?: () => void;
+  private endActivity?: () => void;
   private totals: Record<string, number> = {};
   private seen = 0;
   private lastYield = Date.now();
@@ -147,6 +155,7 @@ export class TrainingRun {
   async begin(): Promise<void> {
     const hooks = kernelHooks();
     if (hooks) this.unsubscribe = hooks.onInterrupt(() => (this.interruptFlag = true));
+    this.endActivity = hooks?.activity?.('trainRun');
     this.m.stopTraining_ = false;
     const { epochs, initialEpoch, stepsPerEpoch, batchSize, samples, doValidation } = this.setup;
     const metrics = doValidation ? [...this.names, ...this.names.map((n) => `val_${n}`)] : [...this.names];
@@ -183,6 +192,9 @@ export class TrainingRun {
     const lr = getLearningRate(this.optimizer);
     const logs: Record<string, number> = { batch, size };
     if (this.callbacks.items.length) await this.callbacks.list.onBatchBegin(batch, logs);
+    // The step (and the observers' work on it) ends by itself: an interrupt waits for it, then stops the
+    // run. When it throws, the run's end clears the mark.
+    const endStep = kernelHooks()?.activity?.('trainStep', t);
     if (!this.hub.empty) await this.hub.batchBegin(t, this.epoch);
     const measured = this.meter?.norms.pre.length ?? 0;
     let values: Float32Array | Int32Array | Uint8Array = new Float32Array(0);
@@ -215,6 +227,7 @@ export class TrainingRun {
         ...(metered ? { gradSquares: new Map(metered.lastSquares), meterMs: metered.lastMeterMs } : {}),
       });
     }
+    endStep?.();
     if (!Number.isFinite(loss) && this.args.terminateOnNaN !== false) this.failNonFinite(t, loss, batch);
     if (Number.isFinite(loss)) this.lastFinite = { step: t, loss };
     this.step++;
@@ -261,6 +274,10 @@ export class TrainingRun {
       await this.end(e);
       throw e;
     }
+    if (this.history.interrupted && kernelHooks() && this.args.onInterrupt !== 'return') {
+      const last = this.initialStep + this.step - 1;
+      throw interruptedError(`gs.fit stopped after step ${last} (epoch ${this.epoch + 1}); the weights it trained are kept`, { history: this.history });
+    }
     return this.history;
   }
 
@@ -271,6 +288,7 @@ export class TrainingRun {
     this.m.optimizer_ = this.saved.optimizer;
     this.m.isOptimizerOwned = this.saved.owned;
     this.unsubscribe?.();
+    this.endActivity?.();
     for (const cb of this.callbacks.items) if (isEventSource(cb)) cb.setEventSink(undefined);
     let status: RunStatus = 'finished';
     if (error) status = 'failed';

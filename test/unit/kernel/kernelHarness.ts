@@ -31,6 +31,8 @@ export interface CellRun extends ExecutionResult {
 export class TestKernel {
   readonly client: KernelClient;
   readonly log: string[] = [];
+  /** Outputs of cells that had ended (KernelClientArgs.onLateOutput), by cell URI. */
+  readonly late: { cellUri: string; output: KernelOutput }[] = [];
   private count = 0;
 
   constructor(options: Partial<KernelOptions> = {}, execArgv: string[] = []) {
@@ -40,6 +42,7 @@ export class TestKernel {
       options: { workspaceDir: root, extensionDir: root, backend: 'cpu', wasmOverrides: true, ...options },
       execArgv,
       log: (l) => this.log.push(l),
+      onLateOutput: (cellUri, output) => this.late.push({ cellUri, output }),
     });
   }
 
