@@ -15,8 +15,13 @@ export interface TrainBeginInfo {
   model: tf.LayersModel;
   epochs: number;
   stepsPerEpoch: number;
-  /** A fixed probe batch taken from the training data (kept alive until onTrainEnd). */
+  /**
+   * The samples a probe batch is drawn from (kept alive until onTrainEnd): the whole training set
+   * for gs.fit, the first batch for gs.fitDataset (see `probeFrom`).
+   */
   probe: { x: tf.Tensor | tf.Tensor[]; y: tf.Tensor | tf.Tensor[] };
+  /** What `probe` holds. Defaults to 'training set'. */
+  probeFrom?: 'training set' | 'first batch';
   /** The loss the model is trained with. */
   loss: LossFn;
   optimizer: tf.Optimizer;

@@ -56,6 +56,7 @@ export interface RunSetup {
   samples?: number;
   doValidation: boolean;
   probe: { x: tf.Tensor | tf.Tensor[]; y: tf.Tensor | tf.Tensor[] };
+  probeFrom?: 'training set' | 'first batch';
   callStack?: string;
 }
 
@@ -154,6 +155,7 @@ export class TrainingRun {
       epochs,
       stepsPerEpoch,
       probe: this.setup.probe,
+      probeFrom: this.setup.probeFrom,
       loss: (yt, yp) => tf.tidy(() => tf.mean(lossFn(yt, yp)) as tf.Scalar),
       optimizer: this.optimizer,
       scheduleKind: this.schedule?.kind ?? (hasPlateau(this.callbacks.items) ? 'plateau' : 'constant'),
