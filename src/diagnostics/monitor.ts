@@ -129,7 +129,7 @@ export class HealthMonitor implements TrainingObserver {
     // `epochs` is the epoch to train up to (as model.fit's), so the global steps end at epochs × stepsPerEpoch.
     const lastStep = known ? Math.max(info.initialStep, info.epochs * info.stepsPerEpoch - 1) : undefined;
     this.sampler = new Sampler({ firstStep: info.initialStep, lastStep, fixed: every, maxOverhead: this.args.maxOverhead ?? DEFAULT_MAX_OVERHEAD, now: this.clock });
-    this.prober = new Prober(model, layers, batch, info.loss, { training: this.args.probeTraining ?? true });
+    this.prober = new Prober(model, layers, batch, info.losses ?? info.loss, { training: this.args.probeTraining ?? true });
     const sampler = this.sampler;
     this.publisher = new Publisher({
       intervalMs: this.args.publishIntervalMs ?? 400,

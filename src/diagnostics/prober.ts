@@ -25,10 +25,10 @@ export class Prober {
    * @param model the model trained
    * @param layers the recorders of its layers with weights
    * @param batch the run's probe batch (owned from now on: {@link dispose} frees what the draw made)
-   * @param loss the compiled loss the probe differentiates
+   * @param loss the compiled loss the probe differentiates (one per model output, summed)
    */
   constructor(
-    readonly model: tf.LayersModel, readonly layers: LayerRecorder[], public batch: ProbeBatch, public loss: LossFn, private readonly args: ProberArgs,
+    readonly model: tf.LayersModel, readonly layers: LayerRecorder[], public batch: ProbeBatch, public loss: LossFn | LossFn[], private readonly args: ProberArgs,
   ) {}
 
   /** False once a probe failed (probing is off for the rest of the run). */

@@ -61,6 +61,10 @@ export interface LayerInfo {
   hasWeights: boolean;
   /** True when the layer was taken from another model (gs.transfer.reuse). */
   reused?: boolean;
+  /** Layers with weights: true when the layer's output is a model output (directly or through activation layers), from the graph. */
+  output?: boolean;
+  /** Layers with weights: the standalone activation layer that transforms this layer's output in the graph, when there is one. */
+  activatedBy?: string;
 }
 
 /** Model summary with the frozen-layer map. */

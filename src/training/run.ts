@@ -149,14 +149,16 @@ export class TrainingRun {
     this.callbacks.list.setModel(this.model);
     this.callbacks.list.setParams(this.history.params as tf.CustomCallbackArgs as never);
     await this.callbacks.list.onTrainBegin();
-    const lossFn = this.m.lossFunctions[0];
+    const lossFns = this.m.lossFunctions;
+    const mean = (fn: (typeof lossFns)[number]) => (yt: tf.Tensor, yp: tf.Tensor) => tf.tidy(() => tf.mean(fn(yt, yp)) as tf.Scalar);
     await this.hub.trainBegin({
       model: this.model,
       epochs,
       stepsPerEpoch,
       probe: this.setup.probe,
       probeFrom: this.setup.probeFrom,
-      loss: (yt, yp) => tf.tidy(() => tf.mean(lossFn(yt, yp)) as tf.Scalar),
+      loss: mean(lossFns[0]),
+      losses: lossFns.map(mean),
       optimizer: this.optimizer,
       scheduleKind: this.schedule?.kind ?? (hasPlateau(this.callbacks.items) ? 'plateau' : 'constant'),
       initialStep: this.initialStep,
