@@ -84,6 +84,9 @@ export class Publisher {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (!this.dirty) return;
+      // Timers round to whole milliseconds and may fire a little early on this clock: wait the rest.
+      const left = this.args.intervalMs - (this.args.clock() - this.lastPublish);
+      if (left > 0) return this.arm(left);
       const t0 = this.args.clock();
       this.publish(true, false);
       this.args.charge(this.args.clock() - t0);
