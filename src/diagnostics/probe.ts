@@ -30,6 +30,7 @@ import { readOut, type ProbeLayer, type Slot } from './probeStats';
 
 export type { ProbeLayer } from './probeStats';
 import { GATES, captureGates, wrapActivation } from './recurrentCapture';
+import { sourceOf } from '../engine/graph';
 
 /** Options of {@link probeModel}. */
 export interface ProbeArgs {
@@ -62,7 +63,7 @@ function hasWeights(layer: tf.layers.Layer): boolean {
  * batch-norm moving statistics are restored) and disposes every tensor it creates.
  */
 export function probeModel(
-  model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], loss: LossFn, args: ProbeArgs = {},
+  model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], loss: LossFn | LossFn[], args: ProbeArgs = {},
 ): ProbeResult {
   const training = args.training ?? true;
   const wantSaturation = args.saturation ?? true;
@@ -81,12 +82,13 @@ export function probeModel(
   };
   let grads: (tf.Tensor | undefined)[] = [];
   try {
-    let lastWeighted: Slot | undefined;
+    const slotOf = new Map<tf.layers.Layer, Slot>();
+    const standalone: tf.layers.Layer[] = [];
     model.layers.forEach((layer, index) => {
       if (hasWeights(layer)) {
         const slot: Slot = { layer, index, supported: !UNSUPPORTED.has(layer.getClassName()), grads: [], dys: [], nets: [], acts: [], bnInputs: [] };
         slots.push(slot);
-        lastWeighted = slot;
+        slotOf.set(layer, slot);
         if (!slot.supported) return;
         const cell = (layer as unknown as { cell?: tf.layers.Layer }).cell;
         const owner = cell ?? layer;
@@ -105,7 +107,7 @@ export function probeModel(
           patchCall(layer, restore, (_inputs, n) => {
             const net = capture(slot)(n);
             const a = act.apply(net);
-            if (wantSaturation) { slot.nets.push(keep(net)); slot.acts.push(keep(a)); }
+            if (wantSaturation) { slot.nets.push(keep(tf.reshape(net, net.shape))); slot.acts.push(keep(tf.reshape(a, a.shape))); }
             return a;
           }, plainDense(layer));
         } else {
@@ -115,20 +117,27 @@ export function probeModel(
             return capture(slot)(out);
           });
         }
-      } else {
-        const kind = standaloneActivationKind(layer);
-        const target = lastWeighted;
-        // A Dense(linear) followed by a ReLU layer is one "layer with an activation" for the user.
-        if (kind && target && wantSaturation && (target.kind === undefined || target.kind === 'linear')) {
-          target.kind = kind;
-          patchCall(layer, restore, (inputs, out) => {
-            target.nets.push(keep(single(inputs)));
-            target.acts.push(keep(out));
-            return out;
-          });
-        }
+      } else if (standaloneActivationKind(layer)) {
+        standalone.push(layer);
       }
     });
+    // A Dense(linear) followed by a ReLU layer is one "layer with an activation" for the user: the
+    // activation belongs to the layer whose output it transforms in the graph (not the one listed
+    // before it, which in a functional model may be another branch's).
+    for (const layer of wantSaturation ? standalone : []) {
+      const source = sourceOf(model, layer);
+      const target = source && slotOf.get(source);
+      if (!target || (target.kind !== undefined && target.kind !== 'linear')) continue;
+      target.kind = standaloneActivationKind(layer);
+      // Views (reshape shares the data): in inference mode the model's executor disposes its
+      // intermediate tensors as soon as no layer needs them, keep() or not.
+      patchCall(layer, restore, (inputs, out) => {
+        const net = single(inputs);
+        target.nets.push(keep(tf.reshape(net, net.shape)));
+        target.acts.push(keep(tf.reshape(out, out.shape)));
+        return out;
+      });
+    }
 
     const savedState = snapshotNonTrainable(model);
     restore.push(() => savedState.restore());
@@ -237,12 +246,15 @@ function single(t: tf.Tensor | tf.Tensor[]): tf.Tensor {
   return Array.isArray(t) ? t[0] : t;
 }
 
-function totalLoss(loss: LossFn, y: tf.Tensor | tf.Tensor[], pred: tf.Tensor | tf.Tensor[]): tf.Scalar {
+/** The sum over outputs of each output's loss (`loss[i]` for output i, or one function for all), as model.fit's total. */
+function totalLoss(loss: LossFn | LossFn[], y: tf.Tensor | tf.Tensor[], pred: tf.Tensor | tf.Tensor[]): tf.Scalar {
   const ys = Array.isArray(y) ? y : [y];
   const ps = Array.isArray(pred) ? pred : [pred];
   if (ys.length !== ps.length) throw new Error(`probe: ${ys.length} targets for ${ps.length} model outputs`);
-  let total = loss(ys[0], ps[0]);
-  for (let i = 1; i < ys.length; i++) total = tf.add(total, loss(ys[i], ps[i]));
+  if (Array.isArray(loss) && loss.length !== ps.length) throw new Error(`probe: ${loss.length} losses for ${ps.length} model outputs`);
+  const of = (i: number) => (Array.isArray(loss) ? loss[i] : loss);
+  let total = of(0)(ys[0], ps[0]);
+  for (let i = 1; i < ys.length; i++) total = tf.add(total, of(i)(ys[i], ps[i]));
   return total;
 }
 

@@ -14,8 +14,10 @@ function sampleStep(l: LayerSeries): number {
 /** dead-relu, saturated-sigmoid, saturated-tanh and selu-not-normalizing findings. */
 export function saturationRules(run: RunView, t: Thresholds): Finding[] {
   const out: Finding[] = [];
+  // The model's output layers from the graph (LayerInfo.output); older snapshots: the last layer with weights.
   const weighted = run.model.layers.filter((l) => l.hasWeights);
-  const outputLayer = weighted.length > 0 ? weighted[weighted.length - 1].name : undefined;
+  const marked = weighted.filter((l) => l.output).map((l) => l.name);
+  const outputs = new Set(marked.length ? marked : weighted.slice(-1).map((l) => l.name));
   for (const l of run.layers) {
     const s = l.latestSaturation;
     if (!s) continue;
@@ -29,7 +31,7 @@ export function saturationRules(run: RunView, t: Thresholds): Finding[] {
         fixes: ['activation-selu', 'activation-leaky-relu', 'activation-elu', 'lr-divide-10'],
       });
     }
-    if ((s.kind === 'sigmoid' || s.kind === 'tanh') && l.layer !== outputLayer && s.saturated !== undefined && s.saturated > t.saturationFraction) {
+    if ((s.kind === 'sigmoid' || s.kind === 'tanh') && !outputs.has(l.layer) && s.saturated !== undefined && s.saturated > t.saturationFraction) {
       out.push({
         code: s.kind === 'sigmoid' ? 'saturated-sigmoid' : 'saturated-tanh', severity: 'warning', layers: [l.layer],
         message: `${l.layer}: ${pct(s.saturated)} of ${s.kind} activations saturated at step ${step} (gradient near 0 there)`,

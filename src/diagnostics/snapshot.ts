@@ -5,7 +5,9 @@
  * from the number of series and shrunk, the layers' first, until the serialized snapshot fits.
  */
 import { HEALTH_MAX_BYTES, HEALTH_SCHEMA_VERSION, type HealthSnapshot, type ModelSummary, type RunEvent, type RunStatus, type Series, type SourceMapOfModel } from '../protocol/health';
+import type { ProbeBatchInfo } from '../protocol/health';
 import type { LayerRecorder } from './layerRecorder';
+import type { SamplerTotals } from './sampler';
 import { evaluateRules, type RunView } from './rules';
 import type { SeriesBuffer } from './series';
 import type { Thresholds } from './thresholds';
@@ -52,7 +54,8 @@ export interface RunState {
   events: RunEvent[];
   layers: LayerRecorder[];
   sampleEvery: number;
-  cost?: { monitorMs: number; trainMs: number };
+  cost?: SamplerTotals;
+  probeBatch?: ProbeBatchInfo;
   sources?: SourceMapOfModel;
   error?: string;
   thresholds: Partial<Thresholds>;
@@ -118,7 +121,8 @@ function build(s: RunState, p: Points, now: number): HealthSnapshot {
     },
     layers: s.layers.map((l) => l.toSeries(p.layer)),
     sampleEvery: s.sampleEvery,
-    ...(s.cost ? { cost: { monitorMs: round(s.cost.monitorMs), trainMs: round(s.cost.trainMs) } } : {}),
+    ...(s.cost ? { cost: { monitorMs: round(s.cost.monitorMs), trainMs: round(s.cost.trainMs), meterMs: round(s.cost.meterMs), probes: s.cost.probes } } : {}),
+    ...(s.probeBatch ? { probeBatch: s.probeBatch } : {}),
     ...(s.sources ? { sources: s.sources } : {}),
     ...(s.error !== undefined ? { error: s.error } : {}),
   };

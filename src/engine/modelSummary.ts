@@ -4,7 +4,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { LayerInfo, ModelSummary } from '../protocol/health';
-import { layerActivationKind } from './activations';
+import { layerActivationKind, standaloneActivationKind } from './activations';
+import { outputLayerNames, sourceOf } from './graph';
 
 function count(weights: { shape: readonly (number | null)[] }[]): number {
   let n = 0;
@@ -24,6 +25,14 @@ function outputShapeOf(layer: tf.layers.Layer): (number | null)[] {
 
 /** Summarizes `model` as the snapshot and the frozen-layer map show it. */
 export function summarizeModel(model: tf.LayersModel, reused?: ReadonlySet<string>): ModelSummary {
+  const isActivation = (l: tf.layers.Layer) => l.weights.length === 0 && standaloneActivationKind(l) !== undefined;
+  const outputs = outputLayerNames(model, isActivation);
+  const activatedBy = new Map<string, string>();
+  for (const l of model.layers) {
+    if (!isActivation(l)) continue;
+    const src = sourceOf(model, l);
+    if (src && src.weights.length > 0 && !activatedBy.has(src.name)) activatedBy.set(src.name, l.name);
+  }
   const layers: LayerInfo[] = model.layers.map((layer, index) => {
     const info: LayerInfo = {
       name: layer.name,
@@ -37,6 +46,9 @@ export function summarizeModel(model: tf.LayersModel, reused?: ReadonlySet<strin
     const activation = layerActivationKind(layer);
     if (activation) info.activation = activation;
     if (reused?.has(layer.name)) info.reused = true;
+    if (info.hasWeights && outputs.has(layer.name)) info.output = true;
+    const by = activatedBy.get(layer.name);
+    if (by) info.activatedBy = by;
     return info;
   });
   let trainableParams = 0;

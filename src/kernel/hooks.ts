@@ -10,17 +10,15 @@ import type { LayerSources } from './layerSources';
 import { mapStack } from './stackMap';
 import type { KernelMessage, KernelOptions } from '../protocol/kernelMessages';
 
-/** At most this many health updates per second reach the editor; the final one always does. */
-const HEALTH_UPDATES_PER_SECOND = 4;
-
+/**
+ * One health output per run. Each published snapshot is sent as it comes: the health monitor's
+ * publisher is the one throttle of these updates (src/diagnostics/publisher.ts).
+ */
 interface HealthRun {
   owner: number;
   /** The cell that ran (FindingsReport.cell), which may differ from the cell where gs.fit is written. */
   ownerCell: string;
   displayId: string;
-  lastSent: number;
-  pending?: HealthSnapshot;
-  timer?: NodeJS.Timeout;
   lastFindings: string;
 }
 
@@ -52,11 +50,7 @@ export function createKernelHooks(
     };
   }
 
-  function flush(run: HealthRun): void {
-    const snapshot = run.pending;
-    if (!snapshot) return;
-    run.pending = undefined;
-    run.lastSent = Date.now();
+  function update(run: HealthRun, snapshot: HealthSnapshot): void {
     const output = { output_type: 'display_data' as const, data: { [HEALTH_MIME]: snapshot }, metadata: {} };
     send({ type: 'updateDisplay', id: run.owner, displayId: run.displayId, output });
     const findings = JSON.stringify(snapshot.findings);
@@ -83,29 +77,16 @@ export function createKernelHooks(
         const owner = runtime.currentId;
         if (owner === undefined) return;
         const ownerCell = runtime.currentCellUri ?? String(owner);
-        run = { owner, ownerCell, displayId: `health-${snapshot.runId}`, lastSent: 0, lastFindings: '' };
+        run = { owner, ownerCell, displayId: `health-${snapshot.runId}`, lastFindings: '' };
         runs.set(snapshot.runId, run);
         // The first snapshot creates the output; later ones replace it in place.
         runtime.emit({ output_type: 'display_data', data: { [HEALTH_MIME]: snapshot }, metadata: {} }, run.displayId);
-        run.lastSent = Date.now();
         run.lastFindings = JSON.stringify(snapshot.findings);
         if (snapshot.findings.length || snapshot.status !== 'training') send({ type: 'findings', id: owner, report: report(snapshot, ownerCell) });
         return;
       }
-      run.pending = snapshot;
-      const wait = 1000 / HEALTH_UPDATES_PER_SECOND - (Date.now() - run.lastSent);
-      if (snapshot.status !== 'training' || wait <= 0) {
-        clearTimeout(run.timer);
-        run.timer = undefined;
-        flush(run);
-        if (snapshot.status !== 'training') runs.delete(snapshot.runId);
-      } else if (!run.timer) {
-        const r = run;
-        r.timer = setTimeout(() => {
-          r.timer = undefined;
-          flush(r);
-        }, wait);
-      }
+      update(run, snapshot);
+      if (snapshot.status !== 'training') runs.delete(snapshot.runId);
     },
   };
 }

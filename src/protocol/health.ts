@@ -61,6 +61,10 @@ export interface LayerInfo {
   hasWeights: boolean;
   /** True when the layer was taken from another model (gs.transfer.reuse). */
   reused?: boolean;
+  /** Layers with weights: true when the layer's output is a model output (directly or through activation layers), from the graph. */
+  output?: boolean;
+  /** Layers with weights: the standalone activation layer that transforms this layer's output in the graph, when there is one. */
+  activatedBy?: string;
 }
 
 /** Model summary with the frozen-layer map. */
@@ -233,18 +237,42 @@ export interface HealthSnapshot {
   };
   /** Per-layer series, input side first. */
   layers: LayerSeries[];
-  /** Step numbers at which the per-layer probes ran. */
+  /** Steps between two probes: N when probing every N steps, else the mean spacing so far. */
   sampleEvery: number;
   /**
    * What the diagnostics cost so far: the monitor's own time (probes, gradient-norm metering,
    * snapshots) and the training steps' time without it, in ms. Absent from older producers.
    */
-  cost?: { monitorMs: number; trainMs: number };
+  cost?: {
+    monitorMs: number;
+    trainMs: number;
+    /** The part of `monitorMs` spent metering gradient norms in every step (outside the probes' budget). Absent from older producers. */
+    meterMs?: number;
+    /** Probes taken so far. Absent from older producers. */
+    probes?: number;
+  };
+  /** The samples the per-layer probes measure (fixed for the run). Absent from older producers. */
+  probeBatch?: ProbeBatchInfo;
   findings: Finding[];
   /** Where the model was defined, when known. */
   sources?: SourceMapOfModel;
   /** Set when status is 'failed'. */
   error?: string;
+}
+
+/** How the probe batch was drawn, for the panel header. */
+export interface ProbeBatchInfo {
+  /** Samples in the probe batch. */
+  size: number;
+  /** Samples it was drawn from. */
+  of: number;
+  /** `stratified`: at random within each class, in proportion; `random`: at random; `all`: every sample. */
+  drawn: 'stratified' | 'random' | 'all';
+  /** Classes stratified over (with `stratified`). */
+  classes?: number;
+  seed: number;
+  /** One line for people, e.g. "32 of 120 training samples, drawn at random per class (3 classes), seed 0". */
+  description: string;
 }
 
 /**

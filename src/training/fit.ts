@@ -72,7 +72,6 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
   checkTrainable(model, who);
   m.isTraining = true;
   let made: tf.Tensor[][] = [];
-  const probe: tf.Tensor[] = [];
   try {
     const [xs, ys] = await m.standardizeUserData(x, y, undefined, undefined, false, batchSize);
     made.push(xs, ys);
@@ -97,13 +96,10 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
     }
     const n = inputs[0].shape[0];
     const stepsPerEpoch = Math.ceil(n / batchSize);
-    const k = Math.min(256, n);
-    const px = inputs.map((t) => t.slice(0, k));
-    const py = targets.map((t) => t.slice(0, k));
-    probe.push(...px, ...py);
+    // The observers draw their probe batch from the whole training set (a view, nothing copied).
     const run = new TrainingRun(model, args, {
       epochs, initialEpoch, stepsPerEpoch, batchSize, samples: n, doValidation: valIns != null,
-      probe: { x: one(px), y: one(py) }, callStack,
+      probe: { x: one(inputs), y: one(targets) }, callStack,
     });
     const data = [...inputs, ...targets];
     return await run.drive(async () => {
@@ -126,7 +122,6 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
     });
   } finally {
     m.isTraining = false;
-    tf.dispose(probe);
     tf.dispose(newOnes(made[0], x));
     tf.dispose(newOnes(made[1], y));
     for (const ts of made.slice(2)) tf.dispose(ts);

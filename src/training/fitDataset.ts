@@ -61,14 +61,13 @@ export async function fitDataset(model: tf.LayersModel, dataset: tf.data.Dataset
     if (first.done) throw new Error(`${who}: the dataset is empty`);
     const parts = split(first.value, m);
     const nIn = m.inputNames.length;
-    probe.push(...parts.map((t) => t.slice(0, Math.min(256, t.shape[0]))));
-    tf.dispose(parts);
+    probe.push(...parts);
     const size = dataset.size;
     const stepsPerEpoch = args.batchesPerEpoch ?? (size != null && Number.isFinite(size) && size > 0 ? size : 0);
     const one = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : ts);
     const run = new TrainingRun(model, args, {
       epochs, initialEpoch: args.initialEpoch ?? 0, stepsPerEpoch, doValidation: args.validationData != null,
-      probe: { x: one(probe.slice(0, nIn)), y: one(probe.slice(nIn)) }, callStack,
+      probe: { x: one(probe.slice(0, nIn)), y: one(probe.slice(nIn)) }, probeFrom: 'first batch', callStack,
     });
     return await run.drive(async () => {
       let it = await dataset.iterator();

@@ -15,10 +15,20 @@ export interface TrainBeginInfo {
   model: tf.LayersModel;
   epochs: number;
   stepsPerEpoch: number;
-  /** A fixed probe batch taken from the training data (kept alive until onTrainEnd). */
+  /**
+   * The samples a probe batch is drawn from (kept alive until onTrainEnd): the whole training set
+   * for gs.fit, the first batch for gs.fitDataset (see `probeFrom`).
+   */
   probe: { x: tf.Tensor | tf.Tensor[]; y: tf.Tensor | tf.Tensor[] };
-  /** The loss the model is trained with. */
+  /** What `probe` holds. Defaults to 'training set'. */
+  probeFrom?: 'training set' | 'first batch';
+  /** The loss the model is trained with (of the first output, for a model with several). */
   loss: LossFn;
+  /**
+   * Each output's compiled loss, in the order of the model's outputs; the training loss is their sum
+   * (tfjs 4.22's compile has no loss weights: each output counts once). Absent from older producers.
+   */
+  losses?: LossFn[];
   optimizer: tf.Optimizer;
   /** `constant`, `power`, `exponential`, `piecewise`, `cosine`, `oneCycle`, `plateau`, … */
   scheduleKind: string;

@@ -66,6 +66,7 @@ export interface RunSetup {
   samples?: number;
   doValidation: boolean;
   probe: { x: tf.Tensor | tf.Tensor[]; y: tf.Tensor | tf.Tensor[] };
+  probeFrom?: 'training set' | 'first batch';
   callStack?: string;
 }
 
@@ -164,13 +165,16 @@ export class TrainingRun {
     this.callbacks.list.setModel(this.model);
     this.callbacks.list.setParams(this.history.params as tf.CustomCallbackArgs as never);
     await this.callbacks.list.onTrainBegin();
-    const lossFn = this.m.lossFunctions[0];
+    const lossFns = this.m.lossFunctions;
+    const mean = (fn: (typeof lossFns)[number]) => (yt: tf.Tensor, yp: tf.Tensor) => tf.tidy(() => tf.mean(fn(yt, yp)) as tf.Scalar);
     await this.hub.trainBegin({
       model: this.model,
       epochs,
       stepsPerEpoch,
       probe: this.setup.probe,
-      loss: (yt, yp) => tf.tidy(() => tf.mean(lossFn(yt, yp)) as tf.Scalar),
+      probeFrom: this.setup.probeFrom,
+      loss: mean(lossFns[0]),
+      losses: lossFns.map(mean),
       optimizer: this.optimizer,
       scheduleKind: this.schedule?.kind ?? (hasPlateau(this.callbacks.items) ? 'plateau' : 'constant'),
       initialStep: this.initialStep,

@@ -86,7 +86,8 @@ describe('gs.fit drives observers and the kernel interrupt', () => {
     await fit(model(), x, tf.zeros([300, 1]), { epochs: 2, batchSize: 150, observers: [rec] });
     assert.deepEqual(rec.calls, ['begin', 'b0', 'e0', 'b1', 'e1', 'epoch0', 'b2', 'e2', 'b3', 'e3', 'epoch1', 'end:finished']);
     const probe = rec.info!.probe.x as tf.Tensor;
-    assert.deepEqual(probe.shape, [256, 2]);
+    assert.deepEqual(probe.shape, [300, 2], 'the whole training set, for the observer to draw its probe batch from');
+    assert.equal(rec.info!.probeFrom, undefined, 'the training set (the default)');
     assert.match(rec.info!.callStack!, /runObservers\.test\.ts/);
     assert.equal(rec.info!.stepsPerEpoch, 2);
     assert.equal(rec.info!.scheduleKind, 'constant');
