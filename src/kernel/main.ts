@@ -12,6 +12,7 @@ import { createKernelHooks } from './hooks';
 import type { HostMessage, KernelMessage, KernelOptions } from '../protocol/kernelMessages';
 import { KERNEL_HOOKS_KEY } from '../protocol/kernelHooks';
 import { ensureBackendPatches } from '../engine/wasm';
+import { registerFileRouters } from '../engine/fileIO';
 
 const send = (m: KernelMessage): void => {
   if (process.connected) process.send?.(m);
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   sources.instrument(engine.tf as unknown as Record<string, unknown>);
   const modules = new CellModules(workspaceDir, engine, path.join(kernelDir, 'gradscope.js'), (tf) => sources.wrapTf(tf));
   modules.installEngineRedirect();
+  // file:// models without tfjs-node; relative paths resolve against the notebook's folder.
+  registerFileRouters(engine.tf, { baseDir: workspaceDir });
 
   const backendInfo = { name: engine.name, device: engine.device };
   const hooks = createKernelHooks(runtime, sources, send, backendInfo, kernelDir, options.diagnostics);

@@ -4,7 +4,8 @@
  * (never a second copy) and fills the gaps tfjs leaves against Keras: learning-rate schedules,
  * gradient clipping, a training loop with per-step learning rates, NaN termination, interrupts and
  * gradient-health diagnostics, early stopping with best-weight restore, performance scheduling,
- * Monte Carlo dropout, self-normalizing layers and transfer learning.
+ * Monte Carlo dropout, self-normalizing layers, transfer learning, and `file://` model files in plain
+ * Node (importing the library registers tfjs's file:// save and load routers when tfjs-node's are absent).
  *
  * @example
  * ```ts
@@ -19,6 +20,19 @@
  * });
  * ```
  */
+import * as tf from '@tensorflow/tfjs';
+import { fileSystem, registerFileRouters, type FileSaveOptions } from '../engine/fileIO';
+
+registerFileRouters(tf);
+
+/**
+ * Model files. `gs.io.fileSystem(path, { shardSizeBytes })` is an IO handler for `model.save(…)`
+ * that splits the weights into `group1-shardNofM.bin` files; plain `'file://…'` URLs need no handler.
+ */
+export const io = {
+  fileSystem: (path: string, options?: FileSaveOptions) => fileSystem(tf, path, options),
+};
+export type { FileSaveOptions } from '../engine/fileIO';
 export * as schedules from '../training/schedules';
 export type { Schedule, ScheduleLike } from '../training/schedules';
 export * as callbacks from '../training/callbacks';
