@@ -23,9 +23,9 @@ import { getLearningRate } from './learningRate';
 import { internals } from '../engine/modelInternals';
 import { summarizeModel } from '../diagnostics/summary';
 import { registerFileRouters } from '../engine/fileIO';
+import { markReused } from './reusedLayers';
 
 type Layer = tf.layers.Layer;
-const reusedLayers = new WeakSet<Layer>();
 
 function layerIndex(model: tf.LayersModel, at: number | string, who: string): number {
   const i = typeof at === 'string' ? model.layers.findIndex((l) => l.name === at) : at;
@@ -98,7 +98,7 @@ function reuseModel(base: tf.LayersModel, args: ReuseArgs): tf.Sequential {
       copyOf.setWeights(l.getWeights());
     });
   }
-  model.layers.forEach((l) => reusedLayers.add(l));
+  model.layers.forEach(markReused);
   return model;
 }
 
@@ -179,6 +179,5 @@ function rebuildClipped(outer: tf.Optimizer, inner: tf.Optimizer, lr: number): t
 
 /** The frozen-layer map: per layer its name, class, trainable flag and parameter counts (as the health panel shows it). */
 export function frozenMap(model: tf.LayersModel): LayerInfo[] {
-  const reused = new Set(model.layers.filter((l) => reusedLayers.has(l)).map((l) => l.name));
-  return summarizeModel(model, reused).layers;
+  return summarizeModel(model).layers;
 }
