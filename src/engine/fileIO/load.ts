@@ -3,6 +3,10 @@
  * manifest lists, the same files tfjs-node's handler reads, and hands tfjs the artifacts. Before tfjs
  * decodes anything it checks what can go wrong on disk — a missing model.json or shard, a file that
  * is not JSON, an unknown dtype, a shard shorter or longer than its weights — and says which file.
+ * Of tfjs's load options it honours `onProgress` (one step per weight file), `weightPathPrefix` (the
+ * folder of the weight files, a path or file:// URL) and `weightUrlConverter` (a weight file's name →
+ * its path or file:// URL); `strict` is tfjs-layers' own; the http-only ones (`requestInit`,
+ * `fetchFunc`, `streamWeights`, `fromTFHub`) are refused by name.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';

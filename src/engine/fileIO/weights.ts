@@ -38,6 +38,8 @@ export function checkManifest(manifest: unknown, where: string): Manifest {
   if (!Array.isArray(manifest)) throw new Error(`${where}: "weightsManifest" must be a list of groups, got ${typeof manifest}`);
   manifest.forEach((group: unknown, g) => {
     const gr = group as Partial<Manifest[number]>;
+    // tfjs-node writes a model without weights with no "weights" key at all.
+    if (gr != null && gr.weights === undefined) gr.weights = [];
     if (gr == null || !Array.isArray(gr.paths) || !gr.paths.every((p) => typeof p === 'string' && p !== '') || !Array.isArray(gr.weights)) {
       throw new Error(`${where}: weightsManifest group ${g + 1} needs "paths" (file names) and "weights" (a list)`);
     }

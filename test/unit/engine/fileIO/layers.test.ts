@@ -187,6 +187,17 @@ describe('file:// with layers models', () => {
     assert.deepEqual(asked, ['weights.bin']);
   });
 
+  test('a model without weights saves and loads, also as tfjs-node writes it (a group without "weights")', async () => {
+    const dir = tempDir();
+    await tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2] })] }).save(`file://${dir}`);
+    assert.equal(fs.statSync(path.join(dir, 'weights.bin')).size, 0);
+    const json = modelJson(dir);
+    delete json.weightsManifest[0].weights;
+    writeModelJson(dir, json);
+    const m = await tf.loadLayersModel(`file://${dir}`);
+    assert.deepEqual((m.predict(tf.tensor3d([[[1, 2], [3, 4]]])) as tf.Tensor).arraySync(), [[1, 2, 3, 4]]);
+  });
+
   test('a dtype the model does not expect fails in tfjs with its own message', async () => {
     const dir = fixtureCopy();
     const json = modelJson(dir);
