@@ -21,18 +21,24 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { fileSystem, registerFileRouters, type FileSaveOptions } from '../engine/fileIO';
+import { fileSystem, registerFileRouters, type FileSystemArgs } from '../engine/fileIO';
 
 registerFileRouters(tf);
 
 /**
  * Model files. `gs.io.fileSystem(path, { shardSizeBytes })` is an IO handler for `model.save(…)`
  * that splits the weights into `group1-shardNofM.bin` files; plain `'file://…'` URLs need no handler.
+ *
+ * @example
+ * ```ts
+ * await model.save(gs.io.fileSystem('./models/big', { shardSizeBytes: 4 << 20 }));
+ * const again = await tf.loadLayersModel('file://./models/big/model.json');
+ * ```
  */
 export const io = {
-  fileSystem: (path: string, options?: FileSaveOptions) => fileSystem(tf, path, options),
+  fileSystem: (path: string, options?: FileSystemArgs) => fileSystem(tf, path, options),
 };
-export type { FileSaveOptions } from '../engine/fileIO';
+export type { FileSystemArgs } from '../engine/fileIO';
 export * as schedules from '../training/schedules';
 export type { Schedule, ScheduleLike } from '../training/schedules';
 export * as callbacks from '../training/callbacks';

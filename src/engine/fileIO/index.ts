@@ -17,11 +17,11 @@
 import type * as tfc from '@tensorflow/tfjs';
 import { FILE_SCHEME, isFileUrl, resolveFilePath } from './paths';
 import { checkLoadOptions, FileModelLoader } from './load';
-import { FileModelSaver, type FileSaveOptions } from './save';
+import { FileModelSaver, type FileSystemArgs } from './save';
 import { installOfflineMessages } from './http';
 
 export { FileModelLoader } from './load';
-export { FileModelSaver, type FileSaveOptions, type SaveFs } from './save';
+export { FileModelSaver, type FileSystemArgs, type SaveFs } from './save';
 export { networkReason } from './http';
 
 type Tf = typeof tfc;
@@ -87,7 +87,7 @@ export function registerFileRouters(tf: Tf, args: FileRoutersArgs = {}): FileRou
  * for what a URL cannot say: sharded saving. `path` is a folder to save into, or a model.json (or
  * its folder) to load; relative paths resolve against `baseDir`.
  */
-export function fileSystem(tf: Tf, path: string, options: FileSaveOptions & { baseDir?: string } = {}): tfc.io.IOHandler {
+export function fileSystem(tf: Tf, path: string, options: FileSystemArgs = {}): tfc.io.IOHandler {
   const unknown = Object.keys(options).filter((k) => k !== 'shardSizeBytes' && k !== 'baseDir');
   if (unknown.length) throw new Error(`fileSystem: unknown option ${unknown.map((k) => `\`${k}\``).join(', ')} (options: shardSizeBytes, baseDir)`);
   const b = options.baseDir ?? process.cwd();

@@ -14,8 +14,11 @@ export function isFileUrl(url: unknown): url is string {
   return typeof url === 'string' && url.startsWith(FILE_SCHEME);
 }
 
-/** The absolute path a `file://` URL (or a plain path) names, relative paths taken from `baseDir`. */
+/** The absolute path a `file://` URL (or a plain path) names, relative paths taken from `baseDir`; another scheme is refused. */
 export function resolveFilePath(url: string, baseDir: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !url.startsWith(FILE_SCHEME)) {
+    throw new Error(`${JSON.stringify(url)} is not a file path: a file:// model reads its weights from disk (give a path or a file:// URL)`);
+  }
   const rest = url.startsWith(FILE_SCHEME) ? url.slice(FILE_SCHEME.length) : url;
   if (rest.trim() === '') throw new Error(`${JSON.stringify(url)} names no path: write e.g. file://./models/base or file:///abs/path/model.json`);
   return path.resolve(baseDir, rest);

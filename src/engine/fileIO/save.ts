@@ -35,10 +35,12 @@ async function writeFlushed(file: string, data: Uint8Array | string): Promise<vo
 
 export const nodeSaveFs: SaveFs = { writeFile: writeFlushed, rename: fsp.rename, unlink: fsp.unlink };
 
-/** Options of a file:// save. */
-export interface FileSaveOptions {
+/** Arguments of a file-system save ({@link FileModelSaver}, `fileSystem`, `gs.io.fileSystem`). */
+export interface FileSystemArgs {
   /** Split the weights into `group1-shardNofM.bin` files of at most this many bytes (as tensorflowjs_converter does). Defaults to one `weights.bin`, as tfjs-node writes. */
   shardSizeBytes?: number;
+  /** Folder a relative path resolves against. Defaults to the process's working directory (the notebook's folder in the kernel). */
+  baseDir?: string;
 }
 
 let counter = 0;
@@ -49,7 +51,7 @@ export class FileModelSaver implements tfc.io.IOHandler {
     private readonly tf: Tf,
     private readonly dir: string,
     private readonly baseDir: string,
-    private readonly options: FileSaveOptions = {},
+    private readonly options: FileSystemArgs = {},
     private readonly ops: SaveFs = nodeSaveFs,
   ) {
     const s = options.shardSizeBytes;

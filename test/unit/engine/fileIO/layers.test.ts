@@ -185,6 +185,7 @@ describe('file:// with layers models', () => {
     const converted = await tf.loadLayersModel(`file://${dir}`, { weightUrlConverter: async (n) => { asked.push(n); return `file://${path.join(weights, n)}`; } });
     assert.deepEqual(predict(converted), expected);
     assert.deepEqual(asked, ['weights.bin']);
+    await rejects(tf.loadLayersModel(`file://${dir}`, { weightUrlConverter: async (n) => `https://example.com/${n}` }), /"https:\/\/example\.com\/weights\.bin" is not a file path/);
   });
 
   test('a model without weights saves and loads, also as tfjs-node writes it (a group without "weights")', async () => {
