@@ -2,6 +2,7 @@
  * The model summary with the frozen-layer map: every layer's trainable flag and parameter counts.
  * Cheap enough to recompute whenever the trainable flags change (the signature tells when).
  */
+import { isReused } from './reusedLayers';
 import type * as tf from '@tensorflow/tfjs';
 import type { LayerInfo, ModelSummary } from '../protocol/health';
 import { layerActivationKind, standaloneActivationKind } from './activations';
@@ -45,7 +46,7 @@ export function summarizeModel(model: tf.LayersModel, reused?: ReadonlySet<strin
     };
     const activation = layerActivationKind(layer);
     if (activation) info.activation = activation;
-    if (reused?.has(layer.name)) info.reused = true;
+    if (reused?.has(layer.name) || isReused(layer)) info.reused = true;
     if (info.hasWeights && outputs.has(layer.name)) info.output = true;
     const by = activatedBy.get(layer.name);
     if (by) info.activatedBy = by;

@@ -17,6 +17,7 @@ import type * as Gradscope from '../library';
 import { KernelActivity } from './activity';
 import { EngineGuard, type GuardedTf } from './engineGuard';
 import { startWatchdog } from './watchdog';
+import { registerFileRouters } from '../engine/fileIO';
 
 const send = (m: KernelMessage, sent?: () => void): void => {
   if (!process.connected) return;
@@ -62,6 +63,9 @@ async function main(): Promise<void> {
   const libraryPath = path.join(kernelDir, 'gradscope.js');
   const modules = new CellModules(workspaceDir, engine, libraryPath, (tf) => sources.wrapTf(tf));
   modules.installEngineRedirect();
+  // file:// models without tfjs-node; relative paths resolve against the notebook's folder. Registered
+  // before the library loads, whose own registration then finds these routers in place.
+  registerFileRouters(engine.tf, { baseDir: workspaceDir });
   if (engine.name === 'wasm') {
     // The library's engine code, loaded as cells load `gradscope` (dist/gradscope.js over the chosen
     // engine, through the redirect above): the overrides exist once in the process.

@@ -4,7 +4,8 @@
  * (never a second copy) and fills the gaps tfjs leaves against Keras: learning-rate schedules,
  * gradient clipping, a training loop with per-step learning rates, NaN termination, interrupts and
  * gradient-health diagnostics, early stopping with best-weight restore, performance scheduling,
- * Monte Carlo dropout, self-normalizing layers and transfer learning.
+ * Monte Carlo dropout, self-normalizing layers, transfer learning, and `file://` model files in plain
+ * Node (importing the library registers tfjs's file:// save and load routers when tfjs-node's are absent).
  *
  * @example
  * ```ts
@@ -22,13 +23,31 @@
  * This entry installs the health monitor into the training loop (src/training/monitorSeam.ts): `gs.fit`
  * monitors by default inside a Gradscope kernel and whenever `diagnostics` is set.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { fileSystem, registerFileRouters, type FileSystemArgs } from '../engine/fileIO';
 import { HealthMonitor, healthMonitor, type HealthMonitorArgs } from '../diagnostics';
 import { installMonitorPlugin } from '../training/monitorSeam';
 import { fit as trainingFit, type FitArgs as TrainingFitArgs } from '../training/fit';
 import { fitDataset as trainingFitDataset, type FitDatasetArgs as TrainingFitDatasetArgs } from '../training/fitDataset';
 import type { TrainArgs as TrainingArgs } from '../training/run';
 import type { FitHistory } from '../training/history';
+
+registerFileRouters(tf);
+
+/**
+ * Model files. `gs.io.fileSystem(path, { shardSizeBytes })` is an IO handler for `model.save(…)`
+ * that splits the weights into `group1-shardNofM.bin` files; plain `'file://…'` URLs need no handler.
+ *
+ * @example
+ * ```ts
+ * await model.save(gs.io.fileSystem('./models/big', { shardSizeBytes: 4 << 20 }));
+ * const again = await tf.loadLayersModel('file://./models/big/model.json');
+ * ```
+ */
+export const io = {
+  fileSystem: (path: string, options?: FileSystemArgs) => fileSystem(tf, path, options),
+};
+export type { FileSystemArgs } from '../engine/fileIO';
 
 export * as schedules from '../training/schedules';
 export type { Schedule, ScheduleLike } from '../training/schedules';

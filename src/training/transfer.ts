@@ -13,6 +13,8 @@
  * await gs.fit(model, x, y, { epochs: 4 });
  * gs.transfer.fineTune(model, { top: model.layers.length, lrFactor: 0.1 });
  * await gs.fit(model, x, y, { epochs: 16 });
+ *
+ * const fromDisk = await gs.transfer.reuse('./models/base');      // a saved model: its folder or model.json
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
@@ -20,9 +22,10 @@ import type { LayerInfo } from '../protocol/health';
 import { getLearningRate } from './learningRate';
 import { internals } from '../engine/modelInternals';
 import { summarizeModel } from '../engine/modelSummary';
+import { registerFileRouters } from '../engine/fileIO';
+import { markReused } from '../engine/reusedLayers';
 
 type Layer = tf.layers.Layer;
-const reusedLayers = new WeakSet<Layer>();
 
 function layerIndex(model: tf.LayersModel, at: number | string, who: string): number {
   const i = typeof at === 'string' ? model.layers.findIndex((l) => l.name === at) : at;
@@ -40,8 +43,42 @@ export interface ReuseArgs {
   copy?: boolean;
 }
 
-/** A new `tf.Sequential` made of `base`'s lower layers (a sequential stack of single-input layers). */
-export function reuse(base: tf.LayersModel, args: ReuseArgs = {}): tf.Sequential {
+/**
+ * A new `tf.Sequential` made of `base`'s lower layers (a sequential stack of single-input layers).
+ * `base` may be a saved model instead: a path (relative paths from the notebook's folder, or the
+ * working directory outside the kernel) to its folder or its model.json, or a URL tfjs loads
+ * (`file://`, `http(s)://`, `indexeddb://`…); then the result is a promise and the layers are
+ * always copied (`copy: false` is refused: the loaded model is not yours to share).
+ */
+export function reuse(base: tf.LayersModel, args?: ReuseArgs): tf.Sequential;
+export function reuse(base: string, args?: ReuseArgs): Promise<tf.Sequential>;
+export function reuse(base: tf.LayersModel | string, args: ReuseArgs = {}): tf.Sequential | Promise<tf.Sequential> {
+  if (typeof base === 'string') return reuseSaved(base, args);
+  return reuseModel(base, args);
+}
+
+/** The URL tfjs loads for a path or URL given to {@link reuse}. */
+export function modelUrl(pathOrUrl: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(pathOrUrl) ? pathOrUrl : `file://${pathOrUrl}`;
+}
+
+async function reuseSaved(where: string, args: ReuseArgs): Promise<tf.Sequential> {
+  if (args.copy === false) throw new Error('gs.transfer.reuse: `copy: false` shares layers with the model passed in; a model loaded from a path is always copied (omit `copy`)');
+  registerFileRouters(tf);
+  let loaded: tf.LayersModel;
+  try {
+    loaded = await tf.loadLayersModel(modelUrl(where));
+  } catch (e) {
+    throw new Error(`gs.transfer.reuse: cannot load the base model ${JSON.stringify(where)}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    return reuseModel(loaded, args);
+  } finally {
+    loaded.dispose();
+  }
+}
+
+function reuseModel(base: tf.LayersModel, args: ReuseArgs): tf.Sequential {
   if (!(base instanceof tf.LayersModel)) throw new Error('gs.transfer.reuse: `base` must be a tf.LayersModel');
   const layers = base.layers.filter((l) => l.getClassName() !== 'InputLayer');
   const last = args.upTo == null ? layers.length - 2 : layers.indexOf(base.layers[layerIndex(base, args.upTo, 'reuse')]);
@@ -61,7 +98,7 @@ export function reuse(base: tf.LayersModel, args: ReuseArgs = {}): tf.Sequential
       copyOf.setWeights(l.getWeights());
     });
   }
-  model.layers.forEach((l) => reusedLayers.add(l));
+  model.layers.forEach(markReused);
   return model;
 }
 
@@ -142,6 +179,5 @@ function rebuildClipped(outer: tf.Optimizer, inner: tf.Optimizer, lr: number): t
 
 /** The frozen-layer map: per layer its name, class, trainable flag and parameter counts (as the health panel shows it). */
 export function frozenMap(model: tf.LayersModel): LayerInfo[] {
-  const reused = new Set(model.layers.filter((l) => reusedLayers.has(l)).map((l) => l.name));
-  return summarizeModel(model, reused).layers;
+  return summarizeModel(model).layers;
 }

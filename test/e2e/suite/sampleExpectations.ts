@@ -45,7 +45,7 @@ export function numbersOf(text: string, re: RegExp): number[] {
 const close = (actual: number, expected: number, tol: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual}, expected ${expected} ± ${tol}`);
 
-/** Keyed by the two-digit prefix of the sample's file name. */
+/** Keyed by the prefix of the sample's file name (`NN`, or `NN-k` for part k of a sample in several notebooks); see {@link expectationFor}. */
 export const SAMPLE_EXPECTATIONS: Record<string, SampleExpectation> = {
   '01': {
     prints: [/x: 2560,16, positive class: \d+\.\d %/, /standardized std = 1\.000/],
@@ -180,8 +180,19 @@ export const SAMPLE_EXPECTATIONS: Record<string, SampleExpectation> = {
       } },
     ],
   },
-  '06': {
-    prints: [/frozen: /],
+  '06-1': {
+    // 64·64+64 + 64·32+32 + 32·16+16 + 16·6+6 = 6870 float32 weights = 27 480 bytes, in tfjs-node's layout.
+    prints: [/saved: model\.json \(\d+ bytes\), weights\.bin \(27480 bytes\); weights 27480 bytes/, /weights manifest: weights\.bin holds hidden1\/kernel \[64,64\], hidden1\/bias \[64\]/, /identical predictions on all 6000 samples: true/],
+    runs: [
+      { cell: 'const modelA = tf.sequential', runs: 1, check: ([s]) => {
+        assert.ok(s.model.layers.every((l) => l.trainable), 'model A trains every layer');
+        assert.deepEqual(s.model.layers.map((l) => l.name), ['hidden1', 'hidden2', 'hidden3', 'outputA']);
+      } },
+    ],
+  },
+  '06-2': {
+    // Runs after 06-1 (the samples run in name order in one folder): model A is loaded from models/06-base.
+    prints: [/frozen: hidden1, hidden2, hidden3/, /Stage 0: [^\n]*hidden1 reused trainable, hidden2 reused trainable, hidden3 reused trainable, outputB new trainable/],
     numbers: (text) => {
       const [moved] = numbersOf(text, /largest change of a frozen weight: (\S+)/);
       assert.equal(moved, 0, 'a frozen layer\'s weights do not move while the head trains');
@@ -189,17 +200,16 @@ export const SAMPLE_EXPECTATIONS: Record<string, SampleExpectation> = {
       close(lr, 0.01 * 0.1, 1e-12, 'fine-tuning rate = 0.01 × lrFactor 0.1');
     },
     runs: [
-      { cell: 'const modelA = tf.sequential', runs: 1, check: ([s]) => {
-        assert.ok(s.model.layers.every((l) => l.trainable), 'model A trains every layer');
-      } },
       { cell: 'gs.transfer.freeze(modelB', runs: 1, absent: ['frozen-all'], check: ([s]) => {
         const layers = s.model.layers;
-        assert.deepEqual(layers.map((l) => l.trainable), layers.map((_, i) => i === layers.length - 1), 'frozen-layer map: only the new head trains');
+        assert.deepEqual(layers.map((l) => [l.name, l.trainable, l.reused === true]),
+          [['hidden1', false, true], ['hidden2', false, true], ['hidden3', false, true], ['outputB', true, false]],
+          'frozen-layer map: the reused layers (from disk) frozen, the new head trains');
         assert.equal(s.model.trainableParams, layers[layers.length - 1].params.trainable, 'trainable parameters = the head\'s');
       } },
       { cell: 'gs.transfer.fineTune(modelB', runs: 1, check: ([s]) => {
         const layers = s.model.layers;
-        assert.deepEqual(layers.map((l) => l.trainable), layers.map((_, i) => i >= layers.length - 3), 'frozen-layer map: the top 3 layers train');
+        assert.deepEqual(layers.map((l) => [l.trainable, l.reused === true]), [[false, true], [true, true], [true, true], [true, false]], 'frozen-layer map: the top 3 layers train');
       } },
     ],
   },
@@ -214,3 +224,9 @@ export const SAMPLE_EXPECTATIONS: Record<string, SampleExpectation> = {
     } }],
   },
 };
+
+/** The expectations of the sample file `name`: the entry with the longest key that prefixes it. */
+export function expectationFor(name: string): SampleExpectation | undefined {
+  const key = Object.keys(SAMPLE_EXPECTATIONS).filter((k) => name.startsWith(`${k}-`)).sort((a, b) => b.length - a.length)[0];
+  return key === undefined ? undefined : SAMPLE_EXPECTATIONS[key];
+}

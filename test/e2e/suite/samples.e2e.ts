@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { HEALTH_SCHEMA_VERSION, type HealthSnapshot } from '../../../src/protocol/health';
 import { cellIndexOf, codeLenses, findingCodes, healthOutputs } from './cells';
 import { openNotebook, outputText, runAllAndWait } from './notebooks';
-import { SAMPLE_EXPECTATIONS } from './sampleExpectations';
+import { expectationFor } from './sampleExpectations';
 
 const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 /** Samples are named `NN-topic.tfnb`; the test fixtures in the same workspace are not. */
@@ -48,7 +48,7 @@ describe('the samples in a real VS Code', function () {
         assert.equal(c.executionSummary?.success, true, `${name}, cell ${c.index + 1} failed:\n${outputText(c)}`);
       }
       const text = cells.map(outputText).join('\n');
-      const expected = SAMPLE_EXPECTATIONS[name.slice(0, 2)];
+      const expected = expectationFor(name);
       const withHealth = new Set<number>();
       for (const c of cells) {
         const runs = healthOutputs(c);

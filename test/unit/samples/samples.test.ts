@@ -28,14 +28,14 @@ interface Ran {
   nb?: NotebookModel;
 }
 
-/** Runs `samples/<name>.tfnb` with the CLI on wasm and reads back the notebook it wrote. */
-function runSample(name: string): Promise<Ran> {
+/** Runs `<folder>/<name>.tfnb` (folder defaults to samples/) with the CLI on wasm and reads back the notebook it wrote. */
+function runSample(name: string, folder = path.join(root, 'samples')): Promise<Ran> {
   requireBuild();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-sample-'));
   const out = path.join(dir, `${name}.tfnb`);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'run', path.join(root, 'samples', `${name}.tfnb`), '--out', out, '--backend', 'wasm'], {
+    const child = spawn(process.execPath, [cli, 'run', path.join(folder, `${name}.tfnb`), '--out', out, '--backend', 'wasm'], {
       env: { ...process.env, GRADSCOPE_VERBOSE: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -58,8 +58,8 @@ function runSample(name: string): Promise<Ran> {
 }
 
 /** Runs a sample, checks it finished, and reports its wall time. */
-async function ran(t: { diagnostic(m: string): void }, name: string): Promise<Ran & { nb: NotebookModel }> {
-  const r = await runSample(name);
+async function ran(t: { diagnostic(m: string): void }, name: string, folder?: string): Promise<Ran & { nb: NotebookModel }> {
+  const r = await runSample(name, folder);
   t.diagnostic(`${name}: ${(r.ms / 1000).toFixed(1)} s wall (two samples run at a time)`);
   assert.equal(r.code, 0, `${name} failed:\n${r.stderr.slice(-3000)}`);
   assert.ok(r.nb, 'the runner wrote the notebook');
@@ -86,7 +86,7 @@ test('every sample is the up-to-date output of its source, saved without outputs
   const names = sourceFiles().map((f) => path.basename(f, '.nb'));
   assert.deepEqual(names, [
     '01-vanishing-gradients', '02-exploding-gradients', '03-batch-normalization', '04-learning-rate-schedules',
-    '05-overfitting', '06-transfer-learning', '07-small-cnn',
+    '05-overfitting', '06-1-base-model', '06-2-transfer-learning', '07-small-cnn',
   ]);
   const onDisk = fs.readdirSync(path.join(root, 'samples')).filter((f) => f.endsWith('.tfnb')).sort();
   assert.deepEqual(onDisk, names.map((n) => `${n}.tfnb`));
@@ -182,18 +182,44 @@ describe('samples run headless on wasm', { concurrency: 2 }, () => {
     assert.ok(std('far from all data') > std('on the upper moon'), 'more spread far from the data');
   });
 
-  test('06 transfer learning: frozen-layer map at each stage, fine-tuning with a new optimizer at 10× lower rate', async (t) => {
-    const r = await ran(t, '06-transfer-learning');
-    assert.match(r.stdout, /Stage 0: [^\n]*dense_Dense1 trainable, dense_Dense2 trainable, dense_Dense3 trainable, dense_Dense5 trainable/);
-    assert.match(r.stdout, /Stage 1: [^\n]*dense_Dense1 frozen, dense_Dense2 frozen, dense_Dense3 frozen, dense_Dense5 trainable/);
-    assert.match(r.stdout, /Stage 2: [^\n]*dense_Dense1 frozen, dense_Dense2 trainable, dense_Dense3 trainable, dense_Dense5 trainable/);
-    assert.match(r.stdout, /largest change of a frozen weight: 0\n/);
-    assert.ok(Math.abs(num(r.stdout, /new optimizer: Adam with learning rate ([\d.e-]+)/) - 1e-3) < 1e-12);
-    const [stage1] = panels(r.nb, "showMap('Stage 1");
-    assert.deepEqual(stage1.model.layers.map((l) => l.trainable), [false, false, false, true]);
-    const [stage2] = panels(r.nb, "showMap('Stage 2");
-    assert.deepEqual(stage2.model.layers.map((l) => l.trainable), [false, true, true, true]);
-    assert.match(r.stdout, /test accuracy on task B: from scratch [\d.]+ %, reused \+ frozen [\d.]+ %, after fine-tuning [\d.]+ %/);
+  test('06 transfer learning in two notebooks: the first saves model A to disk, the second reuses it, freezes, fine-tunes at 10× lower rate', async (t) => {
+    // Both notebooks in one fresh folder, as a user has them: the second loads what the first saved.
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-06-'));
+    try {
+      for (const n of ['06-1-base-model', '06-2-transfer-learning']) fs.copyFileSync(path.join(root, 'samples', `${n}.tfnb`), path.join(folder, `${n}.tfnb`));
+      const first = await ran(t, '06-1-base-model', folder);
+      assert.match(first.stdout, /saved: model\.json \(\d+ bytes\), weights\.bin \((\d+) bytes\); weights \1 bytes/);
+      // 64·64+64 + 64·32+32 + 32·16+16 + 16·6+6 float32 weights.
+      assert.equal(num(first.stdout, /weights\.bin \((\d+) bytes\)/), 4 * (64 * 64 + 64 + 64 * 32 + 32 + 32 * 16 + 16 + 16 * 6 + 6));
+      assert.match(first.stdout, /identical predictions on all 6000 samples: true/);
+      assert.deepEqual(fs.readdirSync(path.join(folder, 'models', '06-base')).sort(), ['model.json', 'weights.bin'], 'saved next to the notebook, no temporary file left');
+
+      const r = await ran(t, '06-2-transfer-learning', folder);
+      assert.match(r.stdout, /Stage 0: [^\n]*hidden1 reused trainable, hidden2 reused trainable, hidden3 reused trainable, outputB new trainable/);
+      assert.match(r.stdout, /Stage 1: [^\n]*hidden1 reused frozen, hidden2 reused frozen, hidden3 reused frozen, outputB new trainable/);
+      assert.match(r.stdout, /Stage 2: [^\n]*hidden1 reused frozen, hidden2 reused trainable, hidden3 reused trainable, outputB new trainable/);
+      assert.match(r.stdout, /largest change of a frozen weight: 0\n/);
+      assert.ok(Math.abs(num(r.stdout, /new optimizer: Adam with learning rate ([\d.e-]+)/) - 1e-3) < 1e-12);
+      const [stage1] = panels(r.nb, "showMap('Stage 1");
+      assert.deepEqual(stage1.model.layers.map((l) => [l.name, l.trainable, !!l.reused]), [['hidden1', false, true], ['hidden2', false, true], ['hidden3', false, true], ['outputB', true, false]]);
+      const [stage2] = panels(r.nb, "showMap('Stage 2");
+      assert.deepEqual(stage2.model.layers.map((l) => l.trainable), [false, true, true, true]);
+      assert.match(r.stdout, /test accuracy on task B: from scratch [\d.]+ %, reused \+ frozen [\d.]+ %, after fine-tuning [\d.]+ %/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  test('06 part 2 without part 1: the error says to run part 1 first', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-06-'));
+    try {
+      fs.copyFileSync(path.join(root, 'samples', '06-2-transfer-learning.tfnb'), path.join(folder, '06-2-transfer-learning.tfnb'));
+      const r = await runSample('06-2-transfer-learning', folder);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr + r.stdout, /cannot load the base model "\.\/models\/06-base": model file models\/06-base does not exist: loading failed\nRun 06-1-base-model\.tfnb first/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   test('07 small CNN: trains on wasm and classifies the generated images', async (t) => {
