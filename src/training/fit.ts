@@ -65,11 +65,12 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
   const initialEpoch = args.initialEpoch ?? 0;
   const split = args.validationSplit;
   if (split != null && !(split > 0 && split < 1)) throw new Error(`${who}: \`validationSplit\` must be in (0, 1), got ${split}`);
-  const m = internals(model);
   // Before compileIfAsked: recompiling a model that is training would swap its optimizer mid-run.
-  if (m.isTraining) throw new Error(`${who}: cannot start training because another fit() call is ongoing`);
+  if (internals(model).isTraining) throw new Error(`${who}: cannot start training because another fit() call is ongoing`);
   compileIfAsked(model, args, who);
   checkTrainable(model, who);
+  // After compile: a Sequential's inner model (what internals() reads) exists only once it is compiled.
+  const m = internals(model);
   m.isTraining = true;
   let made: tf.Tensor[][] = [];
   try {
