@@ -8,6 +8,7 @@ import type { KernelHooks } from '../protocol/kernelHooks';
 import type { CellRuntime } from './runtime';
 import type { LayerSources } from './layerSources';
 import { mapStack } from './stackMap';
+import { healthOutputData } from './staticHealth';
 import type { KernelMessage, KernelOptions } from '../protocol/kernelMessages';
 
 /** At most this many health updates per second reach the editor; the final one always does. */
@@ -57,7 +58,7 @@ export function createKernelHooks(
     if (!snapshot) return;
     run.pending = undefined;
     run.lastSent = Date.now();
-    const output = { output_type: 'display_data' as const, data: { [HEALTH_MIME]: snapshot }, metadata: {} };
+    const output = { output_type: 'display_data' as const, data: healthOutputData(HEALTH_MIME, snapshot), metadata: {} };
     send({ type: 'updateDisplay', id: run.owner, displayId: run.displayId, output });
     const findings = JSON.stringify(snapshot.findings);
     if (findings !== run.lastFindings || snapshot.status !== 'training') {
@@ -84,8 +85,9 @@ export function createKernelHooks(
         const ownerCell = runtime.currentCellUri ?? String(owner);
         run = { owner, ownerCell, displayId: `health-${snapshot.runId}`, lastSent: 0, lastFindings: '' };
         runs.set(snapshot.runId, run);
-        // The first snapshot creates the output; later ones replace it in place.
-        runtime.emit({ output_type: 'display_data', data: { [HEALTH_MIME]: snapshot }, metadata: {} }, run.displayId);
+        // The first snapshot creates the output; later ones replace it in place. A static SVG and
+        // text rendering travel with it for viewers without the Gradscope renderer.
+        runtime.emit({ output_type: 'display_data', data: healthOutputData(HEALTH_MIME, snapshot), metadata: {} }, run.displayId);
         run.lastSent = Date.now();
         run.lastFindings = JSON.stringify(snapshot.findings);
         if (snapshot.findings.length || snapshot.status !== 'training') send({ type: 'findings', id: owner, report: report(snapshot, ownerCell) });
