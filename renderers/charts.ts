@@ -10,6 +10,7 @@ import {
 import type { HealthSnapshot } from '../src/protocol/health';
 import { fmtNum } from './format';
 import type { Theme } from './theme';
+import { htmlTooltip } from './tooltip';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale,
   LogarithmicScale, CategoryScale, Filler, Legend, Tooltip);
@@ -17,7 +18,11 @@ Chart.register(LineController, LineElement, PointElement, BarController, BarElem
 /** chart.js's Chart with the controllers, scales and plugins above registered. */
 export { Chart };
 
-/** Options every chart starts from: no animation, theme colours, no point markers. */
+/**
+ * Options every chart starts from: no animation, theme colours, no point markers, and a tooltip
+ * drawn as HTML text ({@link htmlTooltip}) whose numbers are {@link fmtNum}'s (1e-9, not 0) and whose
+ * title names the x value (`step 120`).
+ */
 export function baseOptions(theme: Theme): ChartOptions<'line'> {
   return {
     animation: false,
@@ -32,10 +37,22 @@ export function baseOptions(theme: Theme): ChartOptions<'line'> {
     interaction: { mode: 'nearest', intersect: false, axis: 'x' },
     plugins: {
       legend: { labels: { color: theme.fg, boxWidth: 12, boxHeight: 2 } },
-      tooltip: { enabled: true },
+      tooltip: {
+        enabled: false, external: htmlTooltip,
+        callbacks: {
+          title: (items) => (items.length ? `step ${fmtNum(items[0].parsed.x)}` : ''),
+          label: (item) => `${item.dataset.label ?? ''}: ${fmtNum(item.parsed.y)}`,
+        },
+      },
     },
   };
 }
+
+/**
+ * Hover of charts with one line per layer: the single nearest line (in x and y), so the tooltip
+ * names the layer under the pointer instead of listing every layer at that step.
+ */
+export const PER_LAYER_INTERACTION = { mode: 'nearest', intersect: false, axis: 'xy' } as const;
 
 /** Axis colours for a scale options object. */
 export function axisColors(theme: Theme): { ticks: { color: string; minRotation: number; maxRotation: number }; grid: { color: string }; border: { color: string } } {
@@ -56,11 +73,17 @@ export function logTick(value: number | string): string {
 }
 
 /**
- * Right end of step axes: the run's planned total, so a live run fills the chart as it goes and an
- * early stop or a NaN shows how much of the run was left.
+ * Right end of step axes. While the run trains: its planned total, so the chart fills as it goes.
+ * Once it ended (finished, early stop, NaN stop, interrupt, failure): where its data ends, so the
+ * curves use the chart's width instead of being squeezed into the part of the plan that ran.
  */
 export function xMax(s: HealthSnapshot): number {
-  return Math.max(s.progress.totalSteps, s.progress.step);
+  if (s.status === 'training') return Math.max(s.progress.totalSteps, s.progress.step);
+  let end = -Infinity;
+  const last = (x: { step: number[] } | undefined) => { const n = x?.step.length ?? 0; if (n && x!.step[n - 1] > end) end = x!.step[n - 1]; };
+  last(s.training.loss); last(s.training.lr); last(s.training.gradNormPreClip);
+  for (const l of s.layers) last(l.sensitivityRms);
+  return Number.isFinite(end) ? Math.max(end, 1) : Math.max(1, s.progress.step);
 }
 
 /** A vertical marker drawn by {@link markersPlugin}. */

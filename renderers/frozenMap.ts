@@ -2,7 +2,8 @@
  * Frozen-layer map: the model's layers as a vertical stack, input on top. Frozen and trainable layers
  * differ by icon, text, border style and a hatch pattern, not by colour alone; each row shows its
  * parameter counts, and consecutive reused layers (gs.transfer.reuse) sit in a box labelled as the
- * reused base.
+ * reused base. An InputLayer is neither: it holds no weights and is not counted among the layers in
+ * "N of M layers trainable" (Keras's model.summary() does not list it either).
  */
 import type { HealthSnapshot, LayerInfo } from '../src/protocol/health';
 import { el, replaceChildren } from './dom';
@@ -13,7 +14,21 @@ function shape(l: LayerInfo): string {
   return Array.isArray(l.outputShape) ? `[${l.outputShape.map((d) => (d === null ? '?' : String(d))).join(', ')}]` : '';
 }
 
+/** Most layer rows the map draws; deeper models show the first and last half of them. */
+export const MAX_ROWS = 200;
+
+/** True for the placeholder layer of a model's input, which has no weights and nothing to train. */
+export function isInputLayer(l: LayerInfo): boolean {
+  return l.className === 'InputLayer';
+}
+
 function row(l: LayerInfo): HTMLElement {
+  if (isInputLayer(l)) {
+    return el('div', { class: 'gs-layer gs-layer-input', attrs: { role: 'listitem', 'data-layer': l.name, 'aria-label': `${l.name}, input of the model` } },
+      el('span', { class: 'gs-layer-state', text: '⇥ input' }),
+      el('span', { class: 'gs-layer-name', title: l.name }, el('strong', { text: l.name }), ` ${l.className} `, el('span', { class: 'gs-muted', text: shape(l) })),
+      el('span', { class: 'gs-layer-params', text: 'no weights' }));
+  }
   const frozen = !l.trainable;
   const total = l.params.trainable + l.params.nonTrainable;
   // Dingbats rather than emoji: they exist in the usual UI fonts, emoji fonts often do not.
@@ -52,11 +67,26 @@ export class FrozenMapSection implements Section {
     const json = JSON.stringify(m);
     if (json === this.lastJson) return;
     this.lastJson = json;
-    const trainable = m.layers.filter((l) => l.trainable).length;
-    this.summary.textContent = `${m.name}: ${trainable} of ${m.layers.length} layers trainable · ${fmtInt(m.trainableParams)} of ${fmtInt(m.totalParams)} parameters trainable`;
+    const counted = m.layers.filter((l) => !isInputLayer(l));
+    const trainable = counted.filter((l) => l.trainable).length;
+    this.summary.textContent = `${m.name}: ${trainable} of ${counted.length} layers trainable · ${fmtInt(m.trainableParams)} of ${fmtInt(m.totalParams)} parameters trainable`;
     const items: HTMLElement[] = [];
     let base: HTMLElement | undefined;
-    for (const l of m.layers) {
+    // A very deep model: the first and last layers as rows, the ones between summed up in one line.
+    const many = m.layers.length > MAX_ROWS;
+    const head = many ? m.layers.slice(0, MAX_ROWS / 2) : m.layers;
+    const tail = many ? m.layers.slice(m.layers.length - MAX_ROWS / 2) : [];
+    const middle = many ? m.layers.slice(MAX_ROWS / 2, m.layers.length - MAX_ROWS / 2) : [];
+    for (const l of [...head, ...(many ? [undefined] : []), ...tail]) {
+      if (!l) {
+        base = undefined;
+        const frozen = middle.filter((x) => !x.trainable && !isInputLayer(x)).length;
+        items.push(el('div', { class: 'gs-layer gs-layer-gap', attrs: { role: 'listitem' } },
+          el('span', { class: 'gs-layer-state', text: '⋯' }),
+          el('span', { text: `${fmtInt(middle.length)} more layers: ${fmtInt(middle.length - frozen)} trainable, ${fmtInt(frozen)} frozen (the table lists every layer)` }),
+          el('span')));
+        continue;
+      }
       if (l.reused) {
         if (!base) {
           base = el('div', { class: 'gs-base', attrs: { role: 'group', 'aria-label': 'Reused base' } }, el('span', { class: 'gs-base-label', text: '♻ reused base (gs.transfer.reuse)' }));
@@ -73,7 +103,7 @@ export class FrozenMapSection implements Section {
   }
 
   private table(): TableData {
-    const rows = this.snap.model.layers.map((l) => [l.name, l.className, l.trainable ? 'trainable' : 'frozen',
+    const rows = this.snap.model.layers.map((l) => [l.name, l.className, isInputLayer(l) ? 'input' : l.trainable ? 'trainable' : 'frozen',
       fmtInt(l.params.trainable), fmtInt(l.params.nonTrainable), l.reused ? 'yes' : 'no']);
     return { head: ['layer', 'class', 'state', 'trainable params', 'non-trainable params', 'reused'], rows };
   }

@@ -1,12 +1,14 @@
 /**
  * The panel header: run status, epoch/step with a progress bar and ETA, backend, current learning rate,
- * last loss and what the diagnostics cost, then one badge per finding that expands to its evidence and suggested fixes.
+ * the loss (named as the last batch's or the last epoch's mean) and what the diagnostics cost, then one
+ * badge per finding, with its id, that expands to its evidence (keys in words) and suggested fixes.
  */
 import type { Finding, FixId, HealthSnapshot } from '../src/protocol/health';
 import { el, replaceChildren, setText } from './dom';
 import { fixText } from './fixText';
 import { fmtDuration, fmtInt, fmtNum, lastFinite } from './format';
 import type { Section } from './section';
+import { evidenceLabel } from './words';
 
 /** Sends a "apply this fix" request to the extension host; undefined when messaging is unavailable. */
 export type ApplyFix = (finding: Finding, findingIndex: number, fix: FixId) => void;
@@ -16,6 +18,23 @@ const SEVERITY_ICON = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
 
 function findingKey(f: Finding): string {
   return `${f.code}|${f.layers.join(',')}`;
+}
+
+/**
+ * The header's loss, saying which loss it is: once the run has ended with its last epoch complete,
+ * that epoch's mean (what Keras logs print); while it trains, or when it stopped inside an epoch or
+ * on a non-finite batch, the last batch's.
+ */
+export function lossText(s: HealthSnapshot): string {
+  const e = s.training.epochLoss;
+  const n = e.value.length;
+  const b = s.training.loss.value;
+  const lastBatch = b.length ? b[b.length - 1] : undefined;
+  const batchBad = lastBatch === null || (typeof lastBatch === 'number' && !Number.isFinite(lastBatch));
+  if (s.status !== 'training' && n > 0 && e.step[n - 1] === s.progress.epoch + 1 && !batchBad) {
+    return `loss ${fmtNum(e.value[n - 1])} (epoch ${e.step[n - 1]} mean)`;
+  }
+  return lastBatch !== undefined ? `loss ${fmtNum(lastBatch)} (last batch)` : 'loss —';
 }
 
 /** Header section; see the module comment. */
@@ -58,9 +77,7 @@ export class Header implements Section {
     setText(this.backend, `backend ${s.backend}${s.device ? ` (${s.device})` : ''}`);
     const lr = lastFinite(s.training.lr.step, s.training.lr.value);
     setText(this.lr, `LR ${lr ? fmtNum(lr.value) : '—'}`);
-    const n = s.training.loss.value.length;
-    const last = n ? s.training.loss.value[n - 1] : undefined;
-    setText(this.loss, `loss ${last === undefined ? '—' : fmtNum(last)}`);
+    setText(this.loss, lossText(s));
     const c = s.cost;
     const share = c && c.trainMs > 0 ? (100 * c.monitorMs) / c.trainMs : undefined;
     setText(this.cost, share === undefined ? '' : `diagnostics' own time ${share < 10 ? share.toFixed(1) : share.toFixed(0)} % of training, probe every ${fmtInt(s.sampleEvery)} steps`);
@@ -82,7 +99,8 @@ export class Header implements Section {
     const button = el('button', {
       class: `gs-badge gs-sev-${f.severity}`,
       attrs: { type: 'button', 'aria-expanded': String(open) },
-    }, `${SEVERITY_ICON[f.severity as keyof typeof SEVERITY_ICON] ?? '•'} ${f.severity}: ${f.message}`);
+    }, `${SEVERITY_ICON[f.severity as keyof typeof SEVERITY_ICON] ?? '•'} ${f.severity} `,
+    el('code', { class: 'gs-finding-id', text: f.code }), `: ${f.message}`);
     button.addEventListener('click', () => {
       const now = button.getAttribute('aria-expanded') !== 'true';
       button.setAttribute('aria-expanded', String(now));
@@ -94,7 +112,7 @@ export class Header implements Section {
 
   private detail(f: Finding, index: number): HTMLElement {
     const ev = Object.entries(f.evidence).map(([k, v]) =>
-      el('tr', {}, el('th', { text: k, attrs: { scope: 'row', style: 'text-align:left;padding-right:12px' } }),
+      el('tr', {}, el('th', { text: evidenceLabel(k), attrs: { scope: 'row', style: 'text-align:left;padding-right:12px' } }),
         el('td', { text: typeof v === 'number' ? fmtNum(v) : v === null ? 'non-finite' : String(v) })));
     const fixes = f.fixes.map((id) => el('li', {},
       fixText(id),

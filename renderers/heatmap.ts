@@ -1,9 +1,12 @@
 /**
  * Layer × step heatmap of log10(sensitivity RMS), drawn straight on a canvas (one image pixel per
  * cell, scaled without smoothing): rows are layers from input (top) to output (bottom), so vanishing
- * gradients show as a fade toward the top rows. Non-finite samples are drawn in a hatched red.
+ * gradients show as a fade toward the top rows. Non-finite samples are drawn in a hatched red. The
+ * colour bar is labelled at powers of ten (`1e-3`, `0.01`).
  */
 import type { LayerSeries } from '../src/protocol/health';
+import { logTick } from './charts';
+import { fmtNum } from './format';
 import type { Theme } from './theme';
 
 /** Viridis stops: perceptually ordered and readable for common colour-vision deficiencies. */
@@ -24,7 +27,9 @@ const LABEL_W = 120, BAR_W = 64, AXIS_H = 18;
  */
 export function drawHeatmap(canvas: HTMLCanvasElement, layers: LayerSeries[], theme: Theme, width: number): void {
   const rows = layers.length;
-  const rowH = Math.max(4, Math.min(16, Math.floor(260 / Math.max(1, rows))));
+  // Rows of at least 4 px up to 65 layers; deeper models share a 260 px tall image (layers then
+  // share pixel rows, nearest-neighbour scaled, so each pixel row shows one of its layers).
+  const rowH = rows > 65 ? 260 / rows : Math.max(4, Math.min(16, Math.floor(260 / Math.max(1, rows))));
   const plotW = Math.max(60, width - LABEL_W - BAR_W);
   const height = rows * rowH + AXIS_H;
   const dpr = window.devicePixelRatio || 1;
@@ -83,6 +88,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, layers: LayerSeries[], th
   ctx.font = `${Math.min(11, rowH)}px ${theme.font}`;
   ctx.textBaseline = 'middle';
   const every = Math.ceil(11 / rowH);
+  ctx.font = `${Math.max(8, Math.min(11, rowH))}px ${theme.font}`;
   layers.forEach((l, r) => {
     if (r % every !== 0 && r !== rows - 1) return;
     let name = l.layer;
@@ -103,8 +109,26 @@ export function drawHeatmap(canvas: HTMLCanvasElement, layers: LayerSeries[], th
     ctx.fillRect(bx, y, 10, 1);
   }
   ctx.fillStyle = theme.fg;
-  ctx.textBaseline = 'top';
-  ctx.fillText(`1e${hi.toFixed(1)}`, bx + 13, 0);
-  ctx.textBaseline = 'bottom';
-  ctx.fillText(`1e${lo.toFixed(1)}`, bx + 13, bh);
+  ctx.strokeStyle = theme.fg;
+  ctx.lineWidth = 1;
+  ctx.textBaseline = 'middle';
+  for (const { y, text } of colorBarTicks(lo, hi, bh)) {
+    ctx.fillRect(bx + 10, Math.round(y), 3, 1);
+    ctx.fillText(text, bx + 15, Math.max(5, Math.min(bh - 5, y)));
+  }
+}
+
+/**
+ * Labels of the colour bar (height `h`, top = `hi`): the powers of ten inside [lo, hi] of log10
+ * values, thinned to fit; when none falls inside, the two ends as plain numbers (3 digits).
+ */
+export function colorBarTicks(lo: number, hi: number, h: number): { y: number; text: string }[] {
+  const y = (e: number) => ((hi - e) / (hi - lo)) * Math.max(1, h - 1);
+  const first = Math.ceil(lo - 1e-9), last = Math.floor(hi + 1e-9);
+  if (last < first) return [{ y: 0, text: fmtNum(10 ** hi) }, { y: h - 1, text: fmtNum(10 ** lo) }];
+  const fit = Math.max(1, Math.floor(h / 14));
+  const stride = Math.ceil((last - first + 1) / fit);
+  const out: { y: number; text: string }[] = [];
+  for (let e = last; e >= first; e -= stride) out.push({ y: y(e), text: logTick(10 ** e) || `1e${e}` });
+  return out;
 }

@@ -1,5 +1,6 @@
 /**
- * Learning rate per step (log scale when it spans more than 10×) with the training loss on a second
+ * Learning rate per step (log scale when it spans more than 10×; a constant rate is a flat line in the
+ * middle of an axis from 0 to twice the rate, labelled as constant) with the training loss on a second
  * axis; the schedule kind is in the legend and run events (plateau reductions, early stop, restored
  * weights, NaN) are vertical markers told apart by dash pattern and label, and listed as text.
  */
@@ -29,6 +30,17 @@ export function lrNeedsLog(s: HealthSnapshot): boolean {
   return !!r && r.max / r.min > 10;
 }
 
+/** The rate when it is the same at every step (within float32 rounding), else undefined. */
+export function constantLr(s: HealthSnapshot): number | undefined {
+  const r = finiteRange(s.training.lr);
+  return r && r.max - r.min <= 1e-6 * Math.abs(r.max) ? r.max : undefined;
+}
+
+/** The LR axis as a reader names it: `log`, `linear`, or `constant`. */
+export function lrScale(s: HealthSnapshot): 'log' | 'linear' | 'constant' {
+  return lrNeedsLog(s) ? 'log' : constantLr(s) !== undefined ? 'constant' : 'linear';
+}
+
 /** Learning-rate section; see the module comment. */
 export class LearningRateSection implements Section {
   readonly root: HTMLElement;
@@ -39,6 +51,7 @@ export class LearningRateSection implements Section {
   private readonly canvas = el('canvas', { attrs: { role: 'img' } });
   private theme: Theme = readTheme();
   private logScale: boolean;
+  private constant?: number;
 
   /** Appends itself to `parent` before creating charts: chart.js sizes a canvas only once it is attached. */
   constructor(parent: HTMLElement, private snap: HealthSnapshot) {
@@ -47,13 +60,19 @@ export class LearningRateSection implements Section {
     parent.append(this.root);
     this.frame.body.append(el('div', { class: 'gs-chart' }, this.canvas), this.events);
     this.logScale = lrNeedsLog(snap);
+    this.constant = constantLr(snap);
     this.update(snap);
   }
 
   private options() {
     const t = this.theme;
+    const c = this.constant;
     return stepChartOptions(t, this.snap, {
-      y: { ...valueAxis(t, `learning rate${this.logScale ? ' (log)' : ''}`, this.logScale), position: 'left' },
+      y: {
+        ...valueAxis(t, `learning rate${this.logScale ? ' (log)' : c !== undefined ? ' (constant)' : ''}`, this.logScale), position: 'left',
+        // A constant rate: an axis from 0 to twice the rate, so the line is flat and not magnified noise.
+        ...(c !== undefined && c > 0 ? { min: 0, max: 2 * c } : {}),
+      },
       y1: { ...valueAxis(t, 'loss', false), position: 'right', grid: { drawOnChartArea: false, color: t.grid } },
     });
   }
@@ -63,11 +82,18 @@ export class LearningRateSection implements Section {
     followStepAxis(this.chart, s);
     const t = this.theme;
     const log = lrNeedsLog(s);
-    if (log !== this.logScale) {
+    const constant = constantLr(s);
+    if (log !== this.logScale || constant !== this.constant) {
       this.logScale = log;
-      if (this.chart) this.chart.options = this.options();
+      this.constant = constant;
+      if (this.chart) {
+        const plugins = this.chart.options.plugins;
+        this.chart.options = this.options();
+        this.chart.options.plugins = { ...this.chart.options.plugins, gsMarkers: (plugins as { gsMarkers?: unknown }).gsMarkers } as never;
+      }
     }
-    const lr = { label: `learning rate (${s.training.scheduleKind} schedule)`, data: toPoints(s.training.lr), yAxisID: 'y', borderColor: t.blue, backgroundColor: t.blue };
+    const lrLabel = constant !== undefined ? `learning rate: constant ${fmtNum(constant)}` : `learning rate (${s.training.scheduleKind} schedule)`;
+    const lr = { label: lrLabel, data: toPoints(s.training.lr), yAxisID: 'y', borderColor: t.blue, backgroundColor: t.blue };
     const loss = { label: 'training loss', data: toPoints(s.training.loss), yAxisID: 'y1', borderColor: t.orange, backgroundColor: t.orange, borderDash: [5, 2] };
     const markers: Marker[] = s.training.events.map((e) => ({
       x: e.step, label: EVENT_LABEL[e.kind] ?? e.kind, dash: EVENT_DASH[e.kind] ?? [3, 3],
@@ -84,7 +110,8 @@ export class LearningRateSection implements Section {
       (this.chart.options.plugins as { gsMarkers?: { markers: Marker[] } }).gsMarkers = { markers };
       this.chart.update('none');
     }
-    this.canvas.setAttribute('aria-label', `Learning rate per step (${s.training.scheduleKind} schedule, ${this.logScale ? 'log' : 'linear'} scale) and training loss on the right axis`);
+    const scale = this.logScale ? 'log scale' : constant !== undefined ? `constant at ${fmtNum(constant)}` : 'linear scale';
+    this.canvas.setAttribute('aria-label', `Learning rate per step (${s.training.scheduleKind} schedule, ${scale}) and training loss on the right axis`);
     const json = JSON.stringify(s.training.events);
     if (this.events.dataset.json !== json) {
       this.events.dataset.json = json;

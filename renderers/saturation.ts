@@ -13,6 +13,8 @@ import { toPoints } from './series';
 import { readTheme, type Theme } from './theme';
 
 type Field = 'dead' | 'saturated' | 'negative';
+/** Most layers the bars and sparkline rows show. */
+export const MAX_SATURATION_LAYERS = 40;
 const FIELDS: { key: Field; label: string; color: (t: Theme) => string }[] = [
   { key: 'dead', label: 'dead units (ReLU family)', color: (t) => t.red },
   { key: 'saturated', label: 'saturated (sigmoid/tanh)', color: (t) => t.orange },
@@ -23,6 +25,17 @@ const FIELDS: { key: Field; label: string; color: (t: Theme) => string }[] = [
 function shortLabel(this: { getLabelForValue(v: number): string }, value: number | string): string {
   const name = this.getLabelForValue(Number(value));
   return name.length > 22 ? `${name.slice(0, 21)}…` : name;
+}
+
+/**
+ * What a saturation row says the layer is. A layer without that activation of its own (a
+ * BatchNormalization or a linear Dense followed by a separate Activation layer) carries the
+ * measurement of the activation that follows it, and says so: "→ sigmoid after it: saturated".
+ */
+export function kindLabel(kind: string, field: string | undefined, info: { className: string; activation?: string } | undefined): string {
+  const own = !info || info.activation === kind || (info.activation === undefined && kind === 'linear');
+  const name = own ? kind : `${info.className === 'BatchNormalization' ? 'batch norm' : info.className} → ${kind} after it`;
+  return field ? `${name}: ${field}` : name;
 }
 
 /** The fraction that matters most for a layer's activation, for its sparkline. */
@@ -69,6 +82,7 @@ export class SaturationSection implements Section {
   private readonly chartBox = el('div', { class: 'gs-chart' });
   private readonly rows = el('div', { class: 'gs-sat-rows' });
   private readonly empty = el('p', { class: 'gs-note', text: 'No saturation probe results yet.' });
+  private readonly thinned = el('p', { class: 'gs-note' });
   private sparks = new Map<string, HTMLCanvasElement>();
   private theme: Theme = readTheme();
 
@@ -78,7 +92,7 @@ export class SaturationSection implements Section {
     this.root = this.frame.root;
     parent.append(this.root);
     this.chartBox.append(this.canvas);
-    this.frame.body.append(this.empty, this.chartBox, this.rows);
+    this.frame.body.append(this.empty, this.thinned, this.chartBox, this.rows);
     this.update(snap);
   }
 
@@ -99,10 +113,24 @@ export class SaturationSection implements Section {
     return this.snap.layers.filter((l) => l.latestSaturation);
   }
 
+  /**
+   * Layers the bars and rows show: all up to {@link MAX_SATURATION_LAYERS}; for deeper models the
+   * most affected ones (largest main fraction), kept in depth order.
+   */
+  private shown(layers: LayerSeries[]): LayerSeries[] {
+    if (layers.length <= MAX_SATURATION_LAYERS) return layers;
+    const score = (l: LayerSeries) => { const f = mainField(l); return f ? (l.latestSaturation![f] ?? 0) : 0; };
+    const top = new Set([...layers].sort((a, b) => score(b) - score(a)).slice(0, MAX_SATURATION_LAYERS));
+    return layers.filter((l) => top.has(l));
+  }
+
   update(s: HealthSnapshot): void {
     this.snap = s;
     const t = this.theme;
-    const layers = this.probed();
+    const all = this.probed();
+    const layers = this.shown(all);
+    this.thinned.hidden = layers.length === all.length;
+    this.thinned.textContent = `The ${layers.length} most affected of ${all.length} probed layers, input side first; the table lists all.`;
     this.empty.hidden = layers.length > 0;
     this.chartBox.hidden = layers.length === 0;
     this.chartBox.style.height = `${Math.max(120, layers.length * 16 + 70)}px`;
@@ -126,6 +154,7 @@ export class SaturationSection implements Section {
 
   private updateRows(layers: LayerSeries[]): void {
     const t = this.theme;
+    const infos = new Map(this.snap.model.layers.map((m) => [m.name, m]));
     const key = layers.map((l) => l.layer).join('\u0000');
     if (key !== this.rows.dataset.key) {
       this.rows.dataset.key = key;
@@ -141,7 +170,7 @@ export class SaturationSection implements Section {
       const latest = l.latestSaturation!;
       const kindEl = this.rows.children[i * 4 + 1] as HTMLElement;
       const textEl = this.rows.children[i * 4 + 3] as HTMLElement;
-      kindEl.textContent = f ? `${latest.kind}: ${f}` : latest.kind;
+      kindEl.textContent = kindLabel(latest.kind, f, infos.get(l.layer));
       const selu = latest.kind === 'selu' && latest.mean !== undefined && latest.std !== undefined
         ? ` · mean ${fmtNum(latest.mean)}, std ${fmtNum(latest.std)}` : '';
       textEl.textContent = `${f ? fmtPct(latest[f]) : ''}${selu}`;

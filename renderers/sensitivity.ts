@@ -5,12 +5,12 @@
  */
 import type { ChartDataset } from 'chart.js';
 import type { HealthSnapshot, LayerSeries } from '../src/protocol/health';
-import { Chart } from './charts';
+import { Chart, PER_LAYER_INTERACTION } from './charts';
 import { followStepAxis, rethemeChart, stepChartOptions, valueAxis } from './chartOptions';
 import { el, toggleButton } from './dom';
 import { fmtNum, lastFinite } from './format';
 import { drawHeatmap } from './heatmap';
-import { SectionFrame, type Section, type TableData } from './section';
+import { SectionFrame, pickLayers, type Section, type TableData } from './section';
 import { pointsPerLine, toPoints, valueAt } from './series';
 import { layerColor, readTheme, withAlpha, type Theme } from './theme';
 
@@ -18,6 +18,13 @@ import { layerColor, readTheme, withAlpha, type Theme } from './theme';
 export const DEFAULT_FACTOR = 100;
 /** Per-layer lines get a legend only up to this many layers; beyond it the colour ramp explains depth. */
 const LEGEND_MAX_LAYERS = 10;
+/** Most per-layer lines drawn; deeper models show evenly spaced layers (the heatmap and table show all). */
+export const MAX_LAYER_LINES = 100;
+
+/** Layers named by findings: a per-layer view that thins a deep model keeps them. */
+export function findingLayers(s: HealthSnapshot): Set<string> {
+  return new Set(s.findings.flatMap((f) => f.layers));
+}
 
 /** The factor the rules used, read from a vanishing/exploding finding's evidence when present. */
 export function bandFactor(s: HealthSnapshot): number {
@@ -62,6 +69,8 @@ export class SensitivitySection implements Section {
 
   private options() {
     const o = stepChartOptions(this.theme, this.snap, { y: valueAxis(this.theme, 'RMS of ∂L/∂net', true) });
+    // Hover names the one line under the pointer (a layer or a band), whatever the legend shows.
+    o.interaction = { ...PER_LAYER_INTERACTION };
     o.plugins!.legend!.labels!.filter = (item, data) => {
       const ds = data.datasets[item.datasetIndex!] as { gsBand?: boolean };
       return ds.gsBand === true || data.datasets.length - 2 <= LEGEND_MAX_LAYERS;
@@ -76,9 +85,10 @@ export class SensitivitySection implements Section {
     const n = s.layers.length;
     const factor = bandFactor(s);
     const ref = n ? s.layers[n - 1].sensitivityRms : undefined;
-    const perLine = pointsPerLine(n + 2);
+    const { shown } = pickLayers(s.layers, MAX_LAYER_LINES, findingLayers(s));
+    const perLine = pointsPerLine(shown.length + 2);
     const ds = (this.chart?.data.datasets ?? []) as (ChartDataset<'line'> & { gsBand?: boolean })[];
-    const want = n + 2;
+    const want = shown.length + 2;
     ds.length = Math.min(ds.length, want);
     const put = (i: number, d: ChartDataset<'line'> & { gsBand?: boolean }) => {
       if (ds[i]) Object.assign(ds[i], d); else ds[i] = d;
@@ -93,14 +103,19 @@ export class SensitivitySection implements Section {
       data: ref ? toPoints(ref, perLine, (v) => v / factor) : [],
       borderColor: t.blue, borderDash: [2, 2], borderWidth: 1.5, backgroundColor: withAlpha(t.blue, 0.18), fill: 'start', order: 1,
     });
-    s.layers.forEach((l, i) => put(i + 2, {
-      label: l.layer, gsBand: false, data: toPoints(l.sensitivityRms, perLine), fill: false, order: 0,
-      borderColor: layerColor(t, i, n), backgroundColor: layerColor(t, i, n),
-    }));
+    const depth = new Map(s.layers.map((l, i) => [l, i]));
+    shown.forEach((l, j) => {
+      const i = depth.get(l)!;
+      put(j + 2, {
+        label: l.layer, gsBand: false, data: toPoints(l.sensitivityRms, perLine), fill: false, order: 0,
+        borderColor: layerColor(t, i, n), backgroundColor: layerColor(t, i, n),
+      });
+    });
     if (this.chart) this.chart.update('none');
     else this.chart = new Chart(this.canvas, { type: 'line', data: { datasets: ds }, options: this.options() });
+    const thinned = shown.length < n ? ` Showing ${shown.length} of ${n} layers, evenly spaced (and those of the findings); the heatmap and the table show all.` : '';
     this.note.textContent = n > LEGEND_MAX_LAYERS
-      ? `${n} layers: colour runs from blue (input side) to orange (output side). Bands are relative to the output layer.`
+      ? `${n} layers: colour runs from blue (input side) to orange (output side); hover a line for its layer. Bands are relative to the output layer.${thinned}`
       : 'Bands are relative to the output layer’s sensitivity at each step.';
     if (this.heatOn) this.drawHeat();
     this.frame.refreshTable();

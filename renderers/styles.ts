@@ -42,6 +42,15 @@ const CSS = `
 .gs-layer-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .gs-base { border: 1px dashed var(--vscode-descriptionForeground, #888); padding: 4px; display: flex; flex-direction: column; gap: 2px; }
 .gs-base-label { font-size: .9em; color: var(--vscode-descriptionForeground); }
+.gs-table-virtual tr { height: 20px; white-space: nowrap; }
+.gs-table-virtual tr.gs-spacer { height: auto; }
+.gs-tooltip { position: absolute; z-index: 2; pointer-events: none; white-space: nowrap; font-size: .9em; padding: 3px 6px; color: var(--vscode-editorHoverWidget-foreground, var(--vscode-editor-foreground)); background: var(--vscode-editorHoverWidget-background, var(--vscode-editor-background)); border: 1px solid var(--vscode-editorHoverWidget-border, var(--vscode-widget-border, rgba(128,128,128,.45))); }
+.gs-tooltip-title { font-weight: 600; }
+.gs-finding-id { font-family: var(--vscode-editor-font-family, monospace); font-size: .95em; }
+.gs-bn-rows { display: grid; grid-template-columns: minmax(80px, 16em) auto auto auto auto; gap: 1px 14px; align-items: center; font-variant-numeric: tabular-nums; }
+.gs-bn-row { display: contents; }
+.gs-bn-head > span { font-weight: 600; }
+.gs-layer-input { border-style: dotted; }
 .gs-swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: middle; }
 `;
 

@@ -19,6 +19,7 @@ import { buildSnapshot, type RunState } from './snapshot';
 import { summarizeModel, trainableSignature } from '../engine/modelSummary';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 import { Sampler } from './sampler';
+import { ClippedOptimizer } from '../training/optimizers';
 
 /** The adaptive sampler's default share of training time (see {@link HealthMonitorArgs.maxOverhead}). */
 export const DEFAULT_MAX_OVERHEAD = 0.02;
@@ -119,6 +120,7 @@ export class HealthMonitor implements TrainingObserver {
       lr: new SeriesBuffer(), loss: new SeriesBuffer(), epochLoss: new SeriesBuffer(),
       metrics: new Map(), epochMetrics: new Map(),
       scheduleKind: info.scheduleKind,
+      ...clipOf(info.optimizer),
       events: [],
       layers,
       sampleEvery: every || 1,
@@ -254,4 +256,14 @@ function bufferOf(m: Map<string, SeriesBuffer>, k: string): SeriesBuffer {
 /** Creates a {@link HealthMonitor}; `gs.fit` creates one itself when `diagnostics` is on. */
 export function healthMonitor(args?: HealthMonitorArgs): HealthMonitor {
   return new HealthMonitor(args);
+}
+
+/** The clipping a run's optimizer applies, for the gradient-norm chart's threshold line. */
+function clipOf(o: tf.Optimizer): { clip?: RunState['clip'] } {
+  if (!(o instanceof ClippedOptimizer)) return {};
+  const clip: NonNullable<RunState['clip']> = {};
+  if (o.clipnorm != null) clip.clipnorm = o.clipnorm;
+  if (o.globalClipnorm != null) clip.globalClipnorm = o.globalClipnorm;
+  if (o.clipvalue != null) clip.clipvalue = o.clipvalue;
+  return Object.keys(clip).length ? { clip } : {};
 }

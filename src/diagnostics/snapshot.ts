@@ -50,6 +50,7 @@ export interface RunState {
   epochMetrics: Map<string, SeriesBuffer>;
   gradNormPreClip?: SeriesBuffer;
   gradNormPostClip?: SeriesBuffer;
+  clip?: HealthSnapshot['training']['clip'];
   scheduleKind: string;
   events: RunEvent[];
   layers: LayerRecorder[];
@@ -117,6 +118,7 @@ function build(s: RunState, p: Points, now: number): HealthSnapshot {
       epochMetrics,
       ...(s.gradNormPreClip ? { gradNormPreClip: ds(s.gradNormPreClip) } : {}),
       ...(s.gradNormPostClip ? { gradNormPostClip: ds(s.gradNormPostClip) } : {}),
+      ...(s.clip ? { clip: s.clip } : {}),
       events,
     },
     layers: s.layers.map((l) => l.toSeries(p.layer)),

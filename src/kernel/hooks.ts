@@ -8,6 +8,7 @@ import type { KernelHooks } from '../protocol/kernelHooks';
 import type { CellRuntime } from './runtime';
 import type { LayerSources } from './layerSources';
 import { mapStack } from './stackMap';
+import { healthOutputData } from './staticHealth';
 import type { KernelMessage, KernelOptions } from '../protocol/kernelMessages';
 
 /**
@@ -51,7 +52,7 @@ export function createKernelHooks(
   }
 
   function update(run: HealthRun, snapshot: HealthSnapshot): void {
-    const output = { output_type: 'display_data' as const, data: { [HEALTH_MIME]: snapshot }, metadata: {} };
+    const output = { output_type: 'display_data' as const, data: healthOutputData(HEALTH_MIME, snapshot), metadata: {} };
     send({ type: 'updateDisplay', id: run.owner, displayId: run.displayId, output });
     const findings = JSON.stringify(snapshot.findings);
     if (findings !== run.lastFindings || snapshot.status !== 'training') {
@@ -79,8 +80,9 @@ export function createKernelHooks(
         const ownerCell = runtime.currentCellUri ?? String(owner);
         run = { owner, ownerCell, displayId: `health-${snapshot.runId}`, lastFindings: '' };
         runs.set(snapshot.runId, run);
-        // The first snapshot creates the output; later ones replace it in place.
-        runtime.emit({ output_type: 'display_data', data: { [HEALTH_MIME]: snapshot }, metadata: {} }, run.displayId);
+        // The first snapshot creates the output; later ones replace it in place. A static SVG and
+        // text rendering travel with it for viewers without the Gradscope renderer.
+        runtime.emit({ output_type: 'display_data', data: healthOutputData(HEALTH_MIME, snapshot), metadata: {} }, run.displayId);
         run.lastFindings = JSON.stringify(snapshot.findings);
         if (snapshot.findings.length || snapshot.status !== 'training') send({ type: 'findings', id: owner, report: report(snapshot, ownerCell) });
         return;

@@ -233,6 +233,11 @@ export interface HealthSnapshot {
     /** Global gradient norm before and after clipping, per step. */
     gradNormPreClip?: Series;
     gradNormPostClip?: Series;
+    /**
+     * The clipping the run applies (gs.fit's or gs.optimizers.clipped's `clipnorm` per tensor,
+     * `globalClipnorm`, `clipvalue`); absent when it does not clip, and from older producers.
+     */
+    clip?: { clipnorm?: number; globalClipnorm?: number; clipvalue?: number };
     events: RunEvent[];
   };
   /** Per-layer series, input side first. */
