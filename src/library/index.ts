@@ -32,6 +32,6 @@ export * as backend from '../engine/wasm';
 export { fit, type FitArgs } from '../training/fit';
 export { fitDataset, type FitDatasetArgs } from '../training/fitDataset';
 export type { TrainArgs } from '../training/run';
-export { NonFiniteLossError, type FitHistory } from '../training/history';
+export { FitHistory, NonFiniteLossError } from '../training/history';
 export { getLearningRate, setLearningRate } from '../training/learningRate';
 export type { TrainingObserver, TrainBeginInfo, BatchEndInfo } from '../training/observer';
