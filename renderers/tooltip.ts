@@ -3,13 +3,13 @@
  * readers and by tests, and set through Text nodes only (layer names from the payload never become
  * markup). Used as chart.js's `plugins.tooltip.external` with the built-in canvas tooltip disabled.
  */
-import type { Chart, TooltipModel } from 'chart.js';
+import type { Chart, ChartTypeRegistry, TooltipModel } from 'chart.js';
 
 /** Most lines a tooltip lists; the rest are summarized as "… and N more". */
 const MAX_LINES = 8;
 
 /** chart.js `external` tooltip handler: shows, moves or hides a `.gs-tooltip` box over the chart. */
-export function htmlTooltip(context: { chart: Chart; tooltip: TooltipModel<any> }): void {
+export function htmlTooltip(context: { chart: Chart; tooltip: TooltipModel<keyof ChartTypeRegistry> }): void {
   const { chart, tooltip } = context;
   const host = chart.canvas.parentElement;
   if (!host) return;

@@ -1,5 +1,6 @@
 /**
- * The fix catalogue: one AST edit per {@link FixId}, applied to a cell's source. Each edit keeps the
+ * The edits of the fix catalogue (protocol/fixCatalogue.ts, which has each fix's title and detail):
+ * one AST edit per {@link FixId}, applied to a cell's source. Each edit keeps the
  * user's formatting and touches only what the fix is about; a fix that does not apply to the code it
  * is pointed at returns undefined (the quick fix is then not offered) rather than guess.
  *
@@ -22,7 +23,7 @@ import type { FixFn, FixTarget } from './types';
 export type { SourceEdit } from './ast';
 export type { FixTarget } from './types';
 
-/** Every fix id with its edit. */
+/** Every fix id of the catalogue with its edit. */
 export const FIXES: Record<FixId, FixFn> = {
   'activation-selu': activationSelu,
   'activation-leaky-relu': activationLeakyRelu,

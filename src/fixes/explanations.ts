@@ -1,8 +1,10 @@
 /**
  * Short explanations of the finding codes, opened from a diagnostic's code link (a read-only
  * document of scheme {@link EXPLANATION_SCHEME}). Each says what was measured, why it hurts training
- * and what the fixes do (Géron, Hands-On ML ch. 11).
+ * and what the fixes do (Géron, Hands-On ML ch. 11). The quick fixes a finding offers are listed
+ * under it with the fix catalogue's titles and details, so the document names them as the lenses do.
  */
+import { fixInfo, fixTitle } from '../protocol/fixCatalogue';
 import type { FindingCode } from '../protocol/health';
 
 /** URI scheme of the explanation documents: `gradscope-finding:/<code>.md`. */
@@ -76,7 +78,25 @@ Every layer is frozen (\`trainable: false\`): training cannot change the model.
 Fix: unfreeze the top layers and fine-tune them at a lower learning rate (\`gs.transfer.fineTune\`).`,
 };
 
-/** The explanation of a finding code, with a fallback for codes newer than this extension. */
-export function explanationOf(code: string): string {
-  return (EXPLANATIONS as Record<string, string>)[code] ?? `# ${code}\nNo explanation is available for this finding yet.`;
+/**
+ * The explanation of a finding code, with a fallback for codes newer than this extension, followed by
+ * the quick fixes the finding offers (`fixes`, most recommended first; ids this build does not know are
+ * left out).
+ */
+export function explanationOf(code: string, fixes: readonly string[] = []): string {
+  const text = (EXPLANATIONS as Record<string, string>)[code] ?? `# ${code}\nNo explanation is available for this finding yet.`;
+  const known = fixes.filter((id) => fixInfo(id));
+  if (!known.length) return text;
+  return `${text}\n\n## Quick fixes offered\n${known.map((id) => `- **${fixTitle(id)}**: ${fixInfo(id)!.detail}.`).join('\n')}\n`;
+}
+
+/** The address of a finding's explanation document, listing the fixes it offers. */
+export function explanationPath(code: string, fixes: readonly string[]): { path: string; query: string } {
+  return { path: `/${code}.md`, query: fixes.length ? `fixes=${fixes.map(encodeURIComponent).join(',')}` : '' };
+}
+
+/** The finding code and fix ids of an explanation document's address (see {@link explanationPath}). */
+export function parseExplanationPath(path: string, query: string): { code: string; fixes: string[] } {
+  const fixes = /(?:^|&)fixes=([^&]*)/.exec(query)?.[1];
+  return { code: path.replace(/^\//, '').replace(/\.md$/, ''), fixes: fixes ? fixes.split(',').map(decodeURIComponent) : [] };
 }

@@ -2,12 +2,14 @@
  * The editor side of the findings: squiggles on the layers that caused them, code lenses above the
  * model definition and the fit call, and quick fixes that apply the standard remedies to the cells.
  * Thin by design: every decision is made by the pure functions of plan.ts; this file only turns them
- * into VS Code objects, keeps the latest report per run cell and refreshes when cells change.
+ * into VS Code objects, keeps the latest report per run cell (and every run's report until its cell
+ * runs again, for the panels' "Apply" buttons) and refreshes when cells change.
  */
 import * as vscode from 'vscode';
 import type { FindingsReport, Severity } from '../protocol/health';
-import { EXPLANATION_SCHEME, explanationOf } from './explanations';
-import { diagnosticsFor, fixesFor, lensesFor, type ApplyFixArgs, type CellRange, type CellTexts, type PlannedEdit } from './plan';
+import { diagnosticsOfReports, editedRange, quickFixesAt, whyFixUnavailable } from './editorPlan';
+import { EXPLANATION_SCHEME, explanationOf, explanationPath, parseExplanationPath } from './explanations';
+import { fixesFor, lensesFor, type ApplyFixArgs, type CellRange, type CellTexts, type PlannedEdit } from './plan';
 
 /** TypeScript cells of Gradscope and Jupyter notebooks. */
 export const FIX_SELECTOR: vscode.DocumentSelector = [
@@ -45,8 +47,10 @@ function toWorkspaceEdit(edits: readonly PlannedEdit[]): vscode.WorkspaceEdit {
  * );
  */
 export class FixesFeature implements vscode.Disposable {
-  /** Latest report per cell that ran the training. */
+  /** Latest report per cell that ran the training: what the squiggles and lenses show. */
   private readonly reports = new Map<string, FindingsReport>();
+  /** Every run's report until its cell runs again: a cell with several gs.fit calls has a panel each. */
+  private readonly runs = new Map<string, FindingsReport>();
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('gradscope');
   private readonly lensesChanged = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -67,13 +71,16 @@ export class FixesFeature implements vscode.Disposable {
       vscode.commands.registerCommand('gradscope.applyFix', (args: ApplyFixArgs) => this.applyFix(args)),
       vscode.commands.registerCommand('gradscope.showHealth', (args?: { cell?: string }) => this.showHealth(args?.cell)),
       vscode.workspace.registerTextDocumentContentProvider(EXPLANATION_SCHEME, {
-        provideTextDocumentContent: (uri) => explanationOf(uri.path.replace(/^\//, '').replace(/\.md$/, '')),
+        provideTextDocumentContent: (uri) => {
+          const { code, fixes } = parseExplanationPath(uri.path, uri.query);
+          return explanationOf(code, fixes);
+        },
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.involves(e.document.uri.toString())) this.refresh();
       }),
       vscode.workspace.onDidCloseNotebookDocument((nb) => {
-        for (const cell of nb.getCells()) this.reports.delete(cell.document.uri.toString());
+        for (const cell of nb.getCells()) this.forget(cell.document.uri.toString());
         this.refresh();
       }),
     );
@@ -82,42 +89,50 @@ export class FixesFeature implements vscode.Disposable {
   /** Shows a run's findings (replacing the previous report of the same run cell). */
   update(report: FindingsReport): void {
     this.reports.set(report.cell, report);
+    this.runs.set(report.runId, report);
     this.refresh();
   }
 
-  /** Applies a fix that the gradient-health panel's "Apply" button asked for, by run and finding. */
-  applyFromPanel(message: { runId: string; findingIndex: number; fix: ApplyFixArgs['fix'] }): Promise<boolean> {
-    const report = [...this.reports.values()].find((r) => r.runId === message.runId);
-    return this.applyFix({ reportCell: report?.cell ?? '', runId: message.runId, findingIndex: message.findingIndex, fix: message.fix });
+  /**
+   * Applies a fix that the gradient-health panel's "Apply" button asked for, by run and finding;
+   * `code` and `layers` (when given) must still be the finding's.
+   */
+  applyFromPanel(message: { runId: string; findingIndex: number; fix: ApplyFixArgs['fix']; code?: string; layers?: string[] }): Promise<boolean> {
+    return this.apply(this.runs.get(message.runId), message);
   }
 
   /** Removes what a previous run of this cell showed (the cell is being run again). */
   clearCell(cellUri: string): void {
-    if (this.reports.delete(cellUri)) this.refresh();
+    if (this.forget(cellUri)) this.refresh();
   }
 
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.reports.clear();
+    this.runs.clear();
+  }
+
+  private forget(cellUri: string): boolean {
+    for (const [id, r] of this.runs) if (r.cell === cellUri) this.runs.delete(id);
+    return this.reports.delete(cellUri);
   }
 
   private readonly texts: CellTexts = (cell) =>
     vscode.workspace.textDocuments.find((d) => d.uri.toString() === cell)?.getText();
 
   private involves(cell: string): boolean {
-    for (const r of this.reports.values()) if (r.cell === cell || cell in r.cellText) return true;
+    for (const r of this.runs.values()) if (r.cell === cell || cell in r.cellText) return true;
     return false;
   }
 
   private refresh(): void {
     const byCell = new Map<string, vscode.Diagnostic[]>();
-    for (const report of this.reports.values()) {
-      for (const p of diagnosticsFor(report, this.texts)) {
-        const d = new vscode.Diagnostic(toRange(p), p.message, SEVERITY[p.severity]);
-        d.source = 'gradscope';
-        d.code = { value: p.code, target: vscode.Uri.from({ scheme: EXPLANATION_SCHEME, path: `/${p.code}.md` }) };
-        (byCell.get(p.cell) ?? byCell.set(p.cell, []).get(p.cell)!).push(d);
-      }
+    for (const p of diagnosticsOfReports(this.reports.values(), this.texts)) {
+      const d = new vscode.Diagnostic(toRange(p), p.message, SEVERITY[p.severity]);
+      d.source = 'gradscope';
+      const fixes = this.reports.get(p.reportCell)?.findings[p.findingIndex]?.fixes ?? [];
+      d.code = { value: p.code, target: vscode.Uri.from({ scheme: EXPLANATION_SCHEME, ...explanationPath(p.code, fixes) }) };
+      (byCell.get(p.cell) ?? byCell.set(p.cell, []).get(p.cell)!).push(d);
     }
     this.diagnostics.clear();
     for (const [cell, diags] of byCell) this.diagnostics.set(vscode.Uri.parse(cell), diags);
@@ -137,42 +152,60 @@ export class FixesFeature implements vscode.Disposable {
   }
 
   private codeActions(doc: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const cell = doc.uri.toString();
-    const out: vscode.CodeAction[] = [];
-    const seen = new Set<string>();
-    for (const report of this.reports.values()) {
-      const planned = diagnosticsFor(report, this.texts).filter((p) => p.cell === cell);
-      for (const d of context.diagnostics) {
-        if (d.source !== 'gradscope') continue;
-        const p = planned.find((x) => x.message === d.message && toRange(x).isEqual(d.range));
-        if (!p) continue;
-        for (const fix of fixesFor(report, p.findingIndex, this.texts)) {
-          const key = `${report.cell}#${p.findingIndex}#${fix.id}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-          action.diagnostics = [d];
-          action.isPreferred = fix.preferred;
-          action.edit = toWorkspaceEdit(fix.edits);
-          out.push(action);
-        }
-      }
-    }
-    return out;
+    const ours = context.diagnostics.filter((d) => d.source === 'gradscope');
+    const at = ours.map((d) => ({ message: d.message, start: d.range.start, end: d.range.end }));
+    return quickFixesAt(this.reports.values(), doc.uri.toString(), at, this.texts).map((q) => {
+      const action = new vscode.CodeAction(q.title, vscode.CodeActionKind.QuickFix);
+      action.diagnostics = q.diagnostics.map((i) => ours[i]);
+      action.isPreferred = q.preferred;
+      action.edit = toWorkspaceEdit(q.edits);
+      return action;
+    });
   }
 
-  private async applyFix(args: ApplyFixArgs): Promise<boolean> {
+  /** A code lens's fix: only for the latest run of its cell. */
+  private applyFix(args: ApplyFixArgs): Promise<boolean> {
     const report = args && this.reports.get(args.reportCell);
-    if (!report || report.runId !== args.runId) {
-      void vscode.window.showWarningMessage('Gradscope: this finding is from an earlier run; run the cell again.');
-      return false;
-    }
-    const fix = fixesFor(report, args.findingIndex, this.texts).find((f) => f.id === args.fix);
+    return this.apply(report && report.runId === args.runId ? report : undefined, args);
+  }
+
+  /**
+   * Applies a fix, then shows where it edited: the edited cell revealed in its notebook and the
+   * change selected, so the user sees it and Ctrl+Z there undoes it. When the fix cannot be applied,
+   * says why.
+   */
+  private async apply(report: FindingsReport | undefined, request: { findingIndex: number; fix: ApplyFixArgs['fix']; code?: string; layers?: string[] }): Promise<boolean> {
+    const why = whyFixUnavailable(report, request, this.texts);
+    const fix = !why && report ? fixesFor(report, request.findingIndex, this.texts).find((f) => f.id === request.fix) : undefined;
     if (!fix) {
-      void vscode.window.showWarningMessage('Gradscope: the fix no longer applies to the cell as it is now.');
+      void vscode.window.showWarningMessage(`Gradscope: ${why ?? 'the fix does not apply.'}`);
       return false;
     }
-    return vscode.workspace.applyEdit(toWorkspaceEdit(fix.edits));
+    // Computed on the text before the edit: the range the change occupies after it.
+    const range = editedRange(fix.edits, this.texts);
+    if (!(await vscode.workspace.applyEdit(toWorkspaceEdit(fix.edits)))) return false;
+    if (range) await this.reveal(range);
+    return true;
+  }
+
+  private async reveal(range: CellRange): Promise<void> {
+    const uri = range.cell;
+    const nb = vscode.workspace.notebookDocuments.find((n) => n.getCells().some((c) => c.document.uri.toString() === uri));
+    const index = nb?.getCells().findIndex((c) => c.document.uri.toString() === uri) ?? -1;
+    try {
+      if (nb && index >= 0) {
+        const cells = new vscode.NotebookRange(index, index + 1);
+        const editor = await vscode.window.showNotebookDocument(nb, { selections: [cells], preserveFocus: false });
+        editor.revealRange(cells, vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
+      }
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      if (!doc) return;
+      const selection = new vscode.Selection(range.start.line, range.start.character, range.end.line, range.end.character);
+      const editor = await vscode.window.showTextDocument(doc, { selection, preserveFocus: false });
+      editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    } catch {
+      // Revealing is a courtesy: the edit is made either way.
+    }
   }
 
   private async showHealth(cell: string | undefined): Promise<void> {

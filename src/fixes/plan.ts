@@ -5,11 +5,14 @@
  * side (feature.ts) only turns these plans into API objects.
  */
 import type { Finding, FindingsReport, FixId, Severity, SourceLocation } from '../protocol/health';
+import { FIX_CATALOGUE, fixTitle } from '../protocol/fixCatalogue';
 import { applyFix } from './applyFix';
 import { allCalls, callAt, callName, objectArg, parse, stringProperty } from './ast';
 import { findLearningRate } from './learningRateFixes';
 import { locate } from './locate';
 import type { FixTarget } from './types';
+
+export { fixTitle };
 
 /** The current text of a cell document, or undefined when it is not open. */
 export type CellTexts = (cell: string) => string | undefined;
@@ -104,36 +107,9 @@ function targets(report: FindingsReport, finding: Finding, texts: CellTexts): Ma
   return byCell;
 }
 
-const LAYER_FIXES: FixId[] = ['activation-selu', 'activation-leaky-relu', 'activation-elu', 'activation-relu', 'add-batchnorm', 'add-dropout', 'freeze-base'];
-
 /** True for fixes that edit the model definition (their lens goes above it), not the training call. */
 export function editsModel(id: FixId): boolean {
-  return LAYER_FIXES.includes(id);
-}
-
-/** What a fix's lens and quick fix say. `activation` is the flagged layer's current activation. */
-export function fixTitle(id: FixId, activation?: string): string {
-  const from = activation ?? 'activation';
-  switch (id) {
-    case 'activation-selu': return `Switch ${from} → SELU (LeCun init)`;
-    case 'activation-leaky-relu': return 'Switch ReLU → LeakyReLU';
-    case 'activation-elu': return 'Switch ReLU → ELU';
-    case 'activation-relu': return `Switch ${from} → ReLU (He init)`;
-    case 'add-batchnorm': return 'Add BatchNormalization';
-    case 'add-clipnorm': return 'Add clipnorm: 1.0';
-    case 'add-clipvalue': return 'Add clipvalue: 1.0';
-    case 'add-global-clipnorm': return 'Add globalClipnorm: 1.0';
-    case 'wrap-optimizer-clipped': return 'Clip the optimizer (gs.optimizers.clipped)';
-    case 'switch-to-gs-fit': return 'Train with gs.fit';
-    case 'lr-divide-10': return 'Divide the learning rate by 10';
-    case 'lr-multiply-10': return 'Multiply the learning rate by 10';
-    case 'add-exponential-schedule': return 'Add an exponential LR schedule';
-    case 'add-plateau-callback': return 'Reduce the LR on plateau';
-    case 'add-early-stopping': return 'Add early stopping (patience 5, restore best)';
-    case 'add-dropout': return 'Add dropout to the top hidden layers';
-    case 'freeze-base': return 'Freeze the reused layers';
-    case 'fine-tune-top': return 'Fine-tune the top 2 layers at LR ÷ 10';
-  }
+  return FIX_CATALOGUE[id]?.edits === 'model';
 }
 
 function activationOf(text: string, offset: number | undefined): string | undefined {
@@ -180,11 +156,18 @@ function anchorsOf(report: FindingsReport, finding: Finding, texts: CellTexts): 
   return fallback ? [fallback] : [];
 }
 
-/** The squiggles of a report: one per finding and flagged layer, on the first line of the call. */
+/**
+ * The squiggles of a report: one per finding and call that made a flagged layer, on the first line of
+ * the call. Layers made by one call (in a loop or a helper) share one squiggle.
+ */
 export function diagnosticsFor(report: FindingsReport, texts: CellTexts): PlannedDiagnostic[] {
   const out: PlannedDiagnostic[] = [];
   report.findings.forEach((finding, findingIndex) => {
+    const seen = new Set<string>();
     for (const a of anchorsOf(report, finding, texts)) {
+      const key = `${a.cell}#${a.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const text = texts(a.cell)!;
       const lineEnd = text.indexOf('\n', a.start);
       const end = lineEnd >= 0 && lineEnd < a.end ? lineEnd : a.end;
@@ -197,13 +180,14 @@ export function diagnosticsFor(report: FindingsReport, texts: CellTexts): Planne
   return out;
 }
 
-const ICON: Record<Severity, string> = { error: '⛔', warning: '⚠', info: 'ℹ' };
+/** Codicons (`$(name)`), which lens titles render in every font; emoji such as ⛔ are missing in many. */
+const ICON: Record<Severity, string> = { error: '$(error)', warning: '$(warning)', info: '$(info)' };
 
 /** Longest finding message shown in a lens title before it is cut with an ellipsis. */
 const LENS_MESSAGE_MAX = 90;
 
 /**
- * The code lenses of a report: for each finding, "⚠ <message> — <preferred fix>" and one lens per
+ * The code lenses of a report: for each finding, "$(warning) <message> — <preferred fix>" and one lens per
  * other applicable fix, above the model definition (fixes that edit the model) or above the fit call;
  * plus one "Show gradient health" above the fit call.
  */

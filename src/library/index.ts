@@ -59,7 +59,7 @@ export * as layers from '../training/layers';
 export * as transfer from '../training/transfer';
 export * as diagnostics from '../diagnostics';
 export * as backend from '../engine/wasm';
-export { NonFiniteLossError, type FitHistory } from '../training/history';
+export { FitHistory, NonFiniteLossError } from '../training/history';
 export { getLearningRate, setLearningRate } from '../training/learningRate';
 export type { TrainingObserver, TrainBeginInfo, BatchEndInfo } from '../training/observer';
 

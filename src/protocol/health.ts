@@ -134,26 +134,12 @@ export type FindingCode =
   | 'saturated-sigmoid' | 'saturated-tanh' | 'selu-not-normalizing'
   | 'lr-too-high' | 'lr-too-low' | 'plateau' | 'overfitting' | 'frozen-all';
 
-/** Stable ids of the edits the quick fixes can apply (src/fixes turns each into an AST edit). */
-export type FixId =
-  | 'activation-selu'          // relu/sigmoid/tanh → selu + kernelInitializer gs.layers.leCunNormal() (+ dropout → alphaDropout)
-  | 'activation-leaky-relu'    // relu → leakyReLU layer
-  | 'activation-elu'           // relu → elu
-  | 'activation-relu'          // sigmoid/tanh hidden layer → relu
-  | 'add-batchnorm'            // insert tf.layers.batchNormalization() after the layer
-  | 'add-clipnorm'             // clipnorm: 1.0 on gs.fit
-  | 'add-clipvalue'            // clipvalue: 1.0 on gs.fit
-  | 'add-global-clipnorm'      // globalClipnorm: 1.0 on gs.fit
-  | 'wrap-optimizer-clipped'   // optimizer → gs.optimizers.clipped(optimizer, { clipnorm: 1 })
-  | 'switch-to-gs-fit'         // model.fit(x, y, a) → gs.fit(model, x, y, a)
-  | 'lr-divide-10'             // learning rate ÷ 10
-  | 'lr-multiply-10'           // learning rate × 10
-  | 'add-exponential-schedule' // schedule: gs.schedules.exponential(…)
-  | 'add-plateau-callback'     // callbacks: [gs.callbacks.reduceLROnPlateau(…)]
-  | 'add-early-stopping'       // callbacks: [gs.callbacks.earlyStopping({ patience: 5, restoreBestWeights: true })]
-  | 'add-dropout'              // tf.layers.dropout({ rate: 0.2 }) before the last hidden layers
-  | 'freeze-base'              // gs.transfer.freeze(model, …)
-  | 'fine-tune-top';           // gs.transfer.fineTune(model, { top: 2, lrFactor: 0.1 })
+/**
+ * Stable ids of the edits the quick fixes can apply: the keys of the fix catalogue (fixCatalogue.ts),
+ * which holds each one's title, detail and what it edits; src/fixes turns each into an AST edit.
+ */
+import type { FixId } from './fixCatalogue';
+export type { FixId };
 
 /** A rule's verdict: what is wrong, where, the numbers that show it, and what to do. */
 export interface Finding {

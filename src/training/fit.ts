@@ -3,6 +3,8 @@
  * learning rates and gradient norms in the history, NaN termination, kernel interrupts and the
  * gradient-health observers. Each step runs the model's own tfjs train function, so the numbers
  * (and the speed) are those of `model.fit`; batches are gathered by shuffled indices once per epoch.
+ * `classWeight` weighs the loss as `model.fit` does, `sampleWeight` too (which tfjs's model.fit
+ * refuses); the `model.fit` options it has no meaning for are refused by name, never ignored.
  *
  * @example
  * ```ts
@@ -34,6 +36,64 @@ export interface FitArgs extends TrainArgs {
   validationSplit?: number;
   /** Shuffle the training samples before each epoch. Defaults to true. */
   shuffle?: boolean;
+  /**
+   * Weight of each class in the loss, as `model.fit`: `{ 0: 1, 1: 9 }` for one output (class index
+   * from `y`'s argmax, or its value for a `[n]` / `[n, 1]` target), an array or a map by output name
+   * for several. Validation losses are not weighted (as `model.fit`). Defaults to none.
+   */
+  classWeight?: tf.ClassWeight | tf.ClassWeight[] | tf.ClassWeightMap;
+  /**
+   * Weight of each training sample in the loss: a tensor of shape `[n]` (or `[n, 1]`), one value per
+   * sample of `x`, applied to every output and multiplied with `classWeight`. Defaults to none.
+   */
+  sampleWeight?: tf.Tensor;
+}
+
+/**
+ * `model.fit` options gs.fit has no use for, with the reason it refuses them; undefined accepts the
+ * value (the one that means what gs.fit does anyway).
+ */
+const REFUSED: Record<string, (v: unknown) => string | undefined> = {
+  stepsPerEpoch: () => 'with tensors an epoch is one pass over the samples, ⌈samples / batchSize⌉ steps (tfjs\'s model.fit refuses it too); for epochs of a set number of batches use gs.fitDataset with `batchesPerEpoch`',
+  validationSteps: () => 'validation runs on all of `validationData` or the `validationSplit` samples at the end of each epoch',
+  yieldEvery: (v) => (v === 'auto' ? undefined : 'gs.fit yields between batches by itself (about every 20 ms, so the kernel can interrupt it); leave it out'),
+  verbose: (v) => (v === 0 ? undefined : 'gs.fit prints no progress log (the gradient-health panel shows progress; a callback can print); leave it out or pass 0'),
+};
+
+/** Throws, naming the option, for a `model.fit` option gs.fit refuses (see {@link REFUSED}). */
+function refuseUnsupported(who: string, args: FitArgs): void {
+  const given = args as Record<string, unknown>;
+  for (const [name, why] of Object.entries(REFUSED)) {
+    if (given[name] === undefined) continue;
+    const reason = why(given[name]);
+    if (reason) throw new Error(`${who}: \`${name}\` is not supported: ${reason}`);
+  }
+  if (given.shuffle === 'batch') throw new Error(`${who}: \`shuffle: 'batch'\` is not supported (tfjs's model.fit refuses it too); pass true or false`);
+}
+
+/**
+ * One loss-weight tensor (or null) per output: the class weights `standardizeUserData` made, times
+ * the sample weights. The returned tensors that are not the user's are listed in `owned`.
+ */
+function lossWeights(who: string, fromClasses: (tf.Tensor | null)[] | null, sample: tf.Tensor | undefined, n: number, outputs: number, owned: tf.Tensor[]): (tf.Tensor | null)[] {
+  let perSample: tf.Tensor | undefined;
+  if (sample !== undefined) {
+    if (!(sample instanceof tf.Tensor)) throw new Error(`${who}: \`sampleWeight\` must be a tensor with one weight per sample`);
+    const ok = (sample.rank === 1 || (sample.rank === 2 && sample.shape[1] === 1)) && sample.shape[0] === n;
+    if (!ok) throw new Error(`${who}: \`sampleWeight\` must have shape [${n}] (one weight per sample of x), got [${sample.shape.join(', ')}]`);
+    perSample = sample.rank === 1 ? sample : sample.reshape([n]);
+    if (perSample !== sample) owned.push(perSample);
+  }
+  return Array.from({ length: outputs }, (_, i) => {
+    const c = fromClasses?.[i] ?? null;
+    if (c) owned.push(c);
+    if (c && perSample) {
+      const both = tf.mul(c, perSample);
+      owned.push(both);
+      return both;
+    }
+    return c ?? perSample ?? null;
+  });
 }
 
 type Data = tf.Tensor | tf.Tensor[] | { [name: string]: tf.Tensor };
@@ -63,6 +123,7 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
   const epochs = args.epochs == null ? 1 : positiveInt(who, 'epochs', args.epochs);
   const batchSize = args.batchSize == null ? 32 : positiveInt(who, 'batchSize', args.batchSize);
   const initialEpoch = args.initialEpoch ?? 0;
+  refuseUnsupported(who, args);
   const split = args.validationSplit;
   if (split != null && !(split > 0 && split < 1)) throw new Error(`${who}: \`validationSplit\` must be in (0, 1), got ${split}`);
   // Before compileIfAsked: recompiling a model that is training would swap its optimizer mid-run.
@@ -73,9 +134,11 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
   const m = internals(model);
   m.isTraining = true;
   let made: tf.Tensor[][] = [];
+  const weightTensors: tf.Tensor[] = [];
   try {
-    const [xs, ys] = await m.standardizeUserData(x, y, undefined, undefined, false, batchSize);
-    made.push(xs, ys);
+    const [xs, ys, fromClasses] = await m.standardizeUserData(x, y, undefined, args.classWeight, false, batchSize);
+    made.push(xs, ys, weightTensors);
+    let weights = lossWeights(who, fromClasses, args.sampleWeight, xs[0].shape[0], ys.length, weightTensors);
     let inputs = xs;
     let targets = ys;
     let valIns: tf.Tensor[] | undefined;
@@ -93,7 +156,8 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
       inputs = xs.map((t) => t.slice(0, at));
       targets = ys.map((t) => t.slice(0, at));
       valIns = [...xs.map((t) => t.slice(at)), ...ys.map((t) => t.slice(at))];
-      made.push(inputs, targets, valIns);
+      weights = weights.map((w) => w && w.slice(0, at));
+      made.push(inputs, targets, valIns, weights.filter((w): w is tf.Tensor => w !== null));
     }
     const n = inputs[0].shape[0];
     const stepsPerEpoch = Math.ceil(n / batchSize);
@@ -102,7 +166,8 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
       epochs, initialEpoch, stepsPerEpoch, batchSize, samples: n, doValidation: valIns != null,
       probe: { x: one(inputs), y: one(targets) }, callStack,
     });
-    const data = [...inputs, ...targets];
+    // The train function reads a loss weight per output after the targets (null: unweighted).
+    const data: (tf.Tensor | null)[] = weights.some((w) => w) ? [...inputs, ...targets, ...weights] : [...inputs, ...targets];
     return await run.drive(async () => {
       const order = new Int32Array(n).map((_, i) => i);
       for (let epoch = initialEpoch; epoch < epochs && !run.stopRequested; epoch++) {
@@ -114,7 +179,7 @@ export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs
           // backend would copy whole out of its heap), then one gather per input and target.
           await run.trainStep(() => {
             const batchIds = tf.tensor1d(order.subarray(start, start + size), 'int32');
-            return data.map((t) => tf.gather(t, batchIds));
+            return data.map((t) => t && tf.gather(t, batchIds)) as tf.Tensor[];
           }, b, size);
         }
         if (run.interrupted) break;

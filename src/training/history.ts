@@ -1,38 +1,48 @@
 /**
- * What `gs.fit` and `gs.fitDataset` return: the shape of tfjs's `History` (`epoch`, `history`,
- * `params`) plus the per-step learning rates and gradient norms, and how the run ended.
+ * What `gs.fit` and `gs.fitDataset` return: a `tf.History` (`h instanceof tf.History` holds, with
+ * `epoch`, `history` and `params` as tfjs fills them) plus the per-step learning rates and gradient
+ * norms, and how the run ended.
  *
  * @example
  * ```ts
  * const h = await gs.fit(model, x, y, { epochs: 3, schedule: gs.schedules.exponential({ initial: 0.01, steps: 100 }) });
- * h.history.loss; // per epoch, as tfjs
- * h.lr;           // learning rate actually used at each step
+ * h instanceof tf.History; // true
+ * h.history.loss;          // per epoch, as tfjs
+ * h.lr;                    // learning rate actually used at each step
  * ```
  */
+import * as tf from '@tensorflow/tfjs';
 import type { RunEvent } from '../protocol/health';
 
 /** The result of a `gs.fit` / `gs.fitDataset` run. */
-export interface FitHistory {
+export class FitHistory extends tf.History {
   /** Epoch numbers that completed (0-based, as tfjs). */
-  epoch: number[];
+  declare epoch: number[];
   /** Per-epoch logs, e.g. `{ loss: [...], acc: [...], val_loss: [...] }` (means over the epoch's samples). */
-  history: Record<string, number[]>;
-  /** Run parameters, as tfjs's `History.params`. */
-  params: Record<string, unknown>;
+  declare history: Record<string, number[]>;
+  /** Run parameters, as tfjs's `History.params` (`epochs`, `samples`, `steps`, `batchSize`, `metrics`, …). */
+  declare params: tf.History['params'];
   /** Learning rate used at each step (index = step of this run). */
-  lr: number[];
+  lr: number[] = [];
   /** Training loss of each step. */
-  batchLoss: number[];
+  batchLoss: number[] = [];
   /** Global gradient norm before clipping at each step (present when gradients were measured). */
   gradNormPreClip?: number[];
   /** Global gradient norm after clipping at each step (present when gradients were measured). */
   gradNormPostClip?: number[];
   /** True when the kernel's interrupt stopped the run at a batch boundary (weights kept as they were). */
-  interrupted: boolean;
+  interrupted = false;
   /** True when a callback (e.g. early stopping) set `model.stopTraining`. */
-  stoppedEarly: boolean;
+  stoppedEarly = false;
   /** Learning-rate reductions, early stopping, restored weights, interrupts, in order. */
-  events: RunEvent[];
+  events: RunEvent[] = [];
+
+  constructor() {
+    super();
+    this.epoch = [];
+    this.history = {};
+    this.params = {};
+  }
 }
 
 /** Receives run events from gs callbacks; `gs.fit` fills in the step and epoch. */

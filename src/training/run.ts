@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunEvent, RunStatus } from '../protocol/health';
 import { interruptedError, kernelHooks } from '../protocol/kernelHooks';
-import { NonFiniteLossError, isEventSource, type FitHistory } from './history';
+import { FitHistory, NonFiniteLossError, isEventSource } from './history';
 import { getLearningRate, setLearningRate } from './learningRate';
 import type { LossFn, TrainingObserver } from './observer';
 import { ObserverHub } from './observerHub';
@@ -74,9 +74,7 @@ const YIELD_MS = 20;
 
 /** Shared state and per-step logic of one run. */
 export class TrainingRun {
-  readonly history: FitHistory = {
-    epoch: [], history: {}, params: {}, lr: [], batchLoss: [], interrupted: false, stoppedEarly: false, events: [],
-  };
+  readonly history = new FitHistory();
   private readonly m: ModelInternals;
   private readonly names: string[];
   private readonly schedule?: Schedule;
@@ -160,7 +158,7 @@ export class TrainingRun {
     this.m.stopTraining_ = false;
     const { epochs, initialEpoch, stepsPerEpoch, batchSize, samples, doValidation } = this.setup;
     const metrics = doValidation ? [...this.names, ...this.names.map((n) => `val_${n}`)] : [...this.names];
-    this.history.params = { epochs, initialEpoch, samples, steps: stepsPerEpoch, batchSize, verbose: 0, doValidation, metrics };
+    this.history.params = { epochs, initialEpoch, samples, steps: stepsPerEpoch, batchSize, verbose: 0, doValidation, metrics } as FitHistory['params'];
     for (const cb of this.callbacks.items) if (isEventSource(cb)) cb.setEventSink((k, d) => this.emit(k, d));
     this.callbacks.list.setModel(this.model);
     this.callbacks.list.setParams(this.history.params as tf.CustomCallbackArgs as never);

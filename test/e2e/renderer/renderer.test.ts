@@ -72,7 +72,7 @@ describe('gradient-health renderer', () => {
     assert.equal(await badges.first().getAttribute('aria-expanded'), 'true');
     assert.equal(await detail.isVisible(), true);
     assert.match(await detail.innerText(), /factor\s+100/);
-    assert.match(await detail.innerText(), /Use ReLU in the hidden layer instead of sigmoid\/tanh/);
+    assert.match(await detail.innerText(), /Switch sigmoid\/tanh → ReLU \(He init\)/);
     assert.equal(await detail.locator('button.gs-apply').count(), 0, 'no Apply buttons without renderer messaging');
 
     await host.locator('.gs-section-sensitivity .gs-table-toggle').click();

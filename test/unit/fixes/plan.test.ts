@@ -143,10 +143,10 @@ describe('lensesFor', () => {
   test('finding lenses above the model definition and the fit call, plus Show gradient health', () => {
     const lenses = lensesFor(report(), texts());
     assert.deepEqual(lenses.map((l) => [l.cell === modelCell ? 'model' : 'fit', l.line, l.title, l.command]), [
-      ['model', 1, '⚠ dense_Dense2: 72 % of units dead (ReLU) at step 1200 — Switch ReLU → LeakyReLU', 'gradscope.applyFix'],
+      ['model', 1, '$(warning) dense_Dense2: 72 % of units dead (ReLU) at step 1200 — Switch ReLU → LeakyReLU', 'gradscope.applyFix'],
       ['model', 1, 'Switch ReLU → ELU', 'gradscope.applyFix'],
       ['model', 1, 'Add BatchNormalization', 'gradscope.applyFix'],
-      ['fit', 1, '⛔ gradient norm grew 1e4× in 300 steps — Add clipnorm: 1.0', 'gradscope.applyFix'],
+      ['fit', 1, '$(error) gradient norm grew 1e4× in 300 steps — Add clipnorm: 1.0', 'gradscope.applyFix'],
       ['fit', 1, 'Divide the learning rate by 10', 'gradscope.applyFix'],
       ['fit', 1, 'Show gradient health', 'gradscope.showHealth'],
     ]);
@@ -162,6 +162,6 @@ describe('lensesFor', () => {
       }],
     });
     const lenses = lensesFor(r, texts());
-    assert.deepEqual(lenses[0], { cell: modelCell, line: 3, title: 'ℹ dense_Dense1: 45 % saturated', command: 'gradscope.showHealth', args: { cell: fitCell } });
+    assert.deepEqual(lenses[0], { cell: modelCell, line: 3, title: '$(info) dense_Dense1: 45 % saturated', command: 'gradscope.showHealth', args: { cell: fitCell } });
   });
 });
