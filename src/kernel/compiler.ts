@@ -11,6 +11,7 @@
  */
 
 import { transformSync, type Message } from 'esbuild';
+import * as acorn from 'acorn';
 import { TraceMap, traceSegment } from '@jridgewell/trace-mapping';
 import { rewriteCell, RewriteError } from './compileRewrite';
 
@@ -76,6 +77,11 @@ export function compileCell(source: string, options: CompileCellArgs): CompiledC
     throw new CellCompileError(first.text, loc?.line ?? 1, loc ? utf16Column(loc.lineText, loc.column) + 1 : 1);
   }
 
+  // esbuild folds a trailing constant like `'a' + 'b'` to a string and drops the statement; put it back
+  // (as plain JavaScript, which such a constant is) so the cell shows its value.
+  const dropped = droppedConstant(source, js);
+  if (dropped !== undefined) js = `${js.replace(/\s*$/, '')}\n${dropped};\n`;
+
   const jsLines = js.split('\n');
   const sourceLines = source.split('\n');
   const toSource = (line0: number, col0: number): { line: number; column: number } | undefined => {
@@ -124,4 +130,49 @@ function offsetToLineCol(text: string, offset: number): { line: number; column: 
 function utf16Column(lineText: string, byteColumn: number): number {
   const bytes = Buffer.from(lineText, 'utf8');
   return bytes.subarray(0, byteColumn).toString('utf8').length;
+}
+
+/** Lines from the end of a cell searched for a trailing constant expression. */
+const CONSTANT_SEARCH_LINES = 20;
+
+/**
+ * The cell's trailing expression when it is a constant that esbuild folds away (string and number
+ * literals joined by `+`, templates of such), and esbuild's output `js` does not end with it.
+ */
+function droppedConstant(source: string, js: string): string | undefined {
+  const trimmed = source.replace(/[\s;]+$/, '');
+  const lastChar = trimmed[trimmed.length - 1];
+  if (lastChar !== "'" && lastChar !== '"' && lastChar !== '`' && lastChar !== ')' && !/[0-9]/.test(lastChar ?? '')) return undefined;
+  let best: string | undefined;
+  let lines = 0;
+  for (let i = trimmed.length - 1; i >= -1 && lines <= CONSTANT_SEARCH_LINES; i--) {
+    if (i >= 0 && trimmed[i] !== '\n' && trimmed[i] !== ';') continue;
+    if (i >= 0 && trimmed[i] === '\n') lines++;
+    try {
+      const e = acorn.parseExpressionAt(trimmed, i + 1, { ecmaVersion: 'latest' }) as acorn.Node & { type: string };
+      if (e.end === trimmed.length && isFoldedConstant(e)) best = trimmed.slice(e.start, e.end);
+    } catch {
+      // not an expression from here
+    }
+  }
+  if (best === undefined) return undefined;
+  // Only when esbuild really dropped it: a kept constant (a number sum) is the output's last statement already.
+  const out = js.replace(/[\s;]+$/, '');
+  if (/^[\d\s+.()]+$/.test(best) || out.endsWith(best)) return undefined;
+  return best;
+}
+
+/** A string constant esbuild folds: literals joined by `+` (one of them a string), or a template of them. */
+function isFoldedConstant(node: unknown): boolean {
+  const n = node as { type: string; value?: unknown; operator?: string; left?: unknown; right?: unknown; expressions?: unknown[] };
+  switch (n.type) {
+    case 'Literal':
+      return typeof n.value === 'string' || typeof n.value === 'number';
+    case 'BinaryExpression':
+      return n.operator === '+' && isFoldedConstant(n.left) && isFoldedConstant(n.right);
+    case 'TemplateLiteral':
+      return (n.expressions ?? []).every(isFoldedConstant);
+    default:
+      return false;
+  }
 }
