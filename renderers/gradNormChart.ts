@@ -22,8 +22,9 @@ const LEGEND_MAX_LAYERS = 10;
 /** The threshold line the chart draws, with its legend text; undefined when the run does not clip by norm. */
 export function clipLine(s: HealthSnapshot): { value: number; label: string } | undefined {
   const c = s.training.clip;
-  if (c?.globalClipnorm !== undefined) return { value: c.globalClipnorm, label: `globalClipnorm ${fmtNum(c.globalClipnorm)} (bounds this norm)` };
-  if (c?.clipnorm !== undefined) return { value: c.clipnorm, label: `clipnorm ${fmtNum(c.clipnorm)} (bounds each weight tensor’s norm)` };
+  // (Checked here: validate.ts does not know this optional field, and a payload may carry anything.)
+  if (typeof c?.globalClipnorm === 'number') return { value: c.globalClipnorm, label: `globalClipnorm ${fmtNum(c.globalClipnorm)} (bounds this norm)` };
+  if (typeof c?.clipnorm === 'number') return { value: c.clipnorm, label: `clipnorm ${fmtNum(c.clipnorm)} (bounds each weight tensor’s norm)` };
   return undefined;
 }
 

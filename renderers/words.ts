@@ -29,5 +29,5 @@ export function evidenceLabel(key: string): string {
   const known = Object.prototype.hasOwnProperty.call(EVIDENCE, key) ? EVIDENCE[key] : undefined;
   if (known) return known;
   const words = key.replace(/_/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
-  return words.split(' ').map((w) => (/^[A-Z][a-z]/.test(w) ? w.toLowerCase() : w)).join(' ').replace(/\bval\b/g, 'validation').replace(/\blr\b/gi, 'learning rate');
+  return words.split(' ').filter(Boolean).map((w) => (/^[A-Z][a-z]/.test(w) ? w.toLowerCase() : w)).join(' ').replace(/\bval\b/g, 'validation').replace(/\blr\b/gi, 'learning rate');
 }

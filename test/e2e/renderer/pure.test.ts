@@ -5,11 +5,19 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logTick } from '../../../renderers/charts';
+import { logTick, xMax } from '../../../renderers/charts';
+import { epochAxisMax, eventEpoch } from '../../../renderers/epochChart';
+import { clipLine } from '../../../renderers/gradNormChart';
+import { lossText } from '../../../renderers/header';
+import { colorBarTicks } from '../../../renderers/heatmap';
+import { constantLr, lrScale } from '../../../renderers/learningRateChart';
+import { kindLabel } from '../../../renderers/saturation';
+import { pickLayers } from '../../../renderers/section';
+import { evidenceLabel } from '../../../renderers/words';
 import { fmtNum, fmtPct } from '../../../renderers/format';
 import { finiteRange, pointsPerLine, toPoints, valueAt } from '../../../renderers/series';
 import { validateSnapshot } from '../../../renderers/validate';
-import { healthy, malformed } from './fixtures/scenarios';
+import { earlyStopped, exploding, healthy, malformed, vanishingSigmoid } from './fixtures/scenarios';
 import { startHarness } from './harness';
 
 describe('series reduction', () => {
@@ -89,6 +97,77 @@ describe('formatting', () => {
     assert.equal(fmtNum(null), 'non-finite');
     assert.equal(fmtNum(undefined), '—');
     assert.equal(fmtPct(0.72), '72.0 %');
+  });
+});
+
+describe('axes and words', () => {
+  test('step axes end at the plan while training and where the data ends once the run ended', () => {
+    const live = vanishingSigmoid(); // training, 600 of 1 000 steps
+    assert.equal(xMax(live), 1000);
+    const stopped = earlyStopped(); // stopped after 600 of 1 500 planned steps
+    assert.equal(xMax(stopped), 600);
+    const failed = exploding(); // NaN at 340, data to 360 of 400
+    assert.equal(xMax(failed), 360);
+    assert.equal(epochAxisMax(stopped), 12);
+    assert.equal(epochAxisMax(live), 10);
+  });
+
+  test('the LR axis: log beyond 10×, constant when flat, linear between', () => {
+    assert.equal(lrScale(healthy()), 'log'); // 0.01 → 1e-4
+    assert.equal(lrScale(vanishingSigmoid()), 'constant');
+    assert.equal(constantLr(vanishingSigmoid()), 0.01);
+    assert.equal(lrScale(earlyStopped()), 'linear'); // 1e-3 → 5e-4
+    const jitter = vanishingSigmoid();
+    jitter.training.lr.value = jitter.training.lr.value.map((v, i) => (v as number) * (1 + (i % 2 ? 1e-8 : -1e-8)));
+    assert.equal(lrScale(jitter), 'constant', 'float32 rounding is not a schedule');
+  });
+
+  test('heatmap colour bar: powers of ten, never fractional exponents', () => {
+    const t = colorBarTicks(-7.3, -1.4, 260).map((x) => x.text);
+    assert.deepEqual(t, ['0.01', '0.001', '1e-4', '1e-5', '1e-6', '1e-7']);
+    assert.ok(t.every((x) => !/e-?\d+\.\d/.test(x)), t.join(' '));
+    const narrow = colorBarTicks(-1.8, -1.2, 260).map((x) => x.text);
+    assert.deepEqual(narrow, ['0.0631', '0.0158'], 'no power of ten inside: the ends as numbers');
+    const thin = colorBarTicks(-12, 0, 40);
+    assert.ok(thin.length <= 3 && thin[0].text === '1', thin.map((x) => x.text).join(' '));
+  });
+
+  test('evidence keys in words; unknown keys split from camelCase', () => {
+    assert.equal(evidenceLabel('bestValLoss'), 'best validation loss');
+    assert.equal(evidenceLabel('rmsFirst'), 'RMS of ∂L/∂net, first layer');
+    assert.equal(evidenceLabel('someNewKey'), 'some new key');
+    assert.equal(evidenceLabel('__proto__'), 'proto', 'no prototype lookup');
+  });
+
+  test('the header’s loss says which loss it is', () => {
+    const stopped = earlyStopped();
+    assert.match(lossText(stopped), /^loss [\d.]+ \(epoch 12 mean\)$/);
+    assert.match(lossText(vanishingSigmoid()), /\(last batch\)$/);
+    assert.equal(lossText(exploding()), 'loss non-finite (last batch)', 'a NaN stop is not hidden behind an earlier epoch mean');
+  });
+
+  test('saturation rows name the activation a layer carries', () => {
+    assert.equal(kindLabel('sigmoid', 'saturated', { className: 'BatchNormalization' }), 'batch norm → sigmoid after it: saturated');
+    assert.equal(kindLabel('sigmoid', 'saturated', { className: 'Dense', activation: 'sigmoid' }), 'sigmoid: saturated');
+    assert.equal(kindLabel('relu', 'dead', { className: 'Dense', activation: 'linear' }), 'Dense → relu after it: dead');
+  });
+
+  test('clip threshold line and event epochs', () => {
+    const s = earlyStopped();
+    assert.deepEqual(clipLine(s), { value: 1, label: 'globalClipnorm 1 (bounds this norm)' });
+    s.training.clip = { clipnorm: 0.5 };
+    assert.match(clipLine(s)!.label, /^clipnorm 0\.5 \(bounds each weight tensor’s norm\)$/);
+    s.training.clip = { clipvalue: 0.1 };
+    assert.equal(clipLine(s), undefined);
+    const [lr, stop, best] = earlyStopped().training.events;
+    assert.deepEqual([eventEpoch(lr), eventEpoch(stop), eventEpoch(best)], [10, 12, 7]);
+  });
+
+  test('deep models: evenly spaced layers, first, last and the findings’ kept', () => {
+    const layers = Array.from({ length: 1000 }, (_, i) => ({ layer: `l${i}` }));
+    const { shown } = pickLayers(layers, 100, new Set(['l555']));
+    assert.ok(shown.length <= 102 && shown[0].layer === 'l0' && shown.at(-1)!.layer === 'l999' && shown.some((l) => l.layer === 'l555'));
+    for (let i = 1; i < shown.length; i++) assert.ok(Number(shown[i].layer.slice(1)) > Number(shown[i - 1].layer.slice(1)));
   });
 });
 

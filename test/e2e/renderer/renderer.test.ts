@@ -33,12 +33,14 @@ after(async () => {
 });
 
 describe('gradient-health renderer', () => {
-  test('healthy run: header, four chart sections, SELU mean/std, no findings', async () => {
+  test('healthy run: header, the chart sections, SELU mean/std, no findings', async () => {
     const snap = healthy();
     await render(page, 'healthy', snap);
     const host = page.locator('#host-healthy');
     assert.deepEqual(await host.locator('section.gs-section').evaluateAll((s) => s.map((x) => x.getAttribute('aria-label'))),
-      ['Sensitivities ∂L/∂net (RMS per layer)', 'Saturation (latest probe)', 'Learning rate and loss', 'Frozen-layer map']);
+      ['Sensitivities ∂L/∂net (RMS per layer)', 'Gradient norms', 'Saturation (latest probe)', 'Batch normalization: batch vs moving statistics',
+        'Learning rate and loss', 'Training and validation per epoch', 'Frozen-layer map']);
+    assert.equal(await host.locator('.gs-section-batchnorm').isVisible(), false, 'no BatchNormalization layer: no BN rows');
     assert.equal(await host.locator('section canvas').count() >= 3, true);
     assert.equal(await host.locator('.gs-status').innerText(), 'FINISHED');
     const header = await host.locator('.gs-header').innerText();
@@ -65,14 +67,16 @@ describe('gradient-health renderer', () => {
     const host = page.locator('#host-vanishing');
     const badges = host.locator('.gs-badge');
     assert.equal(await badges.count(), 2);
-    assert.match(await badges.first().innerText(), /error: dense_Dense1: sensitivity .*smaller than at the output/);
+    assert.match(await badges.first().innerText(), /error vanishing-gradient: dense_Dense1: sensitivity .*smaller than at the output/);
     const detail = host.locator('.gs-finding-detail').first();
     assert.equal(await detail.isVisible(), false);
     await badges.first().click();
     assert.equal(await badges.first().getAttribute('aria-expanded'), 'true');
     assert.equal(await detail.isVisible(), true);
-    assert.match(await detail.innerText(), /factor\s+100/);
-    assert.match(await detail.innerText(), /Switch sigmoid\/tanh → ReLU \(He init\)/);
+    assert.match(await detail.innerText(), /threshold factor\s+100/);
+    assert.match(await detail.innerText(), /RMS of ∂L\/∂net, first layer/);
+    assert.doesNotMatch(await detail.innerText(), /firstRms|lastRms/, 'evidence keys in words');
+    assert.match(await detail.innerText(), /Switch sigmoid\/tanh → ReLU \(He init\)/, 'the catalogue title, as the lens and quick fix say it');
     assert.equal(await detail.locator('button.gs-apply').count(), 0, 'no Apply buttons without renderer messaging');
 
     await host.locator('.gs-section-sensitivity .gs-table-toggle').click();
@@ -110,7 +114,7 @@ describe('gradient-health renderer', () => {
     assert.match(await host.locator('.gs-header').innerText(), /loss non-finite/);
     assert.doesNotMatch(await host.locator('.gs-header').innerText(), /diagnostics/, 'a payload without cost says nothing about it');
     assert.match(await host.locator('.gs-events').innerText(), /step 340 \(epoch 4\): NaN — loss became NaN/);
-    assert.match((await host.locator('.gs-section-lr canvas').getAttribute('aria-label'))!, /constant schedule, linear scale/);
+    assert.match((await host.locator('.gs-section-lr canvas').getAttribute('aria-label'))!, /constant schedule, constant at 0\.5\)/);
     await host.locator('.gs-section-lr .gs-table-toggle').click();
     const cells = await host.locator('.gs-section-lr tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent)));
     const last = cells.at(-1)!;
@@ -139,7 +143,7 @@ describe('gradient-health renderer', () => {
     const host = page.locator('#host-dead');
     assert.equal(await host.locator('img').count(), 0);
     assert.equal(dialogs.length, 0);
-    assert.equal(await host.locator('.gs-badge').innerText(), `⚠ warning: ${evil}: 72 % dead ReLU`);
+    assert.equal(await host.locator('.gs-badge').innerText(), `⚠ warning dead-relu: ${evil}: 72 % dead ReLU`);
     assert.equal(await host.locator(`.gs-layer[data-layer="${evil.replace(/"/g, '\\"')}"] strong`).innerText(), evil);
     await host.locator('.gs-section-saturation .gs-table-toggle').click();
     const row = await host.locator('.gs-section-saturation tbody tr').nth(1).locator('th, td').allInnerTexts();
