@@ -30,7 +30,7 @@ test('fix ids such as __proto__ and constructor render as text and post back as 
   assert.equal(await host.locator('.gs-error').count(), 0, await host.innerText());
   await host.locator('.gs-badge').first().click();
   const items = await host.locator('.gs-finding-detail').first().locator('ol.gs-fixes li').allInnerTexts();
-  assert.deepEqual(items.map((t) => t.replace(/\s*Apply$/, '')), ['Use ReLU in the hidden layer instead of sigmoid/tanh', ...odd]);
+  assert.deepEqual(items.map((t) => t.replace(/\s*Apply$/, '')), ['Switch sigmoid/tanh → ReLU (He init)', ...odd]);
   await host.locator('.gs-finding-detail').first().locator('button.gs-apply').nth(2).click();
   const posted = await page.evaluate(() => (window as unknown as { gsPosted: { fix: string }[] }).gsPosted);
   assert.deepEqual(posted.map((m) => m.fix), ['constructor']);
