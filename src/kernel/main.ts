@@ -26,13 +26,24 @@ const send = (m: KernelMessage, sent?: () => void): void => {
 };
 
 function captureStreams(runtime: CellRuntime): void {
+  // Write callbacks run once per tick, each callback once: console passes the same error handler with
+  // every line, and one nextTick per line would pile up while a synchronous loop prints.
+  const callbacks = new Set<() => void>();
+  const runCallbacks = () => {
+    const due = [...callbacks];
+    callbacks.clear();
+    for (const cb of due) cb();
+  };
   for (const name of ['stdout', 'stderr'] as const) {
     const stream = process[name];
     stream.write = ((chunk: string | Uint8Array, encoding?: unknown, cb?: unknown) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       runtime.emit({ output_type: 'stream', name, text });
       const done = typeof encoding === 'function' ? encoding : cb;
-      if (typeof done === 'function') process.nextTick(done as () => void);
+      if (typeof done === 'function') {
+        if (callbacks.size === 0) process.nextTick(runCallbacks);
+        callbacks.add(done as () => void);
+      }
       return true;
     }) as typeof stream.write;
   }

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { KernelClient, type ExecutionResult, type KernelInfo } from '../kernel/client';
 import type { FindingsReport } from '../protocol/health';
+import type { KernelOutput } from '../protocol/kernelMessages';
 import { cellFilename, cellLabel, runCell, toVscodeOutput } from './execution';
 import { untrustedRefusal, type KernelStartAction } from './kernelSettings';
 import { kernelOptionsOf } from './settings';
@@ -82,6 +83,7 @@ export class GradscopeController implements vscode.Disposable {
         },
         log,
         onStatus: (s) => this.showStatus(s.state === 'ready' ? s.info : undefined),
+        onLateOutput: (cellUri, output) => void this.showLateOutput(notebook, cellUri, output),
       });
       this.kernels.set(key, k);
     }
@@ -175,11 +177,37 @@ export class GradscopeController implements vscode.Disposable {
       const range = new vscode.Range(line, Math.max(0, result.error.column - 1), line, Number.MAX_SAFE_INTEGER);
       this.errors.set(cell.document.uri, [new vscode.Diagnostic(range, result.error.message, vscode.DiagnosticSeverity.Error)]);
     }
+    if (result.restartAdvised) {
+      void vscode.window.showWarningMessage(`TensorFlow.js could not be restored after the interrupt (${result.restartAdvised}); tensor operations may fail until the kernel restarts.`, 'Restart Kernel')
+        .then((choice) => choice && this.restart(notebook));
+    }
     if (result.status === 'died') {
       this.announced.delete(kernel);
       await exec.appendOutput(errorOutput('KernelDied', result.message ?? 'The kernel died.'));
     }
     exec.end(result.status === 'ok' ? true : result.status === 'interrupted' ? undefined : false, Date.now());
+  }
+
+  /**
+   * An output of a cell that already ended (an error thrown by a timer it set): appended to that cell
+   * in a short execution of its own; when no cell owns it, or the cell is running again, a notification.
+   */
+  private async showLateOutput(notebook: vscode.NotebookDocument, cellUri: string, output: KernelOutput): Promise<void> {
+    const cell = cellUri ? notebook.getCells().find((c) => c.document.uri.toString() === cellUri) : undefined;
+    const controller = this.controllers.find((c) => SERVED.some((sv) => sv.id === c.id && sv.notebookType === notebook.notebookType));
+    if (cell && controller) {
+      try {
+        const exec = controller.createNotebookCellExecution(cell);
+        exec.start();
+        await exec.appendOutput(toVscodeOutput(output));
+        exec.end(false);
+        return;
+      } catch {
+        // the cell is queued or running again: say it below instead
+      }
+    }
+    const text = output.output_type === 'error' ? `${output.ename}: ${output.evalue}` : 'output';
+    void vscode.window.showErrorMessage(`${cell ? `Cell ${cell.index + 1}` : 'The kernel'}: ${text} (see "Gradscope: Show Kernel Log")`);
   }
 
   private showStatus(info: KernelInfo | undefined): void {
