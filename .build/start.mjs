@@ -1,20 +1,24 @@
 // `npm start`: the product on its samples, in one command on a fresh machine (after `npm ci`).
 // The npm script has built dist/; this packages the vsix, installs code-server into the test-tool
 // cache (~/.cache/gradscope-test, shared with the e2e tests), installs the vsix into a persistent
-// profile (~/.local/share/gradscope-dev) and serves samples/ at a printed localhost URL until Ctrl-C.
+// profile (~/.local/share/gradscope-dev) and serves a scratch copy of samples/ (scratchSamples.mjs: a new
+// temp folder each start, so autosave never writes into the tracked files) at a printed localhost URL
+// until Ctrl-C.
 //   npm start                     code-server on a free port (PORT=8080 npm start to pick one)
 //   npm start -- --desktop        VS Code desktop instead, when its `code` CLI is on the PATH
 import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scratchSamples } from './scratchSamples.mjs';
 import 'tsx'; // registers TypeScript loading (as `node --import tsx`) for the imports below
 
 const { packageVsix } = await import('../test/e2e/harness/packageVsix.ts');
 const { startCodeServer, codeServerCli } = await import('../test/e2e/harness/codeServer.ts');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const samples = join(root, 'samples');
+const samples = scratchSamples(join(root, 'samples'));
+console.log(`opening a scratch copy of samples/ in ${samples} (edits and outputs stay there)`);
 const desktop = process.argv.includes('--desktop');
 
 console.log('packaging dist/gradscope.vsix…');

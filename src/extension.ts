@@ -9,10 +9,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { GradscopeSerializer } from './notebook/serializer';
+import { GradscopeSerializer, toNotebookData } from './notebook/serializer';
 import { GradscopeController } from './notebook/controller';
 import { assignCellIds } from './notebook/cellIds';
 import { promptRestartOnSettingChange } from './notebook/settingsPrompt';
+import { starterNotebook } from './notebook/starter';
 import type { ApplyFixMessage } from './protocol/health';
 import type * as Fixes from './fixes/feature';
 
@@ -50,6 +51,12 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
       if (notebook) controller.interrupt(notebook);
     }),
     vscode.commands.registerCommand('gradscope.showKernelLog', () => log.show(true)),
+    // Command palette and File > New File…: an untitled notebook with the imports cell.
+    vscode.commands.registerCommand('gradscope.newNotebook', async () => {
+      const nb = await vscode.workspace.openNotebookDocument('gradscope', toNotebookData(starterNotebook()));
+      await vscode.window.showNotebookDocument(nb);
+      return nb;
+    }),
     // The panel's "Apply" buttons post here (the renderer declares requiresMessaging: optional).
     vscode.notebooks.createRendererMessaging('gradscope.health').onDidReceiveMessage(({ message }) => {
       if (isApplyFix(message)) void fixes().applyFromPanel(message);

@@ -2,7 +2,8 @@
  * The samples a new user opens first: each `samples/*.tfnb` runs headless through `dist/cli.js` on the
  * wasm backend (the default without a native package), and what a user would read is checked — the
  * printed numbers and phrases, and the findings of each gradient-health panel (read from the notebook
- * the runner writes, cell by cell). Two samples run at a time (the machine has two cores); each one's
+ * the runner writes, cell by cell), and each sentence of its markdown that promises something the
+ * panel or the output shows (promises.ts). Two samples run at a time (the machine has two cores); each one's
  * wall time is printed as a diagnostic, never asserted.
  */
 import { describe, test } from 'node:test';
@@ -15,6 +16,7 @@ import { parseNotebook, type NotebookModel } from '../../../src/notebook/nbforma
 import { HEALTH_MIME, type HealthSnapshot } from '../../../src/protocol/health';
 import { root, requireBuild } from '../kernel/kernelHarness';
 import { notebookText, samplePath, sourceFiles } from './generate';
+import { ADAM_01_PROMISE, SAMPLE_PROMISES, checkPromises, markdownOf } from './promises';
 
 const cli = path.join(root, 'dist', 'cli.js');
 const TIMEOUT_MS = 180_000;
@@ -28,14 +30,26 @@ interface Ran {
   nb?: NotebookModel;
 }
 
-/** Runs `<folder>/<name>.tfnb` (folder defaults to samples/) with the CLI on wasm and reads back the notebook it wrote. */
-function runSample(name: string, folder = path.join(root, 'samples')): Promise<Ran> {
+/**
+ * Runs `<folder>/<name>.tfnb` (folder defaults to samples/) with the CLI on wasm and reads back the
+ * notebook it wrote; `edit`, when given, changes the notebook's text first (a variant the markdown
+ * suggests trying).
+ */
+function runSample(name: string, folder = path.join(root, 'samples'), edit?: (text: string) => string): Promise<Ran> {
   requireBuild();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-sample-'));
   const out = path.join(dir, `${name}.tfnb`);
+  let input = path.join(folder, `${name}.tfnb`);
+  if (edit) {
+    const text = fs.readFileSync(input, 'utf8');
+    const changed = edit(text);
+    assert.notEqual(changed, text, 'the variant changes the sample');
+    input = path.join(dir, `variant-${name}.tfnb`);
+    fs.writeFileSync(input, changed);
+  }
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'run', path.join(folder, `${name}.tfnb`), '--out', out, '--backend', 'wasm'], {
+    const child = spawn(process.execPath, [cli, 'run', input, '--out', out, '--backend', 'wasm'], {
       env: { ...process.env, GRADSCOPE_VERBOSE: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -58,12 +72,17 @@ function runSample(name: string, folder = path.join(root, 'samples')): Promise<R
 }
 
 /** Runs a sample, checks it finished, and reports its wall time. */
-async function ran(t: { diagnostic(m: string): void }, name: string, folder?: string): Promise<Ran & { nb: NotebookModel }> {
-  const r = await runSample(name, folder);
+async function ran(t: { diagnostic(m: string): void }, name: string, folder?: string, edit?: (text: string) => string): Promise<Ran & { nb: NotebookModel }> {
+  const r = await runSample(name, folder, edit);
   t.diagnostic(`${name}: ${(r.ms / 1000).toFixed(1)} s wall (two samples run at a time)`);
   assert.equal(r.code, 0, `${name} failed:\n${r.stderr.slice(-3000)}`);
   assert.ok(r.nb, 'the runner wrote the notebook');
   return r as Ran & { nb: NotebookModel };
+}
+
+/** Checks the promises of sample `prefix` (its markdown's sentences about what it shows) on a run. */
+function keepsPromises(prefix: string, r: Ran & { nb: NotebookModel }): void {
+  checkPromises(SAMPLE_PROMISES[prefix], { text: r.stdout, nb: r.nb });
 }
 
 /** The final health snapshots shown by the code cell whose source contains `marker`, in order. */
@@ -81,6 +100,15 @@ function num(text: string, re: RegExp): number {
   assert.ok(m, `output matches ${re}`);
   return Number(m[1]);
 }
+
+test('every promise quotes its sample\'s markdown word for word', () => {
+  const quoted = { ...SAMPLE_PROMISES, '07': [...SAMPLE_PROMISES['07'], ADAM_01_PROMISE] };
+  for (const [prefix, promises] of Object.entries(quoted)) {
+    const src = sourceFiles().find((f) => path.basename(f).startsWith(prefix))!;
+    const md = markdownOf(parseNotebook(fs.readFileSync(samplePath(src), 'utf8')));
+    for (const p of promises) assert.ok(md.includes(p.says.replace(/\s+/g, ' ')), `${prefix}: ${p.says}`);
+  }
+});
 
 test('every sample is the up-to-date output of its source, saved without outputs for the Gradscope kernel', () => {
   const names = sourceFiles().map((f) => path.basename(f, '.nb'));
@@ -107,6 +135,7 @@ test('every sample is the up-to-date output of its source, saved without outputs
 describe('samples run headless on wasm', { concurrency: 2 }, () => {
   test('01 vanishing gradients: sigmoid vanishes, SELU does not', async (t) => {
     const r = await ran(t, '01-vanishing-gradients');
+    keepsPromises('01', r);
     assert.ok(codes(panels(r.nb, "run('sigmoid'")[0]).includes('vanishing-gradient'), 'the sigmoid panel reports vanishing-gradient');
     assert.ok(!codes(panels(r.nb, "run('selu'")[0]).includes('vanishing-gradient'), 'the SELU panel does not');
     assert.ok(!codes(panels(r.nb, "run('relu'")[0]).includes('vanishing-gradient'), 'nor does the ReLU/He panel');
@@ -119,6 +148,7 @@ describe('samples run headless on wasm', { concurrency: 2 }, () => {
 
   test('02 exploding gradients: the plain run stops on NaN, the three clipped runs stay finite within their bounds', async (t) => {
     const r = await ran(t, '02-exploding-gradients');
+    keepsPromises('02', r);
     assert.match(r.stdout, /clipvalue: {6}g → \[0\.9000,1\.0000\]/);
     assert.match(r.stdout, /clipnorm: {7}g → \[0\.0090,1\.0000\]/);
     assert.match(r.stdout, /gs\.fit: the loss became (NaN|Infinity|-Infinity) at step \d+/);
@@ -138,6 +168,7 @@ describe('samples run headless on wasm', { concurrency: 2 }, () => {
 
   test('03 batch normalization: no vanishing gradient with BN; inference ignores the batch, training mode does not', async (t) => {
     const r = await ran(t, '03-batch-normalization');
+    keepsPromises('03', r);
     assert.ok(codes(panels(r.nb, 'deepSigmoid(false)')[0]).includes('vanishing-gradient'));
     const bn = panels(r.nb, 'deepSigmoid(true)')[0];
     assert.ok(!codes(bn).includes('vanishing-gradient'), codes(bn).join(', '));
@@ -151,6 +182,7 @@ describe('samples run headless on wasm', { concurrency: 2 }, () => {
 
   test('04 learning-rate schedules: history.lr follows each schedule, the plateau callback reduces the rate', async (t) => {
     const r = await ran(t, '04-learning-rate-schedules');
+    keepsPromises('04', r);
     assert.match(r.stdout, /η\(s\) = 0\.025 \(η₀\/2\)/);
     const total = num(r.stdout, /\d+ steps per epoch, (\d+) steps;/);
     assert.equal(r.stdout.match(new RegExp(`history\\.lr = schedule\\.lr\\(t\\) at all ${total} steps: true`, 'g'))?.length, 3);
@@ -169,6 +201,7 @@ describe('samples run headless on wasm', { concurrency: 2 }, () => {
 
   test('05 overfitting: the finding without regularization, restored best weights, MC dropout spread', async (t) => {
     const r = await ran(t, '05-overfitting');
+    keepsPromises('05', r);
     assert.ok(codes(panels(r.nb, 'const plain = bigNet()')[0]).includes('overfitting'));
     const best = /restored the weights of epoch (\d+) \(val_loss ([\d.]+)\)/.exec(r.stdout);
     assert.ok(best, 'the restored epoch is printed');
@@ -224,6 +257,7 @@ describe('samples run headless on wasm', { concurrency: 2 }, () => {
 
   test('07 small CNN: trains on wasm and classifies the generated images', async (t) => {
     const r = await ran(t, '07-small-cnn');
+    keepsPromises('07', r);
     assert.match(r.stdout, /backend: wasm/);
     assert.ok(num(r.stdout, /test accuracy ([\d.]+) %/) >= 80);
     const [p] = panels(r.nb, 'tf.layers.conv2d');
@@ -231,5 +265,10 @@ describe('samples run headless on wasm', { concurrency: 2 }, () => {
     const conv = p.layers.filter((l) => /conv2d/i.test(l.layer));
     assert.equal(conv.length, 2, 'both conv layers are probed');
     for (const l of conv) assert.ok(l.sensitivityRms.value.some((v) => v !== null && v > 0));
+  });
+
+  test('07 small CNN with tf.train.adam(0.1), as its markdown suggests trying: dead filters, no gradient to the first layer', async (t) => {
+    const r = await ran(t, '07-small-cnn', undefined, (text) => text.replace(/tf\.train\.adam\(0\.003\)/, 'tf.train.adam(0.1)'));
+    checkPromises([ADAM_01_PROMISE], { text: r.stdout, nb: r.nb });
   });
 });
