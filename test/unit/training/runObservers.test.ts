@@ -117,7 +117,7 @@ describe('gs.fit drives observers and the kernel interrupt', () => {
     assert.ok(warnings.some((w) => /onBatchEnd failed \(training goes on\): boom/.test(w)));
   });
 
-  test('an interrupt stops at the next batch boundary, keeps the weights and returns the partial history', async () => {
+  test("an interrupt stops at the next batch boundary, keeps the weights and (onInterrupt: 'return') returns the partial history", async () => {
     const { hooks, listeners } = fakeKernel();
     const m = model();
     let atInterrupt: number[] = [];
@@ -128,7 +128,7 @@ describe('gs.fit drives observers and the kernel interrupt', () => {
       }
     });
     const h = await fit(m, tf.randomNormal([40, 2]), tf.zeros([40, 1]), {
-      epochs: 5, batchSize: 4, diagnostics: false, observers: [rec],
+      epochs: 5, batchSize: 4, diagnostics: false, observers: [rec], onInterrupt: 'return',
     });
     assert.equal(h.interrupted, true);
     assert.equal(h.lr.length, 3); // steps 0, 1, 2
