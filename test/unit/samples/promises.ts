@@ -377,7 +377,7 @@ export const SAMPLE_PROMISES: Record<string, SamplePromise[]> = {
 
 /** The promise of sample 07 that needs a second run, with `tf.train.adam(0.1)`. */
 export const ADAM_01_PROMISE: SamplePromise = {
-  says: 'Try `tf.train.adam(0.1)`: the run goes wrong, though not the same way every time (the initial weights and the batch order are random): the loss rises (`lr-too-high`, fix *learning rate ÷ 10*) or the filters of a conv layer die (`dead-relu`, fixes *SELU*, *LeakyReLU*, *ELU* and *learning rate ÷ 10*), and the test accuracy stays far below the healthy run\'s.',
+  says: 'Try `tf.train.adam(0.1)`: the run goes wrong, though not the same way every time (the initial weights and the batch order are random): the loss rises (`lr-too-high`, fix *learning rate ÷ 10*) or the filters of a conv layer die (`dead-relu`, fixes *SELU*, *LeakyReLU*, *ELU* and *learning rate ÷ 10*).',
   check: ({ nb, text }) => {
     const s = one(nb, 'tf.layers.conv2d(');
     const high = s.findings.find((f) => f.code === 'lr-too-high');
@@ -389,8 +389,8 @@ export const ADAM_01_PROMISE: SamplePromise = {
       assert.ok(dead.layers.every((l) => convs.includes(l)), `dead-relu on a conv layer: ${dead.layers.join(', ')}`);
       assert.deepEqual(dead.fixes, ['activation-selu', 'activation-leaky-relu', 'activation-elu', 'lr-divide-10']);
     }
-    // The healthy run reaches 80 % or more (its own test); this one stays far below.
-    assert.ok(num(text, /test accuracy ([\d.]+) %/) < 60);
+    // The accuracy is not promised: with random initial weights one adam(0.1) run still reached 60 %.
+    assert.ok(Number.isFinite(num(text, /test accuracy ([\d.]+) %/)), 'the run prints its test accuracy');
   },
 };
 
