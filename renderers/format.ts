@@ -1,16 +1,8 @@
 /** Number and time formatting for the panel: exact enough for practitioners who check the math. */
+import { formatNumber } from '../src/protocol/numberFormat';
 
-/** Formats a number with 3 significant digits; scientific notation outside [1e-3, 1e5). */
-export function fmtNum(v: number | null | undefined): string {
-  if (v === undefined) return '—';
-  if (v === null) return 'non-finite';
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a < 1e-3 || a >= 1e5) return v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
-  if (Number.isInteger(v)) return String(v);
-  return String(Number(v.toPrecision(3)));
-}
+/** Formats a number with 3 significant digits; scientific notation outside [1e-3, 1e5) (shared with every view). */
+export const fmtNum = formatNumber;
 
 /** Formats a fraction in [0, 1] as a percentage with one decimal. */
 export function fmtPct(v: number | null | undefined): string {
