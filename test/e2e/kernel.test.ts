@@ -1,7 +1,7 @@
 /**
  * The kernel and the fixes in a real VS Code, driven from the extension host: restart and interrupt
  * from their commands, a kernel that exits, error squiggles (suite/kernel.e2e.ts), the dead-ReLU
- * lens → edit → re-run loop of issue 6 (suite/fixes.e2e.ts). Workspace trust is tested in the UI
+ * lens → edit → re-run loop (suite/fixes.e2e.ts). Workspace trust is tested in the UI
  * (trust.test.ts): VS Code refuses to show its trust dialog in an extension-test window.
  */
 import { after, before, describe, test } from 'node:test';

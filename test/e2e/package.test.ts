@@ -1,5 +1,5 @@
 /**
- * The package a user installs (issue 7): `vsce package` builds a vsix with what the extension needs at
+ * The package a user installs: `vsce package` builds a vsix with what the extension needs at
  * runtime and nothing of the sources or tests; installed into a real VS Code (code-server), it
  * activates and runs the smoke notebook with its own bundled node_modules.
  */

@@ -1,9 +1,9 @@
 /**
- * What a user sees of sample 1 in the browser workbench (issue 7): Run All with the Gradscope kernel,
+ * What a user sees of sample 1 in the browser workbench: Run All with the Gradscope kernel,
  * then, in the renderer's webview iframe, the sigmoid run's gradient-health panel with its four charts
  * (sensitivities, saturation, learning rate, frozen-layer map) and its vanishing-gradient badge.
- * Then, on the dead-ReLU fixture, a click on a code lens changes the cell that created the layer
- * (issue 6). Screenshots: .test-cache/artifacts/e2e/panel-*.png and lens-*.png.
+ * Then, on the dead-ReLU fixture, a click on a code lens changes the cell that created the layer.
+ * Screenshots: .test-cache/artifacts/e2e/panel-*.png and lens-*.png.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,8 @@
 /**
- * Issue 6 in the real editor: a run with dead ReLUs (../fixtures/dead-relu.tfnb: every hidden unit
- * starts with a bias of −4) puts a `dead-relu` squiggle and code lenses on the layer's line; running a
- * lens's command edits the cell as src/fixes says; running the cell again clears the finding.
+ * From a finding to the edit in the real editor: a run with dead ReLUs (../fixtures/dead-relu.tfnb:
+ * every hidden unit starts with a bias of −4) puts a `dead-relu` squiggle and code lenses on the
+ * layer's line; running a lens's command edits the cell as src/fixes says; running the cell again
+ * clears the finding.
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -26,7 +27,7 @@ function codeOf(d: vscode.Diagnostic): string | undefined {
   return typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code);
 }
 
-describe('dead ReLUs: from the finding to the edit (issue 6)', function () {
+describe('dead ReLUs: from the finding to the edit', function () {
   this.timeout(240_000);
   let doc: vscode.NotebookDocument;
   let modelCell: number;
@@ -110,7 +111,7 @@ describe('dead ReLUs: from the finding to the edit (issue 6)', function () {
   // without rescaling), and an import of gradscope when the cell has none.
   const SELU_LAYER = "tf.layers.dense({ units: 32, activation: 'selu', inputShape: [8], biasInitializer: tf.initializers.constant({ value: -4 }), kernelInitializer: gs.layers.leCunNormal() }),";
 
-  it('the dead-relu finding itself offers "Switch to SELU" (issue 6: relu → selu + LeCun normal)', async () => {
+  it('the dead-relu finding itself offers "Switch to SELU" (relu → selu + LeCun normal)', async () => {
     await applyAndRerun('activation-selu', SELU_LAYER);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The kernel's life cycle as a user drives it from VS Code (issue 2): state shared across cells,
+ * The kernel's life cycle as a user drives it from VS Code: state shared across cells,
  * Interrupt and Restart from their commands, a cell that kills the kernel process, and the error
  * squiggle on the line that threw. The workspace holds a copy of ../fixtures/kernel.tfnb, whose cells
  * run one at a time here, in the order of the tests.

@@ -69,7 +69,7 @@ export const SAMPLE_EXPECTATIONS: Record<string, SampleExpectation> = {
         assert.deepEqual(kinds, [...Array(10).fill('selu'), 'sigmoid'], 'ten SELU hidden layers and a sigmoid output');
       } },
     ],
-    // The vanishing-gradient finding's preferred fix, on the model definition (issue 6).
+    // The vanishing-gradient finding's preferred fix, on the model definition.
     lenses: ['Switch sigmoid → ReLU (He init)'],
   },
   '02': {

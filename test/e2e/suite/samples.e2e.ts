@@ -1,5 +1,5 @@
 /**
- * Every sample in a real VS Code (issue 7): the workspace holds copies of all samples/*.tfnb (the
+ * Every sample in a real VS Code: the workspace holds copies of all samples/*.tfnb (the
  * launcher, ../samples.test.ts, copies them). For each: open it, select the Gradscope kernel, Run All,
  * and check what the user sees: every code cell succeeded, each training cell has a gradient-health
  * output with a valid payload, and the findings and printed numbers the sample is about
