@@ -50,10 +50,13 @@ export async function fitDataset(model: tf.LayersModel, dataset: tf.data.Dataset
   ensureBackendPatches(tf);
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`${who}: \`epochs\` must be a positive integer, got ${epochs}`);
+  // Before compileIfAsked: compiling a Sequential builds a new inner model (isTraining false), so a
+  // second call would otherwise swap the optimizer of the running fit and then train beside it.
+  if (internals(model).isTraining) throw new Error(`${who}: cannot start training because another fit() call is ongoing`);
   compileIfAsked(model, args, who);
   checkTrainable(model, who);
+  // After compile: a Sequential's inner model (what internals() reads) exists only once it is compiled.
   const m = internals(model);
-  if (m.isTraining) throw new Error(`${who}: cannot start training because another fit() call is ongoing`);
   m.isTraining = true;
   const probe: tf.Tensor[] = [];
   try {

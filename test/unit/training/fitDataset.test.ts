@@ -41,6 +41,20 @@ describe('gs.fitDataset', () => {
     assert.equal(h.history.val_loss.length, 2);
   });
 
+  test('a second call on a model still training is refused and leaves its compiled optimizer and loss alone', async () => {
+    const { model, ds } = setup();
+    const optimizer = model.optimizer;
+    const first = fitDataset(model, ds as never, { epochs: 50 });
+    await assert.rejects(
+      fitDataset(model, ds as never, { optimizer: tf.train.adam(0.1), loss: 'meanAbsoluteError' }),
+      /gs\.fitDataset: cannot start training because another fit\(\) call is ongoing/,
+    );
+    assert.equal(model.optimizer, optimizer, 'the refused call recompiled the model with its own optimizer');
+    assert.equal(model.loss, 'meanSquaredError');
+    model.stopTraining = true;
+    await first;
+  });
+
   test('rejects what is not a dataset', async () => {
     const { model } = setup();
     await assert.rejects(fitDataset(model, [] as never), /second argument must be a tf.data.Dataset/);
