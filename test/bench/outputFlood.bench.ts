@@ -1,9 +1,10 @@
 /**
  * Console floods: lines per second into a real VS Code (code-server + Chromium, the extension-host
- * suite test/e2e/suite/flood.e2e.ts), the time until the cell after a 1e6-line cell has run, and the
- * kernel's resident memory during floods of 1e6 and 1e7 lines (headless, sampled from /proc). Goals
- * are printed beside the figures as ratios: ≥ 50 000 lines/s, next cell ≤ 1 s, RSS flat (the 1e7
- * flood's peak over the 1e6 flood's close to 1). `--headless` skips the editor part.
+ * suite test/e2e/suite/flood.e2e.ts), the time from the end of a 1e6-line cell to the start of the
+ * cell queued after it, and the kernel's resident memory (sampled from /proc) during the editor's
+ * floods and headless floods of 1e6 and 1e7 lines. Goals are printed beside the figures as ratios:
+ * ≥ 50 000 lines/s, next cell ≤ 1 s, RSS flat (the 1e7 flood's peak over the 1e6 flood's close to 1).
+ * `--headless` skips the editor part.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,8 +80,9 @@ async function main() {
     return;
   }
   for (const [k, v] of Object.entries(e)) console.log(`  ${k.padEnd(36)} ${v}`);
-  console.log(`  lines/s at 1e6 lines / goal 50 000 = ${(e.lines_1000000_per_s / 50_000).toFixed(2)}`);
-  console.log(`  next cell after 1e6 lines / goal 1000 ms = ${(e.next_cell_after_1e6_ms / 1000).toFixed(2)}`);
+  console.log(`  lines/s at 1e6 lines / goal 50 000 = ${(e.lines_1000000_per_s / 50_000).toFixed(2)} (goal ≥ 1)`);
+  console.log(`  next cell started after the 1e6-line cell ended / goal 1000 ms = ${(e.next_cell_after_1e6_ms / 1000).toFixed(3)} (goal ≤ 1; its value shown after ${e.next_cell_done_after_1e6_ms} ms)`);
+  console.log(`  kernel RSS: peak during 1e6 lines / idle = ${(e.rss_peak_1000000_mb / e.rss_idle_mb).toFixed(2)} (${e.rss_peak_1000000_mb} MB over ${e.rss_idle_mb} MB)`);
 }
 
 main().catch((e) => {
