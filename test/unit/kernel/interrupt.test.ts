@@ -87,79 +87,81 @@ describe('engine state that cannot be restored is reported, not claimed intact',
   });
 });
 
-describe('interrupting training and async code', () => {
-  const k = new TestKernel({ backend: 'cpu' });
-  before(async () => assert.equal((await k.run(SETUP)).status, 'ok'));
-  after(() => k.dispose());
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`interrupting training and async code (${backend})`, () => {
+    const k = new TestKernel({ backend });
+    before(async () => assert.equal((await k.run(SETUP)).status, 'ok'));
+    after(() => k.dispose());
 
-  test('a 4 s training step: the kernel waits for it, gs.fit stops after it, the cell is interrupted and variables kept', async () => {
-    await k.run(`class Slow extends tf.layers.Layer {
-  static className = 'Slow';
-  call(inputs: tf.Tensor | tf.Tensor[]) {
-    const t0 = Date.now();
-    while (Date.now() - t0 < 4000) {} // a step as slow as a big model on wasm
-    return Array.isArray(inputs) ? inputs[0] : inputs;
-  }
-}
-const slowModel = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] }), new Slow({})] });
-slowModel.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-let steps = 0;`);
-    const r = await interruptAfter(k, `await gs.fit(slowModel, x, y, { epochs: 5, batchSize: 16, diagnostics: false, callbacks: { onBatchEnd: () => { steps++; } } });
-globalThis.ranOn = true;`, 1000);
-    assert.equal(r.status, 'interrupted', r.message ?? r.errorText);
-    assert.match(r.errorText ?? '', /gs\.fit stopped after step 0 \(epoch 1\); the weights it trained are kept/);
-    assert.equal((await k.run('steps')).value, '1', 'the run stopped at the end of the step that was running');
-    assert.equal((await k.run('typeof ranOn')).value, 'undefined', 'the rest of the cell did not run');
-    assert.ok(k.log.some((l) => /waiting for training step 0 to end/.test(l)), k.log.join('\n'));
-  });
-
-  test("gs.fit with onInterrupt: 'return' lets the cell go on", async () => {
-    const r = await interruptAfter(k, `const h2 = await gs.fit(model, x, y, { epochs: 100000, batchSize: 16, diagnostics: false, onInterrupt: 'return' });
-globalThis.wentOn = h2.interrupted;`, 800);
-    assert.equal(r.status, 'ok', r.errorText);
-    assert.equal((await k.run('wentOn')).value, 'true');
-  });
-
-  test('JavaScript busy after an await cannot be interrupted: the restart says so', async () => {
-    const k2 = new TestKernel({ backend: 'cpu' });
-    try {
-      await k2.run('1');
-      const r = await interruptAfter(k2, 'await new Promise((r) => setTimeout(r, 50));\nwhile (true) {}', 500);
-      assert.equal(r.status, 'died');
-      assert.match(r.message ?? '', /it was running JavaScript after an await without yielding \(a loop with no await in it\), which cannot be interrupted/);
-    } finally {
-      k2.dispose();
+    test('a 4 s training step: the kernel waits for it, gs.fit stops after it, the cell is interrupted and variables kept', async () => {
+      await k.run(`class Slow extends tf.layers.Layer {
+    static className = 'Slow';
+    call(inputs: tf.Tensor | tf.Tensor[]) {
+      const t0 = Date.now();
+      while (Date.now() - t0 < 4000) {} // a step as slow as a big model on wasm
+      return Array.isArray(inputs) ? inputs[0] : inputs;
     }
-  });
+  }
+  const slowModel = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] }), new Slow({})] });
+  slowModel.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  let steps = 0;`);
+      const r = await interruptAfter(k, `await gs.fit(slowModel, x, y, { epochs: 5, batchSize: 16, diagnostics: false, callbacks: { onBatchEnd: () => { steps++; } } });
+  globalThis.ranOn = true;`, 1000);
+      assert.equal(r.status, 'interrupted', r.message ?? r.errorText);
+      assert.match(r.errorText ?? '', /gs\.fit stopped after step 0 \(epoch 1\); the weights it trained are kept/);
+      assert.equal((await k.run('steps')).value, '1', 'the run stopped at the end of the step that was running');
+      assert.equal((await k.run('typeof ranOn')).value, 'undefined', 'the rest of the cell did not run');
+      assert.ok(k.log.some((l) => /waiting for training step 0 to end/.test(l)), k.log.join('\n'));
+    });
 
-  test('an abandoned async loop stops changing state once the cell is interrupted', async () => {
-    await k.run('const w = tf.variable(tf.scalar(0));');
-    const r = await interruptAfter(k, `for (;;) {
-  w.assign(w.add(1));
-  await tf.nextFrame();
-  await new Promise((r) => setTimeout(r, 5));
-}`, 400);
-    assert.equal(r.status, 'interrupted', r.errorText);
-    const a = Number((await k.run('w.dataSync()[0]')).value);
-    await sleep(600);
-    const b = Number((await k.run('w.dataSync()[0]')).value);
-    assert.ok(a > 0, 'the loop ran before the interrupt');
-    assert.equal(b, a, 'weights did not change after the interrupt');
-    // The loop's next tfjs call threw an interruption error, which no later cell sees.
-    const later = await k.run('1 + 1');
-    assert.equal(later.value, '2');
-    assert.equal(later.outputs.filter((o) => o.output_type === 'error').length, 0);
-  });
+    test("gs.fit with onInterrupt: 'return' lets the cell go on", async () => {
+      const r = await interruptAfter(k, `const h2 = await gs.fit(model, x, y, { epochs: 100000, batchSize: 16, diagnostics: false, onInterrupt: 'return' });
+  globalThis.wentOn = h2.interrupted;`, 800);
+      assert.equal(r.status, 'ok', r.errorText);
+      assert.equal((await k.run('wentOn')).value, 'true');
+    });
 
-  test('gs.fit on a model that is still training is refused, even with optimizer and loss', async () => {
-    const first = k.run(`globalThis.firstRun = gs.fit(model, x, y, { epochs: 3000, batchSize: 16, diagnostics: false, onInterrupt: 'return' });`);
-    const started = await first;
-    assert.equal(started.status, 'ok', started.errorText);
-    const second = await k.run(`const opt = (model as any).optimizer;
-let refused = '';
-try { await gs.fit(model, x, y, { optimizer: tf.train.adam(0.1), loss: 'meanAbsoluteError', epochs: 1 }); } catch (e) { refused = (e as Error).message; }
-JSON.stringify({ refused, same: (model as any).optimizer === opt })`);
-    assert.deepEqual(JSON.parse(second.value ?? "null"), { refused: 'gs.fit: cannot start training because another fit() call is ongoing', same: true });
-    await k.run('model.stopTraining = true; await firstRun;');
+    test('JavaScript busy after an await cannot be interrupted: the restart says so', async () => {
+      const k2 = new TestKernel({ backend });
+      try {
+        await k2.run('1');
+        const r = await interruptAfter(k2, 'await new Promise((r) => setTimeout(r, 50));\nwhile (true) {}', 500);
+        assert.equal(r.status, 'died');
+        assert.match(r.message ?? '', /it was running JavaScript after an await without yielding \(a loop with no await in it\), which cannot be interrupted/);
+      } finally {
+        k2.dispose();
+      }
+    });
+
+    test('an abandoned async loop stops changing state once the cell is interrupted', async () => {
+      await k.run('const w = tf.variable(tf.scalar(0));');
+      const r = await interruptAfter(k, `for (;;) {
+    w.assign(w.add(1));
+    await tf.nextFrame();
+    await new Promise((r) => setTimeout(r, 5));
+  }`, 400);
+      assert.equal(r.status, 'interrupted', r.errorText);
+      const a = Number((await k.run('w.dataSync()[0]')).value);
+      await sleep(600);
+      const b = Number((await k.run('w.dataSync()[0]')).value);
+      assert.ok(a > 0, 'the loop ran before the interrupt');
+      assert.equal(b, a, 'weights did not change after the interrupt');
+      // The loop's next tfjs call threw an interruption error, which no later cell sees.
+      const later = await k.run('1 + 1');
+      assert.equal(later.value, '2');
+      assert.equal(later.outputs.filter((o) => o.output_type === 'error').length, 0);
+    });
+
+    test('gs.fit on a model that is still training is refused, even with optimizer and loss', async () => {
+      const first = k.run(`globalThis.firstRun = gs.fit(model, x, y, { epochs: 3000, batchSize: 16, diagnostics: false, onInterrupt: 'return' });`);
+      const started = await first;
+      assert.equal(started.status, 'ok', started.errorText);
+      const second = await k.run(`const opt = (model as any).optimizer;
+  let refused = '';
+  try { await gs.fit(model, x, y, { optimizer: tf.train.adam(0.1), loss: 'meanAbsoluteError', epochs: 1 }); } catch (e) { refused = (e as Error).message; }
+  JSON.stringify({ refused, same: (model as any).optimizer === opt })`);
+      assert.deepEqual(JSON.parse(second.value ?? "null"), { refused: 'gs.fit: cannot start training because another fit() call is ongoing', same: true });
+      await k.run('model.stopTraining = true; await firstRun;');
+    });
   });
-});
+}
