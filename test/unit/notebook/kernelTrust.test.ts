@@ -15,8 +15,9 @@ test('package.json declares every setting that can run code as restricted in unt
   const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
   const declared = Object.keys(pkg.contributes.configuration.properties);
   for (const key of CODE_RUNNING_SETTINGS) assert.ok(restricted.includes(`gradscope.${key}`), `gradscope.${key} is not restricted`);
-  // Any setting naming a path, a command or process options can point the kernel at workspace code.
-  for (const key of declared.filter((k) => /path|dir|file|command|options|backend|require|module/i.test(k))) {
+  // Any setting naming a path, an executable, a command or process options can point the kernel at
+  // workspace code (a workspace's `gradscope.kernel.nodeExecutable: ./evil` would run it).
+  for (const key of declared.filter((k) => /path|dir|file|command|options|backend|require|module|executable|binary|program|script|env/i.test(k))) {
     assert.ok(restricted.includes(key), `${key} can run code but is not in restrictedConfigurations`);
   }
   for (const key of restricted) assert.ok(declared.includes(key), `restricted ${key} is not a declared setting`);
