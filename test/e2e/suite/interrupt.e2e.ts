@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { cellIndexOf, runCell, startCell, waitForCell, waitUntilRunning } from './cells';
+import { cellIndexOf, runCell, startCell, waitFor, waitForCell, waitUntilRunning } from './cells';
 import { measure } from './measure';
 import { CONTROLLER_ID, EXTENSION_ID, openNotebook, outputText } from './notebooks';
 
@@ -20,11 +20,15 @@ describe('interrupting TensorFlow.js work from VS Code', function () {
   let backend = '';
   const cell = (snippet: string) => cellIndexOf(doc, snippet);
 
-  /** Starts the cell, lets it run `ms` in the kernel, interrupts it and returns it once it ended. */
-  async function interruptCell(snippet: string, ms: number): Promise<vscode.NotebookCell> {
+  /**
+   * Starts the cell, lets it run `ms` in the kernel (after its output shows `shown`, when given),
+   * interrupts it and returns it once it ended.
+   */
+  async function interruptCell(snippet: string, ms: number, shown?: string): Promise<vscode.NotebookCell> {
     const index = cell(snippet);
     const before = await startCell(doc, index);
     await waitUntilRunning(doc.cellAt(index), before);
+    if (shown) await waitFor(`"${shown}" in the output of cell ${index + 1}`, () => outputText(doc.cellAt(index)).includes(shown), 60_000);
     await sleep(ms);
     await vscode.commands.executeCommand('gradscope.interruptKernel');
     const stopped = await waitForCell(doc, index, before, 60_000);
@@ -62,7 +66,7 @@ describe('interrupting TensorFlow.js work from VS Code', function () {
   });
 
   it('a 4 s training step: gs.fit stops after it, the kernel and its variables are kept', async () => {
-    const stopped = await interruptCell('await gs.fit(slowModel', 1500);
+    const stopped = await interruptCell('await gs.fit(slowModel', 500, 'step 0 started');
     assert.match(outputText(stopped), /gs\.fit stopped after step 0 \(epoch 1\); the weights it trained are kept/);
     assert.doesNotMatch(outputText(stopped), /kernel died/i);
     const state = await runCell(doc, cell('sameKernel: process.pid === kernelPid'));
