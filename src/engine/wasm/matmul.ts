@@ -2,10 +2,11 @@
  * BatchMatMul and _FusedMatMul over the wasm backend's, for transposed operands.
  *
  * tfjs-backend-wasm 4.22.0 runs a matmul on XNNPACK only when neither operand is transposed; any
- * transpose falls to a blocked scalar loop about 15x slower, and that loop's _FusedMatMul gets bias
- * and activations wrong. Both overrides transpose the flagged operand with the backend's own
- * Transpose kernel and call the stock kernel with the flags off, so every matmul takes the XNNPACK
- * path (fast, and correct with bias and activation). The transposed copy is freed before returning.
+ * transpose falls to a blocked scalar loop, many times slower (test/bench/wasm.bench.ts), whose
+ * _FusedMatMul gets bias and activations wrong. Both overrides transpose the flagged operand with
+ * the backend's own Transpose kernel and call the stock kernel with the flags off, so every matmul
+ * takes the XNNPACK path (fast, and correct with bias and activation). The transposed copy is freed
+ * before returning.
  */
 import type { KernelArgs, KernelConfig, TensorInfo, WasmBackend } from './types';
 
