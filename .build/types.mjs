@@ -1,0 +1,107 @@
+// Builds dist/types/, the type declarations the notebook language service (src/language) reads at
+// run time, shipped with the extension (the packaged extension has no node_modules .d.ts files):
+//   dist/types/node_modules/gradscope/…  the library's declarations (a tsc declaration emit of src/library/index.ts)
+//   dist/types/lib/lib.*.d.ts         TypeScript's ES libraries (no DOM: cells run in Node)
+//   dist/types/node_modules/@types/node, undici-types   Node's globals and modules (cells run in the kernel's Node)
+//   dist/types/node_modules/@tensorflow/*                tfjs's declarations (the kernel's engine packages)
+// Each part is rebuilt only when its inputs are newer than its stamp file, so a build with no change
+// to the library costs a directory walk.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** The engine packages whose declarations cells see (everything tfjs's own declarations import). */
+const TFJS_PACKAGES = [
+  'tfjs', 'tfjs-core', 'tfjs-layers', 'tfjs-data', 'tfjs-converter', 'tfjs-backend-cpu', 'tfjs-backend-webgl', 'tfjs-backend-wasm',
+];
+/** Library sources whose declarations make up `gradscope`'s. */
+const LIBRARY_SOURCES = ['src/protocol', 'src/engine', 'src/training', 'src/diagnostics', 'src/library'];
+
+function walk(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) walk(p, out);
+    else out.push({ path: p, mtime: st.mtimeMs });
+  }
+  return out;
+}
+
+function newest(files) {
+  return files.reduce((m, f) => Math.max(m, f.mtime), 0);
+}
+
+/** True when `stamp` exists and is newer than every input. */
+function fresh(stamp, inputs) {
+  return existsSync(stamp) && statSync(stamp).mtimeMs >= newest(inputs);
+}
+
+function copyTree(files, fromDir, toDir, keep) {
+  rmSync(toDir, { recursive: true, force: true });
+  for (const f of files) {
+    const rel = path.relative(fromDir, f.path);
+    if (!keep(rel)) continue;
+    const to = path.join(toDir, rel);
+    mkdirSync(path.dirname(to), { recursive: true });
+    copyFileSync(f.path, to);
+  }
+}
+
+/** Emits the library's declarations with the TypeScript compiler; returns the error messages. */
+function emitLibrary(root, ts, outDir) {
+  const options = {
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Preserve, moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2022.d.ts'], types: ['node'], strict: true, esModuleInterop: true, skipLibCheck: true, resolveJsonModule: true,
+    declaration: true, emitDeclarationOnly: true, outDir, rootDir: path.join(root, 'src'),
+    typeRoots: [path.join(root, 'node_modules/@types')],
+  };
+  const program = ts.createProgram([path.join(root, 'src/library/index.ts'), path.join(root, '.build/tsconfig/webassembly.d.ts')], options);
+  rmSync(outDir, { recursive: true, force: true });
+  const result = program.emit(undefined, undefined, undefined, true);
+  return result.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
+/** Builds dist/types under `root`; throws with the compiler's messages when the library's declarations fail. */
+export function buildTypes(root) {
+  const out = path.join(root, 'dist/types');
+  const require = createRequire(path.join(root, 'package.json'));
+  const ts = require('typescript');
+  const built = [];
+
+  const libSources = LIBRARY_SOURCES.flatMap((d) => walk(path.join(root, d))).filter((f) => f.path.endsWith('.ts'));
+  const libStamp = path.join(out, 'node_modules/gradscope/.stamp');
+  if (!fresh(libStamp, libSources)) {
+    const errors = emitLibrary(root, ts, path.join(out, 'node_modules/gradscope'));
+    if (errors.length) throw new Error(`declarations of gradscope:\n${errors.join('\n')}`);
+    writeFileSync(libStamp, '');
+    built.push('gradscope');
+  }
+
+  const tsLib = path.dirname(require.resolve('typescript/lib/lib.d.ts'));
+  const libFiles = readdirSync(tsLib)
+    .filter((n) => /^lib\.(es5|es20\d\d(\.[a-z0-9]+)?|esnext(\.[a-z0-9]+)?|decorators(\.legacy)?)\.d\.ts$/.test(n))
+    .map((n) => ({ path: path.join(tsLib, n), mtime: statSync(path.join(tsLib, n)).mtimeMs }));
+  const libStampFile = path.join(out, 'lib/.stamp');
+  if (!fresh(libStampFile, libFiles)) {
+    copyTree(libFiles, tsLib, path.join(out, 'lib'), () => true);
+    writeFileSync(libStampFile, '');
+    built.push('lib');
+  }
+
+  const packages = [['@types/node', (rel) => rel.endsWith('.d.ts') || rel === 'package.json'], ['undici-types', (rel) => rel.endsWith('.d.ts') || rel === 'package.json']]
+    .concat(TFJS_PACKAGES.map((p) => [`@tensorflow/${p}`, (rel) => (rel.endsWith('.d.ts') && !rel.startsWith('node_modules')) || rel === 'package.json']));
+  for (const [name, keep] of packages) {
+    const from = path.dirname(require.resolve(`${name}/package.json`));
+    const files = walk(from).filter((f) => !path.relative(from, f.path).startsWith('node_modules'));
+    const to = path.join(out, 'node_modules', name);
+    const stamp = path.join(to, '.stamp');
+    if (fresh(stamp, files)) continue;
+    copyTree(files, from, to, keep);
+    writeFileSync(stamp, '');
+    built.push(name);
+  }
+  const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+  writeFileSync(path.join(out, 'node_modules/gradscope/package.json'), `${JSON.stringify({ name: 'gradscope', version, types: 'library/index.d.ts' }, null, 1)}\n`);
+  return built;
+}
