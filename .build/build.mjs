@@ -8,13 +8,14 @@
 //   dist/renderer.js   the gradient-health panel (browser, ES module)
 //   dist/languageWorker.js  the notebook TypeScript service, run in a worker thread of the extension host
 //   dist/types/        declarations the language service reads (gradscope's, tfjs's, Node's; .build/types.mjs)
+//   dist/language/     grammar and configuration of the cells' language id (gradscope-typescript)
 // Flags: --production minifies (names kept: tfjs serializes layers by class name), --watch rebuilds
 // on change until Ctrl-C. The sizes of the bundles are printed after each build.
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { buildTypes } from './types.mjs';
+import { buildTypes, writeCellLanguage } from './types.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -76,6 +77,7 @@ const common = {
 /** Builds dist/types; false (with the compiler's messages printed) when the library's declarations fail. */
 function types() {
   try {
+    writeCellLanguage(root);
     const built = buildTypes(root);
     if (built.length) console.log(`types: ${built.join(', ')}`);
     return true;

@@ -105,3 +105,34 @@ export function buildTypes(root) {
   writeFileSync(path.join(out, 'node_modules/gradscope/package.json'), `${JSON.stringify({ name: 'gradscope', version, types: 'library/index.d.ts' }, null, 1)}\n`);
   return built;
 }
+
+/**
+ * Writes dist/language/: the TextMate grammar and language configuration of the cells' own language
+ * id (`gradscope-typescript`, package.json "languages"). The grammar embeds VS Code's built-in
+ * TypeScript grammar (`source.ts`), so cells are coloured as TypeScript.
+ */
+export function writeCellLanguage(root) {
+  const out = path.join(root, 'dist/language');
+  mkdirSync(out, { recursive: true });
+  const grammar = { name: 'TypeScript (Gradscope)', scopeName: 'source.gradscope-ts', patterns: [{ include: 'source.ts' }] };
+  const brackets = [['{', '}'], ['[', ']'], ['(', ')']];
+  const configuration = {
+    comments: { lineComment: '//', blockComment: ['/*', '*/'] },
+    brackets,
+    autoClosingPairs: [
+      { open: '{', close: '}' }, { open: '[', close: ']' }, { open: '(', close: ')' },
+      { open: "'", close: "'", notIn: ['string', 'comment'] }, { open: '"', close: '"', notIn: ['string'] },
+      { open: '`', close: '`', notIn: ['string', 'comment'] }, { open: '/**', close: ' */', notIn: ['string'] },
+    ],
+    surroundingPairs: [['{', '}'], ['[', ']'], ['(', ')'], ["'", "'"], ['"', '"'], ['`', '`'], ['<', '>']],
+    autoCloseBefore: ';:.,=}])>` \n\t',
+    folding: { markers: { start: '^\\s*//\\s*#?region\\b', end: '^\\s*//\\s*#?endregion\\b' } },
+    wordPattern: '(-?\\d*\\.\\d\\w*)|([^\\`\\~\\@\\!\\%\\^\\&\\*\\(\\)\\-\\=\\+\\[\\{\\]\\}\\\\\\|\\;\\:\\\'\\"\\,\\.\\<\\>/\\?\\s]+)',
+    indentationRules: {
+      increaseIndentPattern: '^((?!\\/\\/).)*(\\{([^}"\'`/]*|(\\t|[ ])*\\/\\/.*)|\\([^)"\'`/]*|\\[[^\\]"\'`/]*)$',
+      decreaseIndentPattern: '^((?!.*?\\/\\*).*\\*/)?\\s*[\\}\\]\\)].*$',
+    },
+  };
+  writeFileSync(path.join(out, 'gradscope-typescript.tmLanguage.json'), `${JSON.stringify(grammar, null, 1)}\n`);
+  writeFileSync(path.join(out, 'language-configuration.json'), `${JSON.stringify(configuration, null, 1)}\n`);
+}

@@ -54,12 +54,12 @@ function parseArgs(argv: string[]): Args | string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild inlines the package's version
   if (argv[0] === 'check') {
     // Loaded on demand: the TypeScript compiler is evaluated only for this command.
     const { checkCommand } = await import('./language/check');
     return checkCommand(argv.slice(1), (line) => console.log(line), (line) => console.error(line));
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild inlines the package's version
   if (argv[0] === 'kernel') return kernelCommand(argv.slice(1), __filename, (require('../package.json') as { version: string }).version);
   let parsed: Args | string;
   try {

@@ -1,5 +1,6 @@
 /**
- * Wires Gradscope into VS Code: the `.tfnb` serializer, the kernel controller, the commands, and the
+ * Wires Gradscope into VS Code: the `.tfnb` serializer, the kernel controller, the commands, the
+ * notebook language service (src/language, its compiler in dist/languageWorker.js), and the
  * findings → code lenses / quick fixes feature. Every registration goes into context.subscriptions.
  *
  * Activation stays light (VS Code activates on every `.ipynb` it opens): the fixes feature, which
@@ -16,6 +17,7 @@ import { promptRestartOnSettingChange } from './notebook/settingsPrompt';
 import { starterNotebook } from './notebook/starter';
 import type { ApplyFixMessage } from './protocol/health';
 import type * as Fixes from './fixes/feature';
+import { NotebookLanguageFeature } from './language/feature';
 
 /** Called by VS Code when a Gradscope or Jupyter notebook opens. */
 export function activate(context: vscode.ExtensionContext): { controller: GradscopeController } {
@@ -40,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
     vscode.workspace.registerNotebookSerializer('gradscope', new GradscopeSerializer(), { transientOutputs: false }),
     assignCellIds(),
     promptRestartOnSettingChange(controller),
+    // Completions, hovers and type errors in cells; the TypeScript compiler runs in its worker thread.
+    new NotebookLanguageFeature(context.extensionPath, (line) => log.appendLine(line)),
     controller.onFindings((report) => fixes().update(report)),
     controller.onCellRun((cell) => fixesFeature?.clearCell(cell.document.uri.toString())),
     vscode.commands.registerCommand('gradscope.restartKernel', async (arg?: { notebookEditor?: { notebookUri: vscode.Uri } }) => {
