@@ -20,8 +20,10 @@ import type * as Fixes from './fixes/feature';
 import { NotebookLanguageFeature } from './language/feature';
 
 /** Called by VS Code when a Gradscope or Jupyter notebook opens. */
-export function activate(context: vscode.ExtensionContext): { controller: GradscopeController } {
+export function activate(context: vscode.ExtensionContext): { controller: GradscopeController; language: NotebookLanguageFeature } {
   const log = vscode.window.createOutputChannel('Gradscope Kernel');
+  // Completions, hovers and type errors in cells; the TypeScript compiler runs in its worker thread.
+  const language = new NotebookLanguageFeature(context.extensionPath, (line) => log.appendLine(line));
   const controller = new GradscopeController(context.extensionPath, log);
   let fixesFeature: Fixes.FixesFeature | undefined;
   const fixes = (): Fixes.FixesFeature => {
@@ -42,8 +44,7 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
     vscode.workspace.registerNotebookSerializer('gradscope', new GradscopeSerializer(), { transientOutputs: false }),
     assignCellIds(),
     promptRestartOnSettingChange(controller),
-    // Completions, hovers and type errors in cells; the TypeScript compiler runs in its worker thread.
-    new NotebookLanguageFeature(context.extensionPath, (line) => log.appendLine(line)),
+    language,
     controller.onFindings((report) => fixes().update(report)),
     controller.onCellRun((cell) => fixesFeature?.clearCell(cell.document.uri.toString())),
     vscode.commands.registerCommand('gradscope.restartKernel', async (arg?: { notebookEditor?: { notebookUri: vscode.Uri } }) => {
@@ -66,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
       if (isApplyFix(message)) void fixes().applyFromPanel(message);
     }),
   );
-  return { controller };
+  return { controller, language };
 }
 
 function isApplyFix(m: unknown): m is ApplyFixMessage {

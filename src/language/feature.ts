@@ -36,6 +36,9 @@ interface Tracked {
   generation: number;
   /** Cells that have diagnostics in the collection. */
   shown: Set<string>;
+  /** True from an edit until its diagnostics are in the collection. */
+  pending: boolean;
+  waiters: (() => void)[];
 }
 
 /** True for an `.ipynb` whose kernelspec is one of Gradscope's kernels. */
@@ -155,7 +158,7 @@ export class NotebookLanguageFeature implements vscode.Disposable {
   private open(nb: vscode.NotebookDocument): void {
     const key = nb.uri.toString();
     if (this.tracked.has(key) || !isServed(nb)) return;
-    const t: Tracked = { notebook: nb, sent: new Map(), order: [], generation: 0, shown: new Set() };
+    const t: Tracked = { notebook: nb, sent: new Map(), order: [], generation: 0, shown: new Set(), pending: true, waiters: [] };
     this.tracked.set(key, t);
     // Warm the worker now: the first program (tfjs's and Node's declarations) takes the longest.
     this.sync(t);
@@ -198,6 +201,7 @@ export class NotebookLanguageFeature implements vscode.Disposable {
   private schedule(t: Tracked, delay = DIAGNOSTICS_DELAY_MS): void {
     clearTimeout(t.timer);
     const generation = ++t.generation;
+    t.pending = true;
     t.timer = setTimeout(() => void this.refreshDiagnostics(t, generation), delay);
   }
 
@@ -223,6 +227,19 @@ export class NotebookLanguageFeature implements vscode.Disposable {
       this.collection.set(vscode.Uri.parse(id), list.map(toDiagnostic));
       if (list.length) t.shown.add(id);
     }
+    t.pending = false;
+    for (const w of t.waiters.splice(0)) w();
+  }
+
+  /**
+   * Resolves once the diagnostics of the notebook's current cells are in the Problems collection
+   * (at once when they are); false when the notebook is not served.
+   */
+  settled(notebook: vscode.NotebookDocument): Promise<boolean> {
+    const t = this.tracked.get(notebook.uri.toString());
+    if (!t) return Promise.resolve(false);
+    if (!t.pending) return Promise.resolve(true);
+    return new Promise((resolve) => t.waiters.push(() => resolve(true)));
   }
 
   /** The tracked notebook of a cell document, synced, or undefined when the cell is not served. */
@@ -341,7 +358,10 @@ export class NotebookLanguageFeature implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.tracked.values()) clearTimeout(t.timer);
+    for (const t of this.tracked.values()) {
+      clearTimeout(t.timer);
+      for (const w of t.waiters.splice(0)) w();
+    }
     this.tracked.clear();
     for (const d of this.disposables) d.dispose();
     this.client.dispose();
