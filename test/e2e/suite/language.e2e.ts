@@ -35,6 +35,13 @@ async function appendCell(nb: vscode.NotebookDocument, text: string): Promise<vs
   return nb.cellAt(nb.cellCount - 1);
 }
 
+/** Deletes cells this suite appended, so the next test sees the sample as it is on disk. */
+async function removeCell(nb: vscode.NotebookDocument, cell: vscode.NotebookCell): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(nb.uri, [vscode.NotebookEdit.deleteCells(new vscode.NotebookRange(cell.index, cell.index + 1))]);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+}
+
 async function setText(cell: vscode.NotebookCell, text: string): Promise<void> {
   const edit = new vscode.WorkspaceEdit();
   const doc = cell.document;
@@ -64,14 +71,18 @@ describe('TypeScript that knows the notebook', () => {
     const nb = await openNotebook(SAMPLE);
     const started = performance.now();
     const cell = await appendCell(nb, 'gs.');
-    assert.equal(cell.document.languageId, 'gradscope-typescript', 'Gradscope cells have their own language id');
-    const gsItems = await completions(cell, new vscode.Position(0, 3));
-    measure(this.test, `first completion after open: ${(performance.now() - started).toFixed(0)} ms`);
-    for (const name of ['fit', 'schedules', 'callbacks', 'diagnostics']) assert.ok(gsItems.includes(name), `gs.${name} among ${gsItems.slice(0, 40).join(', ')}`);
-    assert.equal(gsItems.filter((n) => n === 'fit').length, 1, 'one provider answers (no duplicates from another TypeScript service)');
-    await setText(cell, 'const m = tf.');
-    const tfItems = await completions(cell, new vscode.Position(0, 'const m = tf.'.length));
-    for (const name of ['sequential', 'layers', 'tensor2d']) assert.ok(tfItems.includes(name), `tf.${name}`);
+    try {
+      assert.equal(cell.document.languageId, 'gradscope-typescript', 'Gradscope cells have their own language id');
+      const gsItems = await completions(cell, new vscode.Position(0, 3));
+      measure(this.test, `first completion after open: ${(performance.now() - started).toFixed(0)} ms`);
+      for (const name of ['fit', 'schedules', 'callbacks', 'diagnostics']) assert.ok(gsItems.includes(name), `gs.${name} among ${gsItems.slice(0, 40).join(', ')}`);
+      assert.equal(gsItems.filter((n) => n === 'fit').length, 1, 'one provider answers (no duplicates from another TypeScript service)');
+      await setText(cell, 'const m = tf.');
+      const tfItems = await completions(cell, new vscode.Position(0, 'const m = tf.'.length));
+      for (const name of ['sequential', 'layers', 'tensor2d']) assert.ok(tfItems.includes(name), `tf.${name}`);
+    } finally {
+      await removeCell(nb, cell);
+    }
     await language.settled(nb);
   });
 
@@ -94,15 +105,18 @@ describe('TypeScript that knows the notebook', () => {
     const { language } = await api();
     const nb = await openNotebook(SAMPLE);
     const cell = await appendCell(nb, "const epochs = 3;\nconst rate: string = 0.1;");
-    await language.settled(nb);
-    const errors = vscode.languages.getDiagnostics(cell.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
-    assert.deepEqual(errors.map((d) => [d.range.start.line, d.range.start.character, d.code, d.message]),
-      [[1, 6, 2322, "Type 'number' is not assignable to type 'string'."]]);
-    assert.equal(cell.executionSummary?.executionOrder, undefined, 'the cell never ran');
-    await setText(cell, "const epochs = 3;\nconst rate: string = '0.1';");
-    await language.settled(nb);
-    assert.deepEqual(vscode.languages.getDiagnostics(cell.document.uri), []);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    try {
+      await language.settled(nb);
+      const errors = vscode.languages.getDiagnostics(cell.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+      assert.deepEqual(errors.map((d) => [d.range.start.line, d.range.start.character, d.code, d.message]),
+        [[1, 6, 2322, "Type 'number' is not assignable to type 'string'."]]);
+      assert.equal(cell.executionSummary?.executionOrder, undefined, 'the cell never ran');
+      await setText(cell, "const epochs = 3;\nconst rate: string = '0.1';");
+      await language.settled(nb);
+      assert.deepEqual(vscode.languages.getDiagnostics(cell.document.uri), []);
+    } finally {
+      await removeCell(nb, cell);
+    }
   });
 
   it('shows zero Problems on every sample', async () => {
