@@ -177,12 +177,12 @@ export class NotebookLanguageFeature implements vscode.Disposable {
     void this.client.request('close', { notebook: key }).catch(() => undefined);
   }
 
-  /** Sends the cells that changed since the last sync (and the order, when it changed); no-op when nothing did. */
-  private sync(t: Tracked): void {
+  /** Sends the cells that changed since the last sync (and the order, when it changed); false when nothing did. */
+  private sync(t: Tracked): boolean {
     const cells = t.notebook.getCells().filter(isTypeScriptCell);
     const ids = cells.map((c) => c.document.uri.toString());
     const changed = cells.some((c, i) => t.sent.get(ids[i]) !== c.document.version) || ids.length !== t.order.length || ids.some((id, i) => id !== t.order[i]);
-    if (!changed) return;
+    if (!changed) return false;
     const sync: SyncCell[] = cells.map((c, i) => (t.sent.get(ids[i]) === c.document.version ? { id: ids[i] } : { id: ids[i], text: c.document.getText() }));
     for (const id of t.order) this.cellOwner.delete(id);
     t.sent = new Map(cells.map((c, i) => [ids[i], c.document.version]));
@@ -196,6 +196,7 @@ export class NotebookLanguageFeature implements vscode.Disposable {
       t.sent.clear();
       this.log(`language sync failed: ${e.message}`);
     });
+    return true;
   }
 
   private schedule(t: Tracked, delay = DIAGNOSTICS_DELAY_MS): void {
@@ -238,6 +239,8 @@ export class NotebookLanguageFeature implements vscode.Disposable {
   settled(notebook: vscode.NotebookDocument): Promise<boolean> {
     const t = this.tracked.get(notebook.uri.toString());
     if (!t) return Promise.resolve(false);
+    // An edit whose change event has not come yet.
+    if (this.sync(t)) this.schedule(t, 0);
     if (!t.pending) return Promise.resolve(true);
     return new Promise((resolve) => t.waiters.push(() => resolve(true)));
   }
