@@ -18,9 +18,10 @@
  * service.completions('b', 3); // gs.fit, gs.schedules, …
  * ```
  */
+import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import ts from 'typescript';
-import { PRELUDE } from './prelude';
+import { NODE_GLOBALS, PRELUDE } from './prelude';
 import { isMoot, topLevelNames } from './diagnosticFilter';
 import { findTypesRoot } from './typesRoot';
 
@@ -107,6 +108,17 @@ export interface NotebookServiceArgs {
   typesRoot?: string;
 }
 
+/** Module specifiers of imports, dynamic imports and requires in cell text. */
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)(['"])([^'"\n]+)\1/g;
+const NODE_MODULES = new Set(builtinModules);
+
+/** True when `text` imports one of Node's modules (or asks for Node's types). */
+function usesNodeModules(text: string): boolean {
+  if (text.includes('reference types="node"')) return true;
+  for (const m of text.matchAll(SPECIFIER)) if (m[2].startsWith('node:') || NODE_MODULES.has(m[2])) return true;
+  return false;
+}
+
 /** Packages the kernel loads from its own copy, whatever the workspace has. */
 function isShipped(specifier: string): boolean {
   return specifier === 'gradscope' || specifier.startsWith('gradscope/') || specifier.startsWith('@tensorflow/');
@@ -128,7 +140,11 @@ export class NotebookService {
   private readonly typesRoot: string;
   private readonly prefix: string;
   private readonly preludeFile: string;
-  private readonly options: ts.CompilerOptions;
+  private options: ts.CompilerOptions;
+  /** True once a cell imported a Node module: then the full `@types/node` replaces NODE_GLOBALS. */
+  private nodeTypes = false;
+  private prelude = PRELUDE + NODE_GLOBALS;
+  private preludeVersion = 1;
   private readonly service: ts.LanguageService;
   /** Cells in document order. */
   private order: string[] = [];
@@ -153,7 +169,7 @@ export class NotebookService {
       moduleResolution: ts.ModuleResolutionKind.Bundler,
       moduleDetection: ts.ModuleDetectionKind.Legacy,
       lib: ['lib.es2023.d.ts'],
-      types: ['node'],
+      types: [],
       typeRoots: [path.join(this.typesRoot, 'node_modules/@types')],
       // Strict, except where notebook code that runs fine would get errors: tfjs's shapes are
       // `(number | null)[]` (null checks), untyped parameters of quick helpers, `catch (e)` reading `e.message`.
@@ -177,12 +193,13 @@ export class NotebookService {
       getScriptFileNames: () => [this.preludeFile, ...this.order.map((id) => this.cells.get(id)!.file)],
       getScriptVersion: (f) => {
         const id = this.byFile.get(f);
-        return id ? String(this.cells.get(id)!.version) : '1';
+        if (id) return String(this.cells.get(id)!.version);
+        return f === this.preludeFile ? String(this.preludeVersion) : '1';
       },
       getScriptSnapshot: (f) => {
         const id = this.byFile.get(f);
         if (id) return this.cells.get(id)!.snapshot;
-        if (f === this.preludeFile) return ts.ScriptSnapshot.fromString(PRELUDE);
+        if (f === this.preludeFile) return ts.ScriptSnapshot.fromString(this.prelude);
         const text = ts.sys.readFile(f);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
       },
@@ -192,7 +209,7 @@ export class NotebookService {
       readFile: (f) => {
         const id = this.byFile.get(f);
         if (id) return this.cells.get(id)!.text;
-        return f === this.preludeFile ? PRELUDE : ts.sys.readFile(f);
+        return f === this.preludeFile ? this.prelude : ts.sys.readFile(f);
       },
       directoryExists: (d) => ts.sys.directoryExists(d),
       getDirectories: (d) => ts.sys.getDirectories(d),
@@ -225,6 +242,15 @@ export class NotebookService {
     this.projectVersion++;
   }
 
+  /** Switches to the full `@types/node` (for good: typing must not flip the program back and forth). */
+  private noteNodeModules(text: string): void {
+    if (this.nodeTypes || !usesNodeModules(text)) return;
+    this.nodeTypes = true;
+    this.options = { ...this.options, types: ['node'] };
+    this.prelude = PRELUDE;
+    this.preludeVersion++;
+  }
+
   /** Replaces one cell's text (a cell the service does not know yet is added at the end). */
   updateCell(id: string, text: string): void {
     if (!this.cells.has(id)) this.order.push(id);
@@ -238,6 +264,7 @@ export class NotebookService {
   }
 
   private setText(id: string, text: string): void {
+    this.noteNodeModules(text);
     const cell = this.cells.get(id);
     if (cell) {
       if (cell.text === text) return;

@@ -91,6 +91,15 @@ test('the kernel globals display and prompt are typed and documented', () => {
   assert.deepEqual(errors([{ id: '1', text: 'display();' }]).map((e) => e.split(' ')[1]), ['TS2554']);
 });
 
+test("Node's globals are typed without an import; importing a Node module brings Node's full types", () => {
+  const globals = "console.log(process.env.HOME, process.memoryUsage().heapUsed);\nconst t = setTimeout(() => undefined, 10);\nclearTimeout(t);\nconst b = Buffer.from('hi').toString('base64');\nconsole.log(performance.now(), new URL('file:///x').pathname);";
+  assert.deepEqual(errors([{ id: '1', text: globals }]), []);
+  assert.equal(service.hover('1', globals.indexOf('b =') + 1)?.signature, 'const b: string');
+  assert.deepEqual(errors([{ id: '1', text: globals }, { id: '2', text: "import * as fs from 'node:fs';" }, { id: '3', text: "const text = fs.readFileSync('x.csv', 'utf8');\nfs.nope();" }]),
+    ["3:2:4 TS2339 Property 'nope' does not exist on type 'typeof import(\"node:fs\")'."]);
+  assert.equal(service.hover('3', 'const te'.length)?.signature, 'const text: string');
+});
+
 test('cell edits, insertion, deletion and reordering keep diagnostics on the right cell and line', () => {
   const cells: CellText[] = [{ id: 'use', text: 'const y = w * 2;' }];
   assert.deepEqual(errors(cells), ["use:1:11 TS2304 Cannot find name 'w'."]);
