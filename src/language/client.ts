@@ -24,6 +24,7 @@ export class LanguageClient {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
+      if (this.pending.size === 0) w.unref();
       if ('error' in m) p.reject(new Error(m.error));
       else p.resolve(m.result);
     });
@@ -38,6 +39,7 @@ export class LanguageClient {
     };
     w.on('error', (e) => fail(e.message));
     w.on('exit', (code) => fail(`exit code ${code}`));
+    // Idle, the worker does not keep the process alive; a pending request does.
     w.unref();
     this.worker = w;
     if (restarted) queueMicrotask(() => this.onRestart());
@@ -50,6 +52,7 @@ export class LanguageClient {
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      w.ref();
       w.postMessage({ id, method, params });
     });
   }
