@@ -11,12 +11,18 @@ import { NotebookService, type CellDiagnostic } from './service';
 /** Cell languages the service checks. */
 export const CHECKED_LANGUAGES = new Set(['typescript']);
 
-/** The errors of one notebook file, with the cell numbers as `gradscope check` prints them. */
+/**
+ * The errors of one notebook file, with the cell numbers as `gradscope check` prints them. Throws
+ * when the file cannot be read, and when it has code cells but none in TypeScript (a Python notebook
+ * must not pass as checked).
+ */
 export function checkNotebook(file: string, typesRoot?: string): { cell: number; diagnostic: CellDiagnostic }[] {
   const model = parseNotebook(decodeNotebook(fs.readFileSync(file), path.basename(file)), path.basename(file));
-  const cells = model.cells
-    .map((c, index) => ({ c, index }))
-    .filter(({ c }) => c.kind === 'code' && CHECKED_LANGUAGES.has(c.language));
+  const code = model.cells.map((c, index) => ({ c, index })).filter(({ c }) => c.kind === 'code');
+  const cells = code.filter(({ c }) => CHECKED_LANGUAGES.has(c.language));
+  if (code.length > 0 && cells.length === 0) {
+    throw new Error(`${path.basename(file)}: no TypeScript cells to check (its code cells are ${[...new Set(code.map(({ c }) => c.language))].join(', ')})`);
+  }
   const service = new NotebookService({ dir: path.dirname(path.resolve(file)), name: path.basename(file), typesRoot });
   try {
     service.setCells(cells.map(({ c, index }) => ({ id: String(index + 1), text: c.source })));

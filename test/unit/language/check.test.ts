@@ -51,13 +51,24 @@ test('gradscope check: a seeded error is printed with its cell, line and column,
   }
 });
 
-test('gradscope check: an unreadable notebook and bad usage exit 2 with a message', () => {
+test('gradscope check: an unreadable notebook, a notebook without TypeScript cells and bad usage exit 2 with a message', () => {
   const missing = check(['no-such.tfnb']);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /no-such\.tfnb/);
   const usage = check([]);
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /usage: gradscope check NOTEBOOK/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-check-'));
+  try {
+    const nb = emptyNotebook();
+    nb.cells = [{ ...code('print(1)'), language: 'python' }];
+    fs.writeFileSync(path.join(dir, 'py.ipynb'), serializeNotebook(nb));
+    const python = check(['py.ipynb'], dir);
+    assert.equal(python.status, 2);
+    assert.match(python.stderr, /py\.ipynb: no TypeScript cells to check \(its code cells are python\)/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   const option = check(['--strict', samples[0]]);
   assert.equal(option.status, 2);
   assert.match(option.stderr, /unknown option --strict/);
