@@ -136,8 +136,13 @@ export class NotebookLanguageFeature implements vscode.Disposable {
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.close(nb)),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         const t = this.tracked.get(e.notebook.uri.toString());
-        if (t) this.schedule(t);
-        else this.open(e.notebook); // the kernelspec of an .ipynb may have just been set
+        if (!t) {
+          this.open(e.notebook); // the kernelspec of an .ipynb may have just been set
+          return;
+        }
+        // Outputs and execution state change all the time while a cell runs: only cells added,
+        // removed or moved, or a cell's text, change what TypeScript sees.
+        if (e.contentChanges.length > 0 || e.cellChanges.some((c) => c.document !== undefined)) this.schedule(t);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.scheme !== 'vscode-notebook-cell' || e.contentChanges.length === 0) return;
