@@ -1,6 +1,6 @@
 // Builds dist/types/, the type declarations the notebook language service (src/language) reads at
 // run time, shipped with the extension (the packaged extension has no node_modules .d.ts files):
-//   dist/types/node_modules/gradscope/…  the library's declarations (a tsc declaration emit of src/library/index.ts)
+//   dist/types/node_modules/gradscope/…  the library's declarations (.build/tsconfig/libraryTypes.json: src/library/index.ts)
 //   dist/types/lib/lib.*.d.ts         TypeScript's ES libraries (no DOM: cells run in Node)
 //   dist/types/node_modules/@types/node, undici-types   Node's globals and modules (cells run in the kernel's Node)
 //   dist/types/node_modules/@tensorflow/*                tfjs's declarations (the kernel's engine packages)
@@ -48,16 +48,14 @@ function copyTree(files, fromDir, toDir, keep) {
   }
 }
 
-/** Emits the library's declarations with the TypeScript compiler; returns the error messages. */
+/** Emits the library's declarations (.build/tsconfig/libraryTypes.json); returns the error messages. */
 function emitLibrary(root, ts, outDir) {
-  const options = {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Preserve, moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ['lib.es2022.d.ts'], types: ['node'], strict: true, esModuleInterop: true, skipLibCheck: true, resolveJsonModule: true,
-    declaration: true, emitDeclarationOnly: true, outDir, rootDir: path.join(root, 'src'),
-    typeRoots: [path.join(root, 'node_modules/@types')],
-  };
-  const program = ts.createProgram([path.join(root, 'src/library/index.ts'), path.join(root, '.build/tsconfig/webassembly.d.ts')], options);
+  const configPath = path.join(root, '.build/tsconfig/libraryTypes.json');
+  const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+  const errors = config.errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  if (errors.length) return errors;
   rmSync(outDir, { recursive: true, force: true });
+  const program = ts.createProgram(config.fileNames, config.options);
   const result = program.emit(undefined, undefined, undefined, true);
   return result.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
@@ -69,7 +67,8 @@ export function buildTypes(root) {
   const ts = require('typescript');
   const built = [];
 
-  const libSources = LIBRARY_SOURCES.flatMap((d) => walk(path.join(root, d))).filter((f) => f.path.endsWith('.ts'));
+  const libSources = LIBRARY_SOURCES.flatMap((d) => walk(path.join(root, d))).filter((f) => f.path.endsWith('.ts'))
+    .concat(walk(path.join(root, '.build/tsconfig')));
   const libStamp = path.join(out, 'node_modules/gradscope/.stamp');
   if (!fresh(libStamp, libSources)) {
     const errors = emitLibrary(root, ts, path.join(out, 'node_modules/gradscope'));
