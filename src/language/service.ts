@@ -22,7 +22,7 @@ import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { NODE_GLOBALS, PRELUDE } from './prelude';
-import { isMoot, topLevelNames } from './diagnosticFilter';
+import { isMoot, namesRedeclaredWithOtherTypes, statementUses, topLevelNames } from './diagnosticFilter';
 import { findTypesRoot } from './typesRoot';
 
 /** A code cell as the service sees it. `id` is stable across edits and moves (the editor's cell URI, the CLI's index). */
@@ -313,6 +313,7 @@ export class NotebookService {
   diagnostics(id?: string): CellDiagnostic[] {
     const ids = id === undefined ? this.order : [id];
     const out: CellDiagnostic[] = [];
+    const uncertain = this.redeclaredWithOtherTypes();
     for (const cid of ids) {
       const file = this.file(cid);
       const sf = this.sourceFile(file);
@@ -325,7 +326,7 @@ export class NotebookService {
         ...this.service.getSuggestionDiagnostics(file).filter((d) => d.reportsUnnecessary || d.reportsDeprecated),
       ];
       for (const d of all) {
-        if (d.start === undefined || isMoot(ts, d, sf, lazyNames)) continue;
+        if (d.start === undefined || isMoot(ts, d, sf, lazyNames) || statementUses(ts, sf, d.start, uncertain)) continue;
         const severity = d.category === ts.DiagnosticCategory.Error ? 'error' : d.category === ts.DiagnosticCategory.Warning ? 'warning' : 'suggestion';
         out.push({
           cell: cid,
@@ -340,6 +341,18 @@ export class NotebookService {
       }
     }
     return out;
+  }
+
+  private redeclared: { version: number; names: Set<string> } | undefined;
+
+  /** Names several cells declare with different types (cached per project version). */
+  private redeclaredWithOtherTypes(): Set<string> {
+    if (this.redeclared?.version === this.projectVersion) return this.redeclared.names;
+    const program = this.service.getProgram();
+    const cells = this.order.map((id) => program?.getSourceFile(this.cells.get(id)!.file)).filter((sf): sf is ts.SourceFile => !!sf);
+    const names = program ? namesRedeclaredWithOtherTypes(ts, program.getTypeChecker(), cells) : new Set<string>();
+    this.redeclared = { version: this.projectVersion, names };
+    return names;
   }
 
   /** Completions at `offset` in cell `id`. */

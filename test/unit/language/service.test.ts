@@ -85,6 +85,17 @@ test('re-running or redeclaring a name in another cell is allowed; twice in one 
   ]);
 });
 
+test('a name two cells declare with different types: uses are not judged by the wrong declaration; other errors stay', () => {
+  assert.deepEqual(errors([
+    { id: '1', text: 'const v = 1;\nconst same = [1];' },
+    { id: '2', text: "const v = 'a';\nv.toUpperCase();\nconst same = [2];\nsame.nope();\nconst n: number = 'x';" },
+    { id: '3', text: 'v.toUpperCase();' },
+  ]), [
+    "2:4:6 TS2339 Property 'nope' does not exist on type 'number[]'.",
+    "2:5:7 TS2322 Type 'string' is not assignable to type 'number'.",
+  ]);
+});
+
 test('the kernel globals display and prompt are typed and documented', () => {
   assert.deepEqual(errors([{ id: '1', text: "const out = display('hi', 'text/html');\nout.update('bye');\nconst name: string = await prompt('name?');" }]), []);
   assert.match(service.hover('1', 'const out = dis'.length)?.signature ?? '', /^function display\(value: unknown, mime\?: string\): GradscopeDisplayHandle/);
