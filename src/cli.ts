@@ -2,6 +2,7 @@
  * `gradscope run NOTEBOOK [--out FILE | --inplace] [--timeout S] [--backend NAME]`: runs every code
  * cell of a notebook with the same kernel as the editor, prints progress and text outputs, writes the
  * notebook with its outputs, and exits non-zero naming the cell and line when a cell fails.
+ * `gradscope check NOTEBOOK…` type-checks notebooks (src/language/check.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +18,7 @@ Runs every code cell of NOTEBOOK (.tfnb or .ipynb) in a Gradscope kernel and wri
 its outputs to FILE (default: NOTEBOOK with .out before the extension; --inplace overwrites NOTEBOOK).
 Exits 1 when a cell fails, naming the cell and line; 2 on bad usage or an unreadable notebook.
 
+       gradscope check NOTEBOOK…   type-checks notebooks as the editor does (gradscope check --help)
        gradscope kernel install [--user | --sys-prefix | --prefix DIR]   a Jupyter kernelspec (gradscope kernel --help)`;
 
 interface Args {
@@ -52,6 +54,11 @@ function parseArgs(argv: string[]): Args | string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'check') {
+    // Loaded on demand: the TypeScript compiler is evaluated only for this command.
+    const { checkCommand } = await import('./language/check');
+    return checkCommand(argv.slice(1), (line) => console.log(line), (line) => console.error(line));
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild inlines the package's version
   if (argv[0] === 'kernel') return kernelCommand(argv.slice(1), __filename, (require('../package.json') as { version: string }).version);
   let parsed: Args | string;

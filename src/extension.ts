@@ -1,5 +1,6 @@
 /**
- * Wires Gradscope into VS Code: the `.tfnb` serializer, the kernel controller, the commands, and the
+ * Wires Gradscope into VS Code: the `.tfnb` serializer, the kernel controller, the commands, the
+ * notebook language service (src/language, its compiler in dist/languageWorker.js), and the
  * findings → code lenses / quick fixes feature. Every registration goes into context.subscriptions.
  *
  * Activation stays light (VS Code activates on every `.ipynb` it opens): the fixes feature, which
@@ -16,10 +17,13 @@ import { promptRestartOnSettingChange } from './notebook/settingsPrompt';
 import { starterNotebook } from './notebook/starter';
 import type { ApplyFixMessage } from './protocol/health';
 import type * as Fixes from './fixes/feature';
+import { NotebookLanguageFeature } from './language/feature';
 
 /** Called by VS Code when a Gradscope or Jupyter notebook opens. */
-export function activate(context: vscode.ExtensionContext): { controller: GradscopeController } {
+export function activate(context: vscode.ExtensionContext): { controller: GradscopeController; language: NotebookLanguageFeature } {
   const log = vscode.window.createOutputChannel('Gradscope Kernel');
+  // Completions, hovers and type errors in cells; the TypeScript compiler runs in its worker thread.
+  const language = new NotebookLanguageFeature(context.extensionPath, (line) => log.appendLine(line));
   const controller = new GradscopeController(context.extensionPath, log);
   let fixesFeature: Fixes.FixesFeature | undefined;
   const fixes = (): Fixes.FixesFeature => {
@@ -40,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
     vscode.workspace.registerNotebookSerializer('gradscope', new GradscopeSerializer(), { transientOutputs: false }),
     assignCellIds(),
     promptRestartOnSettingChange(controller),
+    language,
     controller.onFindings((report) => fixes().update(report)),
     controller.onCellRun((cell) => fixesFeature?.clearCell(cell.document.uri.toString())),
     vscode.commands.registerCommand('gradscope.restartKernel', async (arg?: { notebookEditor?: { notebookUri: vscode.Uri } }) => {
@@ -62,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
       if (isApplyFix(message)) void fixes().applyFromPanel(message);
     }),
   );
-  return { controller };
+  return { controller, language };
 }
 
 function isApplyFix(m: unknown): m is ApplyFixMessage {

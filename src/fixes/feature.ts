@@ -10,9 +10,11 @@ import type { FindingsReport, Severity } from '../protocol/health';
 import { diagnosticsOfReports, editedRange, quickFixesAt, whyFixUnavailable } from './editorPlan';
 import { EXPLANATION_SCHEME, explanationOf, explanationPath, parseExplanationPath } from './explanations';
 import { fixesFor, lensesFor, type ApplyFixArgs, type CellRange, type CellTexts, type PlannedEdit } from './plan';
+import { CELL_LANGUAGE } from '../language/languageId';
 
 /** TypeScript cells of Gradscope and Jupyter notebooks. */
 export const FIX_SELECTOR: vscode.DocumentSelector = [
+  { notebookType: 'gradscope', language: CELL_LANGUAGE },
   { notebookType: 'gradscope', language: 'typescript' },
   { notebookType: 'jupyter-notebook', language: 'typescript' },
 ];

@@ -13,6 +13,7 @@ import { cellFilename, cellLabel, runCell, toVscodeOutput } from './execution';
 import { untrustedRefusal, type KernelStartAction } from './kernelSettings';
 import { kernelOptionsOf } from './settings';
 import { settingsFor } from './settingsPrompt';
+import { CELL_LANGUAGE } from '../language/languageId';
 
 /** Notebook types the kernel serves, with the controller id used for each. */
 const SERVED = [
@@ -39,7 +40,7 @@ export class GradscopeController implements vscode.Disposable {
   constructor(private readonly extensionPath: string, private readonly log: vscode.OutputChannel) {
     for (const { notebookType, id } of SERVED) {
       const c = vscode.notebooks.createNotebookController(id, notebookType, 'Gradscope (TypeScript)');
-      c.supportedLanguages = ['typescript'];
+      c.supportedLanguages = [CELL_LANGUAGE, 'typescript'];
       c.supportsExecutionOrder = true;
       c.description = 'TensorFlow.js kernel';
       c.executeHandler = (cells, notebook) => this.executeCells(cells, notebook, c);
