@@ -145,7 +145,6 @@ async function scrollTo(page: Page, target: Locator, at: number): Promise<void> 
     const b = await target.boundingBox({ timeout: 2000 }).catch(() => null);
     const dy = b ? b.y - (l.y + at * l.height) : 600;
     if (Math.abs(dy) <= 60) return;
-    if (process.env.GRADSCOPE_DEBUG_SCROLL) console.log(`scroll ${i}: target ${b ? Math.round(b.y) : 'none'}, list ${Math.round(l.y)}+${Math.round(l.height)}, dy ${Math.round(dy)}`);
     // One wheel notch moves the notebook a fixed distance (about 50 px here), whatever its delta.
     for (let k = Math.min(40, Math.ceil(Math.abs(dy) / 50)); k > 0; k--) await scrollNotebook(page, Math.sign(dy) * 100);
     // The webview moves its outputs after the list scrolled: let both settle before measuring again.
