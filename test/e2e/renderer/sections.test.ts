@@ -183,7 +183,7 @@ describe('panel sections', () => {
     const epochLoss = snap.training.epochLoss.value.at(-1)!;
     const m = /loss ([\d.]+) \(epoch 12 mean\)/.exec(await host.locator('.gs-header').innerText());
     assert.ok(m && close(Number(m[1]), epochLoss), `header: ${await host.locator('.gs-header').innerText()}`);
-    assert.match(await host.locator('.gs-section-frozen .gs-note').first().innerText(), /3 of 3 layers trainable/);
+    assert.match(await host.locator('.gs-section-frozen .gs-note').first().innerText(), /3 of 3 layers with weights trainable/);
     assert.deepEqual(await host.locator('.gs-layer .gs-layer-state').allInnerTexts(), ['⇥ input', '✎ trainable', '✎ trainable', '✎ trainable']);
 
     await render(page, 'live-loss', vanishingSigmoid());
