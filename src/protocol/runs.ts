@@ -150,3 +150,37 @@ export const RUN_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00'
 export function runColor(i: number): string {
   return RUN_COLORS[i % RUN_COLORS.length];
 }
+
+/**
+ * Renderer → host: a panel was drawn for run `runId`; which runs can it be compared with? The host
+ * answers with a {@link CompareOfferMessage}.
+ */
+export interface CompareOffersRequest {
+  type: 'gradscope.compareOffers';
+  runId: string;
+}
+
+/** Host → renderer: what the panel of `runId` can offer to compare with. */
+export interface CompareOfferMessage {
+  type: 'gradscope.compareOffer';
+  runId: string;
+  /** Other runs of the notebook's session that it can be compared with. */
+  others: number;
+  /** The run of the same cell before a fix was applied to it, when this run is the re-run after the fix. */
+  beforeFix?: { runId: string; label: string; fix: string };
+}
+
+/** Renderer → host: compare run `runId` with run `with` (the run before the fix), or with a run the user picks. */
+export interface CompareWithMessage {
+  type: 'gradscope.compareWith';
+  runId: string;
+  with?: string;
+}
+
+/** Host → renderer: the comparison to show under the panel of `runId`. */
+export interface ComparisonMessage {
+  type: 'gradscope.comparison';
+  runId: string;
+  title: string;
+  payload: ComparePayload;
+}
