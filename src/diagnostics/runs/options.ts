@@ -62,6 +62,7 @@ function initializerOf(layer: tf.layers.Layer): string {
     if (scale === 1 && mode === 'fanAvg') return `glorot${dist}`;
     if (scale === 2 && mode === 'fanIn') return `he${dist}`;
     if (scale === 1 && mode === 'fanIn') return `lecun${dist}`;
+    return `varianceScaling (scale ${typeof scale === 'number' ? formatNumber(scale) : '?'}, ${mode ?? '?'}, ${distribution ?? 'normal'})`;
   }
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
