@@ -282,6 +282,8 @@ export interface RunOptions {
   epochs: number;
   /** True when the model has a BatchNormalization layer. */
   batchNorm: boolean;
+  /** Rates of the model's Dropout layers, run-length encoded (`0.3 ×2`), or `none`. Absent from older producers. */
+  dropout?: string;
   /** Loss name (or `custom`). */
   loss: string;
 }

@@ -26,6 +26,7 @@ export const OPTION_ROWS: readonly { key: keyof RunOptions; label: string }[] = 
   { key: 'activations', label: 'activations' },
   { key: 'initializers', label: 'initializers' },
   { key: 'batchNorm', label: 'batch norm' },
+  { key: 'dropout', label: 'dropout' },
   { key: 'optimizer', label: 'optimizer' },
   { key: 'learningRate', label: 'learning rate' },
   { key: 'schedule', label: 'schedule' },

@@ -9,9 +9,10 @@ import { MIME_BUNDLE_KEY } from '../../protocol/kernelHooks';
 import { COMPARE_MAX_RUNS, COMPARE_MIME, COMPARE_SCHEMA_VERSION, compareRunOf, diffOptions, type ComparePayload, type OptionDiffRow } from '../../protocol/runs';
 import { compareSvg, compareText } from './compareStatic';
 import { Run, runRegistry } from './registry';
+import type { FitHistory } from '../../training/history';
 
-/** What gs.compare accepts for one run: its handle, or a history that carries one (`gs.fit`'s). */
-export type RunLike = Run | { run?: Run };
+/** What gs.compare accepts for one run: its handle, or the history `gs.fit` returned (which carries it as `run`). */
+export type RunLike = Run | FitHistory;
 
 /**
  * The runs of this kernel session, oldest first (an Array of {@link Run}); shown, it compares them.

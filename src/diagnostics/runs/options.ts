@@ -150,6 +150,7 @@ export function summarizeRunOptions(info: TrainBeginInfo): RunOptions {
     batchSize: info.batchSize ?? null,
     epochs: info.epochs,
     batchNorm: model.layers.some((l) => l.getClassName() === 'BatchNormalization'),
+    dropout: runLength(model.layers.filter((l) => /Dropout$/.test(l.getClassName())).map((l) => formatNumber((l.getConfig() as { rate?: number }).rate ?? null))) || 'none',
     loss: lossName(model),
   };
 }

@@ -15,7 +15,7 @@ import { Run } from '../../../src/diagnostics/runs/registry';
 const base: RunOptions = {
   shape: '16 → 32 ×10 → 1', weightedLayers: 11, params: '10 145', activations: 'sigmoid ×11', initializers: 'glorotNormal ×11',
   optimizer: 'sgd', learningRate: 0.1, schedule: 'constant', clipnorm: null, globalClipnorm: null, clipvalue: null,
-  batchSize: 64, epochs: 6, batchNorm: false, loss: 'binaryCrossentropy',
+  batchSize: 64, epochs: 6, batchNorm: false, dropout: 'none', loss: 'binaryCrossentropy',
 };
 const entry = (options: RunOptions | undefined, lr = { first: 0.1, last: 0.1 }): Pick<CompareRun, 'options' | 'lr'> => ({ options, lr });
 

@@ -50,6 +50,7 @@ describe('gs.runs(): the runs of the session', () => {
     assert.equal(o.batchSize, 32);
     assert.equal(o.epochs, 2);
     assert.equal(o.batchNorm, true);
+    assert.equal(o.dropout, 'none');
     assert.equal(o.loss, 'meanSquaredError');
     // The snapshot the run list keeps is the final one, with the same options.
     assert.equal(h.run.snapshot.status, 'finished');
@@ -59,7 +60,7 @@ describe('gs.runs(): the runs of the session', () => {
 
   test('with a schedule, the learning rate is the one of the first step (the schedule\'s), not the optimizer\'s own', async () => {
     const { x, y } = data();
-    const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, activation: 'sigmoid', inputShape: [6] }), tf.layers.dense({ units: 1 })] });
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, activation: 'sigmoid', inputShape: [6] }), tf.layers.dropout({ rate: 0.25 }), tf.layers.dense({ units: 1 })] });
     const h = await gs.fit(model, x, y, {
       optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError', epochs: 1, batchSize: 64, diagnostics: {},
       schedule: gs.schedules.exponential({ initial: 0.05, steps: 10 }),
@@ -68,6 +69,8 @@ describe('gs.runs(): the runs of the session', () => {
     assert.equal(h.run!.options!.schedule, 'exponential');
     assert.equal(h.run!.options!.optimizer, 'sgd');
     assert.equal(h.run!.options!.activations, 'sigmoid, linear');
+    assert.equal(h.run!.options!.dropout, '0.25');
+    assert.equal(h.run!.options!.shape, '6 → 4 → 1', 'the dropout layer has no weights');
   });
 
   test('a run that fails (NaN loss) is recorded; its error carries the history with the run', async () => {
