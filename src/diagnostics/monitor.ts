@@ -167,7 +167,10 @@ export class HealthMonitor implements TrainingObserver {
     s.step = step;
     s.epoch = info.epoch;
     // The rate of the first step is the schedule's, which the optimizer's own rate may not be.
-    if (s.stepsDone === 0 && s.options) s.options.learningRate = Number.isFinite(info.lr) ? info.lr : null;
+    if (s.options) {
+      if (s.stepsDone === 0) s.options.learningRate = Number.isFinite(info.lr) ? info.lr : null;
+      s.options.lastLearningRate = Number.isFinite(info.lr) ? info.lr : null;
+    }
     s.stepsDone++;
     s.loss.push(step, info.loss);
     s.lr.push(step, info.lr);

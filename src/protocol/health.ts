@@ -273,6 +273,8 @@ export interface RunOptions {
   optimizer: string;
   /** Learning rate at the first step. */
   learningRate: number | null;
+  /** Learning rate at the last step so far (the schedule's or the callbacks' end). Absent from older producers. */
+  lastLearningRate?: number | null;
   /** Schedule kind (`constant`, `exponential`, `plateau`, …). */
   schedule: string;
   clipnorm: number | null;

@@ -61,7 +61,7 @@ export interface CompareRun {
   /** Layers with weights, input side first. */
   profile: ProfilePoint[];
   findings: { code: FindingCode; severity: Severity; message: string }[];
-  /** Learning rate at the first and the last step. */
+  /** Learning rate at the first and the last step (exact when the run has options, else the rate series' ends). */
   lr: { first: number | null; last: number | null };
   /** The run's error, when it failed. */
   error?: string;
@@ -92,7 +92,10 @@ export function sensitivityProfile(s: HealthSnapshot): ProfilePoint[] {
  * @example const payload: ComparePayload = { version: COMPARE_SCHEMA_VERSION, runs: snaps.map((s, i) => compareRunOf(s, `run ${i + 1}`)) };
  */
 export function compareRunOf(s: HealthSnapshot, label: string): CompareRun {
+  // The options hold the exact rates of the first and last steps; the series' ends may be bucket means.
   const lr = s.training.lr.value;
+  const first = s.options ? s.options.learningRate : (lr.length ? lr[0] : null);
+  const last = s.options?.lastLearningRate !== undefined ? s.options.lastLearningRate : (lr.length ? lr[lr.length - 1] : null);
   const run: CompareRun = {
     runId: s.runId,
     label,
@@ -101,7 +104,7 @@ export function compareRunOf(s: HealthSnapshot, label: string): CompareRun {
     epochLoss: s.training.epochLoss,
     profile: sensitivityProfile(s),
     findings: s.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message })),
-    lr: { first: lr.length ? lr[0] : null, last: lr.length ? lr[lr.length - 1] : null },
+    lr: { first, last },
   };
   if (s.options) run.options = s.options;
   if (s.training.epochValLoss) run.epochValLoss = s.training.epochValLoss;

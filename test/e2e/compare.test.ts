@@ -60,9 +60,9 @@ function diffRows(frame: Frame, scope: string): Promise<Record<string, [string, 
 async function open(page: Page, name: string): Promise<void> {
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   try {
-    await row.waitFor({ timeout: 20_000 });
+    await row.waitFor({ timeout: 60_000 });
     await row.dblclick();
-    await page.locator('.notebook-editor .cell-list-container').first().waitFor({ timeout: 20_000 });
+    await page.locator('.notebook-editor .cell-list-container').first().waitFor({ timeout: 90_000 });
   } catch {
     await openNotebook(page, name);
   }

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as gs from '../../../src/library';
 import { RunRegistry } from '../../../src/diagnostics/runs/registry';
 import type { HealthSnapshot } from '../../../src/protocol/health';
+import { compareRunOf } from '../../../src/protocol/runs';
 
 function data(n = 128) {
   const x = tf.randomNormal([n, 6], 0, 1, 'float32', 3);
@@ -61,11 +62,14 @@ describe('gs.runs(): the runs of the session', () => {
   test('with a schedule, the learning rate is the one of the first step (the schedule\'s), not the optimizer\'s own', async () => {
     const { x, y } = data();
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, activation: 'sigmoid', inputShape: [6] }), tf.layers.dropout({ rate: 0.25 }), tf.layers.dense({ units: 1 })] });
+    const schedule = gs.schedules.exponential({ initial: 0.05, steps: 10 });
     const h = await gs.fit(model, x, y, {
-      optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError', epochs: 1, batchSize: 64, diagnostics: {},
-      schedule: gs.schedules.exponential({ initial: 0.05, steps: 10 }),
+      optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError', epochs: 1, batchSize: 64, diagnostics: {}, schedule,
     });
     assert.equal(h.run!.options!.learningRate, 0.05);
+    // Two steps (128 samples, batches of 64): the comparison's rate range is the first and the last step's.
+    assert.equal(h.run!.options!.lastLearningRate, schedule.lr(1));
+    assert.deepEqual(compareRunOf(h.run!.snapshot, 'x').lr, { first: 0.05, last: schedule.lr(1) });
     assert.equal(h.run!.options!.schedule, 'exponential');
     assert.equal(h.run!.options!.optimizer, 'sgd');
     assert.equal(h.run!.options!.activations, 'sigmoid, linear');
