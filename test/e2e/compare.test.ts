@@ -56,18 +56,6 @@ function diffRows(frame: Frame, scope: string): Promise<Record<string, [string, 
   ])));
 }
 
-/** Opens a notebook by double-clicking it in the Explorer (Quick Open's file search can lag on a loaded machine), else through Quick Open. */
-async function open(page: Page, name: string): Promise<void> {
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-  try {
-    await row.waitFor({ timeout: 60_000 });
-    await row.dblclick();
-    await page.locator('.notebook-editor .cell-list-container').first().waitFor({ timeout: 90_000 });
-  } catch {
-    await openNotebook(page, name);
-  }
-}
-
 describe('comparing runs in the browser workbench', () => {
   let ui: UiSession | undefined;
   before(async () => {
@@ -78,7 +66,7 @@ describe('comparing runs in the browser workbench', () => {
   test('compare.tfnb: gs.compare shows the three runs\' curves, their profiles, the sigmoid run\'s finding and the differing options', { timeout: 420_000 }, async () => {
     const page = await ui!.open({ width: 1400, height: 1800 });
     try {
-      await open(page, 'compare.tfnb');
+      await openNotebook(page, 'compare.tfnb', 6);
       await runAll(page);
       await pickKernelIfAsked(page, 'Gradscope');
       const frame = await frameWith(page, '.gs-compare .gs-compare-profile canvas', 300_000, true);
@@ -97,14 +85,11 @@ describe('comparing runs in the browser workbench', () => {
       const rows = await diffRows(frame, '.gs-compare');
       assert.deepEqual(Object.keys(rows), ['activations', 'initializers']);
       assert.deepEqual(rows.activations, [['sigmoid ×9', false], ['relu ×8, sigmoid', true], ['selu ×8, sigmoid', true]]);
-      // Scroll the notebook until the comparison cell's editor is at the top, then capture the notebook.
-      const cell = page.locator('.notebook-editor .monaco-list-row', { hasText: 'gs.compare(' }).first();
-      const box = await cell.boundingBox();
-      if (box) {
-        await page.mouse.move(box.x + 200, box.y + 10);
-        await page.mouse.wheel(0, box.y - 140);
-        await new Promise((r) => setTimeout(r, 1500));
-      }
+      // Reveal the last cell (the comparison) with the notebook's own Ctrl+End, then capture the window.
+      await page.locator('.notebook-editor .cell-list-container').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+End');
+      await new Promise((r) => setTimeout(r, 2500));
       await screenshot(page, 'compare-view');
     } catch (e) {
       await screenshot(page, 'compare-failure');
@@ -117,13 +102,14 @@ describe('comparing runs in the browser workbench', () => {
   test('dead-relu.tfnb: after Apply and a re-run, the panel compares with the run before the fix', { timeout: 420_000 }, async () => {
     const page = await ui!.open({ width: 1400, height: 1800 });
     try {
-      await open(page, 'dead-relu.tfnb');
+      await openNotebook(page, 'dead-relu.tfnb', 6);
       await runAll(page);
       await pickKernelIfAsked(page, 'Gradscope');
       let frame = await frameWith(page, '.gs-panel .gs-finding', 240_000);
       const firstRun = await frame.locator('.gs-panel').first().getAttribute('data-run-id');
-      await frame.locator('.gs-panel .gs-badge').first().click();
-      const apply = frame.locator('.gs-panel .gs-apply').first();
+      // The dead-relu finding's activation fix (the finding may come with others, e.g. a plateau).
+      await frame.locator('.gs-panel .gs-badge', { hasText: 'dead-relu' }).first().click();
+      const apply = frame.locator('.gs-panel .gs-apply[data-fix^="activation-"]').first();
       const fix = await apply.getAttribute('data-fix');
       await apply.click();
       // The fix edits the cell; wait until the editor shows the ReLU gone from the layer.
