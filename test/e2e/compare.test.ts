@@ -108,8 +108,9 @@ describe('comparing runs in the browser workbench', () => {
       let frame = await frameWith(page, '.gs-panel .gs-finding', 240_000);
       const firstRun = await frame.locator('.gs-panel').first().getAttribute('data-run-id');
       // The dead-relu finding's activation fix (the finding may come with others, e.g. a plateau).
-      await frame.locator('.gs-panel .gs-badge', { hasText: 'dead-relu' }).first().click();
-      const apply = frame.locator('.gs-panel .gs-apply[data-fix^="activation-"]').first();
+      const deadRelu = frame.locator('.gs-panel .gs-finding', { has: frame.locator('.gs-finding-id', { hasText: 'dead-relu' }) }).first();
+      await deadRelu.locator('.gs-badge').click();
+      const apply = deadRelu.locator('.gs-apply[data-fix^="activation-"]').first();
       const fix = await apply.getAttribute('data-fix');
       await apply.click();
       // The fix edits the cell; wait until the editor shows the ReLU gone from the layer.
