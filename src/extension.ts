@@ -18,6 +18,7 @@ import { starterNotebook } from './notebook/starter';
 import type { ApplyFixMessage } from './protocol/health';
 import type * as Fixes from './fixes/feature';
 import { NotebookLanguageFeature } from './language/feature';
+import { RunCompare } from './notebook/runCompare';
 
 /** Called by VS Code when a Gradscope or Jupyter notebook opens. */
 export function activate(context: vscode.ExtensionContext): { controller: GradscopeController; language: NotebookLanguageFeature } {
@@ -25,6 +26,9 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
   // Completions, hovers and type errors in cells; the TypeScript compiler runs in its worker thread.
   const language = new NotebookLanguageFeature(context.extensionPath, (line) => log.appendLine(line));
   const controller = new GradscopeController(context.extensionPath, log);
+  // The panel's renderer posts "Apply" and the comparison bar's requests here (requiresMessaging: optional).
+  const messaging = vscode.notebooks.createRendererMessaging('gradscope.health');
+  const compare = new RunCompare(messaging);
   let fixesFeature: Fixes.FixesFeature | undefined;
   const fixes = (): Fixes.FixesFeature => {
     if (!fixesFeature) {
@@ -32,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { FixesFeature } = require(path.join(__dirname, 'fixes.js')) as typeof Fixes;
       fixesFeature = new FixesFeature();
-      context.subscriptions.push(fixesFeature);
+      // A fixed cell's next run offers "compare with the run before the fix".
+      context.subscriptions.push(fixesFeature, fixesFeature.onDidApplyFix((f) => compare.noteFix(f.runId, f.reportCell, f.fix)));
     }
     return fixesFeature;
   };
@@ -41,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
   context.subscriptions.push(
     log,
     controller,
+    compare,
     vscode.workspace.registerNotebookSerializer('gradscope', new GradscopeSerializer(), { transientOutputs: false }),
     assignCellIds(),
     promptRestartOnSettingChange(controller),
@@ -62,8 +68,7 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
       await vscode.window.showNotebookDocument(nb);
       return nb;
     }),
-    // The panel's "Apply" buttons post here (the renderer declares requiresMessaging: optional).
-    vscode.notebooks.createRendererMessaging('gradscope.health').onDidReceiveMessage(({ message }) => {
+    messaging.onDidReceiveMessage(({ message }) => {
       if (isApplyFix(message)) void fixes().applyFromPanel(message);
     }),
   );

@@ -176,6 +176,7 @@ export class TrainingRun {
       optimizer: this.optimizer,
       scheduleKind: this.schedule?.kind ?? (hasPlateau(this.callbacks.items) ? 'plateau' : 'constant'),
       initialStep: this.initialStep,
+      ...(batchSize !== undefined ? { batchSize } : {}),
       callStack: this.setup.callStack,
     });
   }

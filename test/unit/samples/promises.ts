@@ -11,6 +11,7 @@ import { HEALTH_MIME, type Finding, type FindingCode, type HealthSnapshot, type 
 import { fixTitle } from '../../../src/protocol/fixCatalogue';
 import { xMax } from '../../../renderers/charts';
 import { lrScale } from '../../../renderers/learningRateChart';
+import { COMPARE_PROMISES } from './comparePromises';
 
 /** One run of a sample, as a user sees it. */
 export interface SampleRun {
@@ -430,6 +431,9 @@ export const ADAM_01_PROMISE: SamplePromise = {
     assert.ok(Number.isFinite(num(text, /test accuracy ([\d.]+) %/)), 'the run prints its test accuracy');
   },
 };
+
+// The samples' gs.compare cells (comparePromises.ts).
+for (const [k, ps] of Object.entries(COMPARE_PROMISES)) SAMPLE_PROMISES[k].push(...ps);
 
 /** Checks that every promise of `sample` is in its markdown and holds on `run`. */
 export function checkPromises(promises: readonly SamplePromise[], run: SampleRun): void {
