@@ -13,6 +13,7 @@ import { cellFilename, cellLabel, runCell, toVscodeOutput } from './execution';
 import { untrustedRefusal, type KernelStartAction } from './kernelSettings';
 import { kernelOptionsOf } from './settings';
 import { settingsFor } from './settingsPrompt';
+import { nodeExecutable } from './nodeExecutable';
 
 /** Notebook types the kernel serves, with the controller id used for each. */
 const SERVED = [
@@ -80,6 +81,12 @@ export class GradscopeController implements vscode.Disposable {
         },
         get execArgv() {
           return settings().nodeOptions;
+        },
+        get execPath() {
+          const s = settings();
+          const choice = nodeExecutable(s.node, s.backend, { electron: !!process.versions.electron, path: process.env.PATH ?? '', extensions: process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE').split(';') : [] });
+          if ('error' in choice) throw new Error(choice.error);
+          return choice.execPath;
         },
         log,
         onStatus: (s) => this.showStatus(s.state === 'ready' ? s.info : undefined),

@@ -64,6 +64,7 @@ export async function startWebGpu(tf: Tf, args: StartWebGpuArgs): Promise<Starte
   }
   // The package registers its own 'webgpu' factory at import (navigator.gpu is set by now); ours
   // replaces it so that the device is the one made here, from the adapter chosen here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path found at run time, next to the engine's tfjs
   const mod = require(args.backendModule) as { WebGPUBackend: new (device: unknown, info: unknown) => WebGpuBackend; webgpu_util: DispatchUtil };
   const device = await requestDevice(adapter);
   const backend = new mod.WebGPUBackend(device, adapter.info);

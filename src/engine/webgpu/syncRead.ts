@@ -37,7 +37,7 @@ function waitMapped(buffer: GpuBuffer, pump: () => void, timeoutMs: number): voi
   for (let spins = 0; buffer.mapState !== 'mapped'; spins++) {
     if (buffer.mapState === 'unmapped') throw new Error('the GPU refused to map the read-back buffer (see the WebGPU error above)');
     pump();
-    if (buffer.mapState === 'mapped') return;
+    if ((buffer.mapState as GpuBuffer['mapState']) === 'mapped') return;
     if (spins > 200) Atomics.wait(sleeper, 0, 0, 0.2);
     if (Date.now() > deadline) throw new Error(`the GPU did not answer a synchronous read within ${timeoutMs / 1000} s`);
   }
