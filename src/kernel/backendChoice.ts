@@ -92,7 +92,7 @@ async function tryWebGpu(dirs: string[], extensionDir: string, requireHardware: 
     `webgpu kernel overrides: ${gpu.overrides.join(', ')}`,
   ];
   return {
-    choice: 'webgpu', name: 'webgpu', device: `GPU (WebGPU: ${gpu.adapter.text})`, tf, tfjsPath, notes,
+    choice: 'webgpu', name: 'webgpu', device: `${gpu.adapter.software ? 'software WebGPU, no GPU' : 'GPU, WebGPU'}: ${gpu.adapter.text}`, tf, tfjsPath, notes,
     onGpuError: (l) => listeners.push(l),
   };
 }

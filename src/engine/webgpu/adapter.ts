@@ -16,7 +16,7 @@ const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|null-backend|microsoft 
 
 /** The adapter in words, and whether it renders in software. */
 export interface AdapterDescription {
-  /** e.g. `NVIDIA H200 (nvidia, hopper)`; `software` adapters say so. */
+  /** e.g. `NVIDIA H200 (nvidia, hopper)`. */
   text: string;
   software: boolean;
   vendor: string;
@@ -34,6 +34,6 @@ export function describeAdapter(info: AdapterInfo, fallback = false): AdapterDes
   const name = [description, device].find((s) => s.trim() !== '') ?? 'unnamed adapter';
   const detail = [vendor, architecture].filter((s) => s.trim() !== '');
   const withDevice = device && description && !description.includes(device) ? `${name}, ${device}` : name;
-  const text = `${withDevice}${detail.length ? ` (${detail.join(', ')})` : ''}${software ? ' — software rendering, no GPU' : ''}`;
+  const text = `${withDevice}${detail.length ? ` (${detail.join(', ')})` : ''}`;
   return { text, software, vendor, architecture, description: description || device };
 }

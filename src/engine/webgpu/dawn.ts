@@ -22,7 +22,7 @@ export interface DawnRuntime {
   /** The options passed to Dawn's `create`. */
   options: string[];
   /** Processes Dawn's pending events now; undefined when dawn.node's pump was not found. */
-  pump?: () => void;
+  readonly pump?: () => void;
   /** An adapter: the core feature level first, then compatibility (OpenGL ES); null when none. */
   requestAdapter(): Promise<{ adapter: GpuAdapter; featureLevel: 'core' | 'compatibility' } | null>;
 }
@@ -31,19 +31,23 @@ export interface DawnRuntime {
 // `webgpu` package is an ES module).
 const nativeImport = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<unknown>;
 
-let loaded: DawnRuntime | undefined;
+/** One runtime per set of create options (Dawn allows several instances in a process). */
+const loaded = new Map<string, DawnRuntime>();
+let watching = false;
 
 function isNative(fn: unknown): fn is () => void {
   return typeof fn === 'function' && Function.prototype.toString.call(fn).includes('[native code]');
 }
 
 /**
- * Loads the bindings at `indexPath` (the `webgpu` package's index.js) once per process and installs
- * them as the process's WebGPU. `options` go to Dawn's `create` (e.g. `backend=vulkan`,
+ * Loads the bindings at `indexPath` (the `webgpu` package's index.js), makes a Dawn instance with
+ * `options` (once per distinct `options`) and installs it as the process's WebGPU. `options` go to Dawn's `create` (e.g. `backend=vulkan`,
  * `backend=opengles`); with `backend=opengles` and no `EGL_PLATFORM` set, EGL runs surfaceless.
  */
 export async function loadDawn(indexPath: string, options: string[]): Promise<DawnRuntime> {
-  if (loaded) return loaded;
+  const key = options.join(',');
+  const known = loaded.get(key);
+  if (known) return setNavigatorGpu(known);
   if (process.versions.electron) {
     throw new Error(`Dawn's WebGPU bindings do not load in Electron's Node (${process.versions.electron}); the kernel must run on a real node (setting gradscope.kernel.node)`);
   }
@@ -63,18 +67,33 @@ export async function loadDawn(indexPath: string, options: string[]): Promise<Da
   // Watch setImmediate for dawn.node's native pump from before `create` on (it may be handed over
   // at any later point, so the watch stays).
   const g = globalThis as Record<string, unknown>;
-  const original = g.setImmediate as (fn: (...a: unknown[]) => void, ...rest: unknown[]) => unknown;
-  const watched = function (this: unknown, fn: (...a: unknown[]) => void, ...rest: unknown[]) {
-    if (fn.length === 0 && isNative(fn)) runtime.pump = fn as () => void;
-    return original.call(this, fn, ...rest);
-  };
-  Object.assign(watched, original);
-  g.setImmediate = watched;
+  if (!watching) {
+    watching = true;
+    const original = g.setImmediate as (fn: (...a: unknown[]) => void, ...rest: unknown[]) => unknown;
+    const watched = function (this: unknown, fn: (...a: unknown[]) => void, ...rest: unknown[]) {
+      if (fn.length === 0 && isNative(fn)) pump = fn as () => void;
+      return original.call(this, fn, ...rest);
+    };
+    Object.assign(watched, original);
+    g.setImmediate = watched;
+  }
   for (const [name, value] of Object.entries(mod.globals)) if (g[name] === undefined) g[name] = value;
   runtime.gpu = mod.create(options);
+  Object.defineProperty(runtime, 'pump', { get: () => pump, enumerable: true });
+  loaded.set(key, runtime);
+  return setNavigatorGpu(runtime);
+}
+
+/**
+ * dawn.node's pump, the latest seen. There is one per Dawn instance, handed over when the instance
+ * first has work in flight, so read it right after the instance's device is made (index.ts does).
+ */
+let pump: (() => void) | undefined;
+
+function setNavigatorGpu(runtime: DawnRuntime): DawnRuntime {
+  const g = globalThis as Record<string, unknown>;
   const nav = (g.navigator ??= {}) as Record<string, unknown>;
   Object.defineProperty(nav, 'gpu', { value: runtime.gpu, configurable: true, writable: true });
-  loaded = runtime;
   return runtime;
 }
 

@@ -7,17 +7,19 @@
  *   diverged looks like a plateau. The cpu backend keeps NaN; these compute what it computes.
  * - MaxPoolGrad sends each window's gradient to the window's first strictly greatest input, as the
  *   cpu backend and TensorFlow do; the stock shader breaks ties towards the last one.
+ * - ResizeNearestNeighborGrad honours `halfPixelCenters` (the stock shader ignores it, so with it
+ *   on the gradient goes to pixels the forward pass never read).
  *
  * ClipByValue needs no override: the stock shader already tests `isnan` first.
  */
-import { clampKeepingNaN, maxPoolGrad, type DispatchUtil } from './programs';
+import { clampKeepingNaN, maxPoolGrad, resizeNearestGrad, type DispatchUtil } from './programs';
 import type { KernelArgs, KernelConfig, TensorInfo, Tf, WebGpuBackend } from './types';
 
 /** The bounds of each clamping activation. */
 const CLAMPS: Record<string, [number, number]> = { relu: [0, Infinity], relu6: [0, 6] };
 
 /** The kernel names {@link installWebGpuOverrides} replaces. */
-export const WEBGPU_OVERRIDDEN_KERNELS: readonly string[] = ['Relu', 'Relu6', '_FusedMatMul', 'FusedConv2D', 'FusedDepthwiseConv2D', 'MaxPoolGrad'];
+export const WEBGPU_OVERRIDDEN_KERNELS: readonly string[] = ['Relu', 'Relu6', '_FusedMatMul', 'FusedConv2D', 'FusedDepthwiseConv2D', 'MaxPoolGrad', 'ResizeNearestNeighborGrad'];
 
 function clampOn(util: DispatchUtil, backend: WebGpuBackend, x: TensorInfo, lo: number, hi: number): TensorInfo {
   return backend.runWebGPUProgram(clampKeepingNaN(util, x.shape), [x], 'float32', [{ type: 'float32', data: [lo] }, { type: 'float32', data: [hi] }]);
@@ -76,6 +78,25 @@ function maxPoolGradConfig(tf: Tf, util: DispatchUtil, stock: KernelConfig): Ker
   };
 }
 
+function resizeNearestGradConfig(util: DispatchUtil, stock: KernelConfig): KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: (args: KernelArgs) => {
+      const { images, dy } = args.inputs as { images: TensorInfo; dy: TensorInfo };
+      if (images.shape.length !== 4 || dy.dtype !== 'float32') return stock.kernelFunc(args);
+      const { alignCorners, halfPixelCenters } = args.attrs as { alignCorners: boolean; halfPixelCenters?: boolean };
+      const [, inH, inW] = images.shape;
+      const [, outH, outW] = dy.shape;
+      const uniforms = [
+        { type: 'float32', data: [alignCorners && outH > 1 ? 1 : 0] }, { type: 'float32', data: [alignCorners && outW > 1 ? 1 : 0] },
+        { type: 'float32', data: [alignCorners ? 0.5 : 0] },
+        ...[inH, inW, outH, outW].map((n) => ({ type: 'int32', data: [n] })),
+      ];
+      return (args.backend as WebGpuBackend).runWebGPUProgram(resizeNearestGrad(util, images.shape, halfPixelCenters === true), [dy], 'float32', uniforms);
+    },
+  };
+}
+
 function replace(tf: Tf, config: KernelConfig): void {
   tf.unregisterKernel(config.kernelName, config.backendName);
   tf.registerKernel(config as unknown as Parameters<Tf['registerKernel']>[0]);
@@ -98,5 +119,6 @@ export function installWebGpuOverrides(tf: Tf, util: DispatchUtil): string[] {
   put('Relu6', (k) => clamping(util, k, 0, 6));
   for (const name of ['_FusedMatMul', 'FusedConv2D', 'FusedDepthwiseConv2D']) put(name, (k) => fusedKeepingNaN(util, k));
   put('MaxPoolGrad', (k) => maxPoolGradConfig(tf, util, k));
+  put('ResizeNearestNeighborGrad', (k) => resizeNearestGradConfig(util, k));
   return done;
 }

@@ -75,13 +75,13 @@ export function maxPoolGrad(util: DispatchUtil, inShape: number[]): WebGpuProgra
             for (var yc = yc0; yc <= yc1; yc++) {
               let cFrom = max(0, yc * s.y - p.y);
               let cTo = min(uniforms.inDims.y, yc * s.y - p.y + f.y);
-              var best = bitcast<f32>(0xff800000u);
+              var best = 0.0;
               var bestR = -1;
               var bestC = -1;
               for (var wr = rFrom; wr < rTo; wr++) {
                 for (var wc = cFrom; wc < cTo; wc++) {
                   let v = getX(b, wr, wc, d);
-                  if (!isnan(v) && v > best) {
+                  if (!isnan(v) && (bestR < 0 || v > best)) {
                     best = v;
                     bestR = wr;
                     bestC = wc;
@@ -89,6 +89,46 @@ export function maxPoolGrad(util: DispatchUtil, inShape: number[]): WebGpuProgra
                 }
               }
               if (bestR == r && bestC == c) {
+                acc = acc + getDy(b, yr, yc, d);
+              }
+            }
+          }
+          setOutputAtIndex(index, acc);
+        }
+      }`,
+  };
+}
+
+/**
+ * The gradient of a nearest-neighbour resize (NHWC) with respect to its images: each input pixel
+ * sums dy over the output pixels that the forward shader read it for, the source index computed
+ * with the forward shader's own f32 expression (so ties at pixel borders go where the forward pass
+ * went). Uniforms: adjustH, adjustW, roundBase (f32); inH, inW, outH, outW (i32).
+ */
+export function resizeNearestGrad(util: DispatchUtil, imagesShape: number[], halfPixelCenters: boolean): WebGpuProgram {
+  const frac = (o: string, ratio: string) => (halfPixelCenters ? `max((f32(${o}) + 0.5) * ${ratio}, 0.0)` : `f32(${o}) * ${ratio}`);
+  return {
+    ...flat(util, imagesShape),
+    shaderKey: `gradscopeResizeNearestGrad_${halfPixelCenters}`,
+    variableNames: ['dy'],
+    uniforms: 'adjustH : f32, adjustW : f32, roundBase : f32, inH : i32, inW : i32, outH : i32, outW : i32,',
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let coords = getCoordsFromIndex(index);
+          let b = coords[0];
+          let r = coords[1];
+          let c = coords[2];
+          let d = coords[3];
+          let ratioH = (f32(uniforms.inH) - uniforms.adjustH) / (f32(uniforms.outH) - uniforms.adjustH);
+          let ratioW = (f32(uniforms.inW) - uniforms.adjustW) / (f32(uniforms.outW) - uniforms.adjustW);
+          var acc = 0.0;
+          for (var yr = 0; yr < uniforms.outH; yr++) {
+            let sr = i32(min(f32(uniforms.inH) - 1.0, floor(${frac('yr', 'ratioH')} + uniforms.roundBase)));
+            if (sr != r) { continue; }
+            for (var yc = 0; yc < uniforms.outW; yc++) {
+              let sc = i32(min(f32(uniforms.inW) - 1.0, floor(${frac('yc', 'ratioW')} + uniforms.roundBase)));
+              if (sc == c) {
                 acc = acc + getDy(b, yr, yc, d);
               }
             }
