@@ -5,7 +5,8 @@
  *
  * - every tensor's byte size is checked against `maxStorageBufferBindingSize` and `maxBufferSize`
  *   before its buffer is made; a tensor over the limit throws, naming the operation, the shape, the
- *   bytes and the limit;
+ *   bytes and the limit; a shader that would bind more buffers than `maxStorageBuffersPerShaderStage`
+ *   throws before dispatch, naming the operation;
  * - validation errors, out-of-memory errors and device loss are recorded as they arrive and
  *   reported through `onError`; the next read (`data()`, `dataSync()`, …) throws them, since the
  *   values computed since are not trustworthy. After device loss every read throws.
@@ -57,6 +58,15 @@ export class GpuGuard {
       } finally {
         this.currentProgram = before;
       }
+    };
+    const run = b.runWebGPUProgram.bind(b);
+    b.runWebGPUProgram = (program, ...rest) => {
+      const bindings = program.variableNames.length + 1;
+      const max = b.device.limits.maxStorageBuffersPerShaderStage;
+      if (max !== undefined && bindings > max) {
+        throw new Error(`${this.currentProgram ?? program.shaderKey} needs ${bindings} storage buffers in one shader, more than this adapter's maxStorageBuffersPerShaderStage of ${max}; use fewer inputs per op or another backend (gradscope.backend).`);
+      }
+      return run(program, ...rest);
     };
     const upload = b.uploadToGPU.bind(b);
     b.uploadToGPU = (dataId: object) => {

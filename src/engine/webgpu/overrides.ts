@@ -10,6 +10,10 @@
  * - ResizeNearestNeighborGrad honours `halfPixelCenters` (the stock shader ignores it, so with it
  *   on the gradient goes to pixels the forward pass never read).
  *
+ * - AddN sums more inputs than one shader may bind (`maxStorageBuffersPerShaderStage` − 1, often 7)
+ *   in groups; the stock kernel binds them all at once, the dispatch fails validation and the sum
+ *   reads back as garbage (gradients of a weight used by many ops, e.g. an unrolled RNN, are AddNs).
+ *
  * ClipByValue needs no override: the stock shader already tests `isnan` first.
  */
 import { clampKeepingNaN, maxPoolGrad, resizeNearestGrad, type DispatchUtil } from './programs';
@@ -19,7 +23,7 @@ import type { KernelArgs, KernelConfig, TensorInfo, Tf, WebGpuBackend } from './
 const CLAMPS: Record<string, [number, number]> = { relu: [0, Infinity], relu6: [0, 6] };
 
 /** The kernel names {@link installWebGpuOverrides} replaces. */
-export const WEBGPU_OVERRIDDEN_KERNELS: readonly string[] = ['Relu', 'Relu6', '_FusedMatMul', 'FusedConv2D', 'FusedDepthwiseConv2D', 'MaxPoolGrad', 'ResizeNearestNeighborGrad'];
+export const WEBGPU_OVERRIDDEN_KERNELS: readonly string[] = ['Relu', 'Relu6', '_FusedMatMul', 'FusedConv2D', 'FusedDepthwiseConv2D', 'MaxPoolGrad', 'ResizeNearestNeighborGrad', 'AddN'];
 
 function clampOn(util: DispatchUtil, backend: WebGpuBackend, x: TensorInfo, lo: number, hi: number): TensorInfo {
   return backend.runWebGPUProgram(clampKeepingNaN(util, x.shape), [x], 'float32', [{ type: 'float32', data: [lo] }, { type: 'float32', data: [hi] }]);
@@ -97,6 +101,41 @@ function resizeNearestGradConfig(util: DispatchUtil, stock: KernelConfig): Kerne
   };
 }
 
+function addNInGroups(stock: KernelConfig): KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: (args: KernelArgs) => {
+      const backend = args.backend as WebGpuBackend;
+      const inputs = args.inputs as unknown as TensorInfo[];
+      const group = Math.max(2, (backend.device.limits.maxStorageBuffersPerShaderStage ?? 8) - 1);
+      if (inputs.length <= group) return stock.kernelFunc(args);
+      const sum = (part: TensorInfo[]) => stock.kernelFunc({ ...args, inputs: part as never }) as TensorInfo;
+      // Partial sums this call made (never the caller's inputs), disposed once summed again.
+      const mine = new Set<object>();
+      let level = inputs;
+      while (level.length > group) {
+        const next: TensorInfo[] = [];
+        for (let i = 0; i < level.length; i += group) {
+          const part = level.slice(i, i + group);
+          if (part.length === 1) {
+            next.push(part[0]);
+            continue;
+          }
+          const s = sum(part);
+          for (const t of part) if (mine.delete(t.dataId)) backend.disposeData(t.dataId);
+          mine.add(s.dataId);
+          next.push(s);
+        }
+        level = next;
+      }
+      if (level.length === 1) return level[0];
+      const out = sum(level);
+      for (const t of level) if (mine.has(t.dataId)) backend.disposeData(t.dataId);
+      return out;
+    },
+  };
+}
+
 function replace(tf: Tf, config: KernelConfig): void {
   tf.unregisterKernel(config.kernelName, config.backendName);
   tf.registerKernel(config as unknown as Parameters<Tf['registerKernel']>[0]);
@@ -120,5 +159,6 @@ export function installWebGpuOverrides(tf: Tf, util: DispatchUtil): string[] {
   for (const name of ['_FusedMatMul', 'FusedConv2D', 'FusedDepthwiseConv2D']) put(name, (k) => fusedKeepingNaN(util, k));
   put('MaxPoolGrad', (k) => maxPoolGradConfig(tf, util, k));
   put('ResizeNearestNeighborGrad', (k) => resizeNearestGradConfig(util, k));
+  put('AddN', (k) => addNInGroups(k));
   return done;
 }

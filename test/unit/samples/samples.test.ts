@@ -21,7 +21,8 @@ import { ADAM_01_PROMISE, SAMPLE_PROMISES, checkPromises, markdownOf } from './p
 const cli = path.join(root, 'dist', 'cli.js');
 /** The backend the samples run on: wasm, or `GRADSCOPE_SAMPLES_BACKEND` (CI also runs them on webgpu). */
 const BACKEND = process.env.GRADSCOPE_SAMPLES_BACKEND || 'wasm';
-const TIMEOUT_MS = 180_000;
+// Software WebGPU (CI's lavapipe) runs the samples several times slower than wasm.
+const TIMEOUT_MS = (process.env.GRADSCOPE_SAMPLES_BACKEND || 'wasm') === 'wasm' ? 180_000 : 900_000;
 
 /** What one headless run of a sample showed. */
 interface Ran {

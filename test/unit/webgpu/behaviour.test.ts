@@ -80,6 +80,24 @@ describe('webgpu in a notebook', () => {
     }
   });
 
+  test('addN of more tensors than one shader may bind sums them all (the gradient of a weight used 20 times)', async (t) => {
+    if ('skip' in gpu) return t.skip(gpu.skip);
+    const parts = Array.from({ length: 20 }, (_, i) => tf.tidy(() => tf.tensor1d(values(2048, 20 + i)).mul(3)));
+    const before = tf.memory().numTensors;
+    const sum = tf.addN(parts);
+    assert.equal(tf.memory().numTensors, before + 1, 'no partial sums left behind');
+    const want = new Float64Array(2048);
+    for (let i = 0; i < 20; i++) values(2048, 20 + i).forEach((v, j) => (want[j] += Math.fround(v * 3)));
+    const got = await sum.data();
+    assert.ok(got.every((v, j) => Math.abs(v - want[j]) <= 1e-5 * Math.max(1, Math.abs(want[j]))), 'every element is the sum of 20');
+    const w = tf.variable(tf.tensor1d(values(2048, 7)));
+    const grads = tf.variableGrads(() => tf.addN(Array.from({ length: 20 }, (_, i) => w.mul(i + 1))).sum() as tf.Scalar);
+    const gv = await grads.grads[w.name].data();
+    assert.ok(gv.every((v) => v === 210), `∂/∂w of Σ (i+1)·w is 210 everywhere, got ${gv[0]}`);
+    assert.deepEqual(gpu.errors, [], 'no WebGPU validation error on the way');
+    tf.dispose([...parts, sum, w, grads.value, ...Object.values(grads.grads)]);
+  });
+
   test('a tensor larger than the device allows throws, naming the op, the shape, the bytes and the limit', async (t) => {
     if ('skip' in gpu) return t.skip(gpu.skip);
     const limits = gpu.started.limits;
