@@ -8,6 +8,7 @@ import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf, useWebGpu, values, type Gpu } from './gpu';
 import type { WebGpuBackend } from '../../../src/engine/webgpu/types';
+import { installSyncReads } from '../../../src/engine/webgpu/syncRead';
 
 let gpu: Gpu;
 
@@ -44,6 +45,32 @@ describe('webgpu in a notebook', () => {
     }
     assert.match(printed.join('\n'), /Tensor\s+\[\[80, 80, 80, .*80\],/s);
     tf.dispose([a, b, m]);
+  });
+
+  test('where no synchronous wait is possible, each sync call throws, naming itself and what to write instead', async (t) => {
+    if ('skip' in gpu) return t.skip(gpu.skip);
+    const backend = tf.backend() as unknown as WebGpuBackend;
+    const working = backend.readSync;
+    installSyncReads(tf, backend, undefined);
+    try {
+      const calls: [string, (x: tf.Tensor) => unknown, RegExp][] = [
+        ['dataSync()', (x) => x.dataSync(), /Write `await t\.data\(\)` in an async context instead/],
+        ['arraySync()', (x) => x.arraySync(), /Write `await t\.array\(\)`/],
+        ['print()', (x) => x.print(), /Write `console\.log\(await t\.array\(\)\)`/],
+      ];
+      for (const [call, f, instead] of calls) {
+        const x = onGpu();
+        assert.throws(() => f(x), (e: Error) => {
+          assert.ok(e.message.startsWith(`${call} cannot read a tensor synchronously on the webgpu backend here`), e.message);
+          assert.match(e.message, instead);
+          return true;
+        });
+        assert.equal((await x.data()).length, 4096, 'await t.data() still works');
+        x.dispose();
+      }
+    } finally {
+      backend.readSync = working;
+    }
   });
 
   test('ReLU, ReLU6 and fused ReLU keep NaN, as cpu does; a model with NaN weights reports a NaN loss', async (t) => {
