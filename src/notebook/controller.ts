@@ -14,6 +14,7 @@ import { untrustedRefusal, type KernelStartAction } from './kernelSettings';
 import { kernelOptionsOf } from './settings';
 import { settingsFor } from './settingsPrompt';
 import { nodeExecutable } from './nodeExecutable';
+import { offerWebGpuInstall } from './webgpuInstall';
 
 /** Notebook types the kernel serves, with the controller id used for each. */
 const SERVED = [
@@ -162,6 +163,7 @@ export class GradscopeController implements vscode.Disposable {
         if (info instanceof Error) {
           await exec.replaceOutput(errorOutput('KernelStartError', `${info.message}\nSee "Gradscope: Show Kernel Log".`));
           exec.end(false, Date.now());
+          void offerWebGpuInstall(info.message, notebookDir(notebook));
           return;
         }
       }

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { TestKernel, root } from '../kernel/kernelHarness';
 import { selectBackend } from '../../../src/kernel/backendChoice';
 import { useWebGpu, type Gpu } from './gpu';
+import { missingWebGpuPackage } from '../../../src/notebook/webgpuPackage';
 
 let gpu: Gpu;
 const savedEnv = process.env.GRADSCOPE_DAWN_OPTIONS;
@@ -107,8 +108,11 @@ const loss = tf.losses.meanSquaredError(tf.zeros([4096]), tf.fill([4096], 3));
     fs.mkdirSync(path.join(dir, 'node_modules'));
     fs.symlinkSync(path.join(root, 'node_modules', '@tensorflow'), path.join(dir, 'node_modules', '@tensorflow'));
     try {
-      await assert.rejects(selectBackend('webgpu', dir, dir),
+      const failure = await selectBackend('webgpu', dir, dir).then(() => undefined, (e: Error) => e);
+      assert.match(failure?.message ?? '',
         /webgpu: the `webgpu` package \(Dawn's WebGPU for Node\) is not installed \(looked in .*\); run `npm i webgpu` in your workspace and restart the kernel/);
+      assert.equal(missingWebGpuPackage(`the kernel failed to start: ${failure!.message}`), true, 'the editor offers to install it');
+      assert.equal(missingWebGpuPackage('the kernel failed to start: no WebGPU adapter'), false, 'and only then');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
