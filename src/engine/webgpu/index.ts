@@ -1,5 +1,6 @@
 /**
- * The WebGPU backend over Dawn's Node bindings: loads Dawn (dawn.ts), picks an adapter, makes the
+ * The WebGPU backend over Dawn's Node bindings: loads Dawn (dawn.ts; for `auto` only after a child
+ * process found a hardware adapter, probe.ts), picks an adapter, makes the
  * device and tfjs-backend-webgpu's `WebGPUBackend` over it, and installs what Node needs and what
  * correctness needs: synchronous reads (syncRead.ts), the size and error guard (guard.ts) and the
  * corrected kernels (overrides.ts). `tf.setBackend('webgpu')`'s result is checked: a failed start
@@ -16,6 +17,7 @@ import { GpuGuard } from './guard';
 import { installWebGpuOverrides } from './overrides';
 import type { DispatchUtil } from './programs';
 import { installSyncReads } from './syncRead';
+import { probeAdapter } from './probe';
 import type { GpuAdapter, Tf, WebGpuBackend } from './types';
 
 export { describeAdapter, type AdapterDescription } from './adapter';
@@ -54,14 +56,23 @@ const NO_ADAPTER_HINT = 'Dawn found no GPU driver (Vulkan, Metal or D3D12). On a
 /** Starts the backend (see the file comment); throws with the reason when it cannot. */
 export async function startWebGpu(tf: Tf, args: StartWebGpuArgs): Promise<StartedWebGpu> {
   const dawnOptions = args.dawnOptions ?? dawnOptionsFromEnv();
+  if (process.versions.electron) {
+    throw new Error(`Dawn's WebGPU bindings do not load in Electron's Node (${process.versions.electron}); the kernel must run on a real node (setting gradscope.kernel.node)`);
+  }
+  if (args.requireHardware) {
+    // Out of process first: a driver that crashes must not take this process with it.
+    const probe = probeAdapter(args.dawnIndex, dawnOptions);
+    if ('failed' in probe) throw new Error(`${probe.failed}; skipped`);
+    if ('none' in probe) throw new Error(`no WebGPU adapter${dawnOptions.length ? ` with Dawn options ${dawnOptions.join(',')}` : ''}: ${NO_ADAPTER_HINT}`);
+    const seen = describeAdapter(probe.info, probe.info.isFallbackAdapter === true);
+    if (seen.software) throw softwareOnly(seen);
+  }
   const dawn = await loadDawn(args.dawnIndex, dawnOptions);
   const found = await dawn.requestAdapter();
   if (!found) throw new Error(`no WebGPU adapter${dawnOptions.length ? ` with Dawn options ${dawnOptions.join(',')}` : ''}: ${NO_ADAPTER_HINT}`);
   const { adapter, featureLevel } = found;
   const described = describeAdapter(adapter.info, adapter.isFallbackAdapter === true);
-  if (args.requireHardware && described.software) {
-    throw new Error(`only a software adapter was found (${described.text}); \`auto\` uses WebGPU on a GPU only (set gradscope.backend to webgpu to use it anyway)`);
-  }
+  if (args.requireHardware && described.software) throw softwareOnly(described);
   // The package registers its own 'webgpu' factory at import (navigator.gpu is set by now); ours
   // replaces it so that the device is the one made here, from the adapter chosen here.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path found at run time, next to the engine's tfjs
@@ -80,6 +91,10 @@ export async function startWebGpu(tf: Tf, args: StartWebGpuArgs): Promise<Starte
     adapter: described, featureLevel, dawnOptions, syncReads, overrides,
     limits: { maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize, maxBufferSize: device.limits.maxBufferSize },
   };
+}
+
+function softwareOnly(adapter: AdapterDescription): Error {
+  return new Error(`only a software adapter was found (${adapter.text}); \`auto\` uses WebGPU on a GPU only (set gradscope.backend to webgpu to use it anyway)`);
 }
 
 async function requestDevice(adapter: GpuAdapter) {

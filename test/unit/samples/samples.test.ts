@@ -258,7 +258,7 @@ describe(`samples run headless on ${BACKEND}`, { concurrency: 2 }, () => {
     }
   });
 
-  test('07 small CNN: trains on wasm and classifies the generated images', async (t) => {
+  test(`07 small CNN: trains on ${BACKEND} and classifies the generated images`, async (t) => {
     const r = await ran(t, '07-small-cnn');
     keepsPromises('07', r);
     assert.match(r.stdout, new RegExp(`backend: ${BACKEND}`));

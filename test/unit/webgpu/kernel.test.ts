@@ -14,6 +14,7 @@ import { TestKernel, root } from '../kernel/kernelHarness';
 import { selectBackend } from '../../../src/kernel/backendChoice';
 import { useWebGpu, type Gpu } from './gpu';
 import { missingWebGpuPackage } from '../../../src/notebook/webgpuPackage';
+import { probeAdapter } from '../../../src/engine/webgpu/probe';
 
 let gpu: Gpu;
 const savedEnv = process.env.GRADSCOPE_DAWN_OPTIONS;
@@ -115,6 +116,23 @@ const loss = tf.losses.meanSquaredError(tf.zeros([4096]), tf.fill([4096], 3));
       assert.equal(missingWebGpuPackage('the kernel failed to start: no WebGPU adapter'), false, 'and only then');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('auto asks for the adapter out of process: a driver that crashes skips webgpu, the kernel goes on', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'gs-crashing-dawn-'));
+    const pkg = path.join(ws, 'node_modules', 'webgpu');
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'webgpu', version: '0.0.0', type: 'module', main: 'index.js' }));
+    fs.writeFileSync(path.join(pkg, 'index.js'), "export const globals = {};\nexport function create() { process.kill(process.pid, 'SIGSEGV'); }\n");
+    try {
+      const probe = probeAdapter(path.join(pkg, 'index.js'), []);
+      assert.deepEqual(probe, { failed: 'asking Dawn for an adapter crashed the probe process (SIGSEGV)' });
+      const selected = await selectBackend('auto', ws, root);
+      assert.notEqual(selected.choice, 'webgpu');
+      assert.match(selected.notes.join('\n'), /webgpu: asking Dawn for an adapter crashed the probe process \(SIGSEGV\); skipped/);
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
     }
   });
 });
