@@ -43,7 +43,8 @@ export class GpuGuard {
       this.onError(new Error(`WebGPU reported an error${this.currentProgram ? ` in ${this.currentProgram}` : ''}: ${text}. Values computed on the GPU since are not trustworthy; the next read of a tensor throws this error.`));
     });
     void device.lost.then((info) => {
-      if (b.device !== device) return;
+      // 'destroyed' is the backend being disposed on purpose (tf.removeBackend), not a failure.
+      if (b.device !== device || info.reason === 'destroyed') return;
       this.lostReason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
       this.onError(new Error(`the GPU device was lost (${this.lostReason}); restart the kernel`));
     });
