@@ -73,6 +73,22 @@ const loss = tf.losses.meanSquaredError(tf.zeros([4096]), tf.fill([4096], 3));
     });
   });
 
+  test('a WebGPU validation error shows on the cell that runs, and its next read fails instead of returning garbage', async (t) => {
+    if ('skip' in gpu) return t.skip(gpu.skip);
+    await withKernel('webgpu', gpu.started.dawnOptions.join(','), async (k) => {
+      const r = await k.run(`import * as tf from '@tensorflow/tfjs';
+const x = tf.fill([4096], 2).mul(3);
+(tf.backend() as any).device.createBuffer({ size: 16, usage: 0x0001 | 0x0080 });
+await new Promise((resolve) => setTimeout(resolve, 200));
+'after the error'`);
+      assert.match(r.errorText ?? '', /WebGPU reported an error( in \w+)?: GPUValidationError: Buffer usages .* is invalid/);
+      const read = await k.run('x.dataSync()[0]');
+      assert.equal(read.status, 'error');
+      assert.match(read.errorText ?? '', /WebGPU reported an error since the last read, so the values computed since are not trustworthy/);
+      assert.equal((await k.run('tf.fill([4096], 2).mul(3).dataSync()[0]')).value, '6', 'the kernel goes on');
+    });
+  });
+
   test('auto takes webgpu only on a hardware adapter; on a software one it goes on down the chain and says why', async (t) => {
     if ('skip' in gpu) return t.skip(gpu.skip);
     const { started } = gpu;
