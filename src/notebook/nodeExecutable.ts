@@ -9,11 +9,13 @@
  *   is none. `auto` as the backend stays on the host's runtime (webgpu is then skipped, with a note).
  * - anything else: a path, or a command name looked up on PATH, used for every kernel; a value that
  *   names no executable file stops the start with a message naming the setting.
+ * Either way an executable that is not Node.js 20 or later is refused, saying its version.
  *
  * @example
  * nodeExecutable('auto', 'webgpu', { electron: true, path: '/usr/bin' }) // { execPath: '/usr/bin/node' }
  * nodeExecutable('auto', 'wasm', { electron: true, path: '/usr/bin' })   // { execPath: undefined }
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -25,6 +27,26 @@ export interface HostRuntime {
   path: string;
   /** Executable suffixes to try (Windows' PATHEXT); defaults to none. */
   extensions?: string[];
+  /** `process.version` of an executable (`v20.11.1`), undefined when it does not run. Defaults to running `file --version`. */
+  versionOf?: (file: string) => string | undefined;
+}
+
+/** The oldest Node.js major version the kernel runs on. */
+export const MIN_NODE_MAJOR = 20;
+
+function runVersion(file: string): string | undefined {
+  const r = spawnSync(file, ['--version'], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** `file` when it runs as Node.js ${MIN_NODE_MAJOR} or later; else why not, naming `what`. */
+function checked(file: string, what: string, host: HostRuntime): NodeChoice {
+  const version = (host.versionOf ?? runVersion)(file);
+  const major = Number(/^v(\d+)\./.exec(version ?? '')?.[1]);
+  const fix = 'Set gradscope.kernel.node to the path of Node.js ' + MIN_NODE_MAJOR + ' or later.';
+  if (!version) return { error: `${what}, ${file}, does not run as Node.js (\`${file} --version\` failed). ${fix}` };
+  if (!(major >= MIN_NODE_MAJOR)) return { error: `${what}, ${file}, is Node.js ${version}; the kernel needs Node.js ${MIN_NODE_MAJOR} or later. ${fix}` };
+  return { execPath: file };
 }
 
 /** The kernel's executable: undefined = the host's own (`process.execPath`). */
@@ -56,7 +78,7 @@ export function nodeExecutable(setting: string, backend: string, host: HostRunti
   if (value === '' || value === 'auto') {
     if (!host.electron || backend !== 'webgpu') return { execPath: undefined };
     const found = findOnPath('node', host.path, host.extensions);
-    if (found) return { execPath: found };
+    if (found) return checked(found, 'the `node` on PATH', host);
     return {
       error: 'gradscope.backend is webgpu, which needs a real Node.js: Dawn\'s WebGPU bindings do not load in VS Code\'s own (Electron) runtime, ' +
         'and no `node` was found on PATH. Install Node.js 20 or later, or set gradscope.kernel.node to the path of a node executable.',
@@ -64,6 +86,6 @@ export function nodeExecutable(setting: string, backend: string, host: HostRunti
   }
   const isPath = value.includes('/') || value.includes('\\');
   const found = isPath ? (isExecutable(value) ? value : undefined) : findOnPath(value, host.path, host.extensions);
-  if (found) return { execPath: found };
+  if (found) return checked(found, 'gradscope.kernel.node', host);
   return { error: `gradscope.kernel.node is ${JSON.stringify(value)}, which ${isPath ? 'is not an executable file' : 'was not found on PATH'}. Set it to the path of a node executable, or to "auto".` };
 }
