@@ -7,12 +7,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KernelClient } from './kernel/client';
-import type { KernelOptions } from './protocol/kernelMessages';
+import { KERNEL_BACKENDS, type KernelOptions } from './protocol/kernelMessages';
 import { decodeNotebook, parseNotebook, serializeNotebook, type NbOutput } from './notebook/nbformat';
 import { runHeadless } from './notebook/headless';
 import { kernelCommand } from './jupyter/command';
 
-const USAGE = `usage: gradscope run NOTEBOOK [--out FILE | --inplace] [--timeout SECONDS] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
+const USAGE = `usage: gradscope run NOTEBOOK [--out FILE | --inplace] [--timeout SECONDS] [--backend auto|tensorflow-gpu|webgpu|tensorflow|wasm|cpu]
 
 Runs every code cell of NOTEBOOK (.tfnb or .ipynb) in a Gradscope kernel and writes the notebook with
 its outputs to FILE (default: NOTEBOOK with .out before the extension; --inplace overwrites NOTEBOOK).
@@ -49,7 +49,7 @@ function parseArgs(argv: string[]): Args | string {
   if (!args.notebook) return 'NOTEBOOK is missing';
   if (args.out && args.inplace) return '--out and --inplace exclude each other';
   if (args.timeout !== undefined && !(args.timeout > 0)) return '--timeout takes a positive number of seconds';
-  if (!['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'].includes(args.backend!)) return `unknown backend '${args.backend}'`;
+  if (!(KERNEL_BACKENDS as readonly string[]).includes(args.backend!)) return `unknown backend '${args.backend}'`;
   return args as Args;
 }
 

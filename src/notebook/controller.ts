@@ -14,6 +14,8 @@ import { untrustedRefusal, type KernelStartAction } from './kernelSettings';
 import { kernelOptionsOf } from './settings';
 import { settingsFor } from './settingsPrompt';
 import { CELL_LANGUAGE } from '../language/languageId';
+import { nodeExecutable } from './nodeExecutable';
+import { offerWebGpuInstall } from './webgpuInstall';
 
 /** Notebook types the kernel serves, with the controller id used for each. */
 const SERVED = [
@@ -81,6 +83,12 @@ export class GradscopeController implements vscode.Disposable {
         },
         get execArgv() {
           return settings().nodeOptions;
+        },
+        get execPath() {
+          const s = settings();
+          const choice = nodeExecutable(s.node, s.backend, { electron: !!process.versions.electron, path: process.env.PATH ?? '', extensions: process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE').split(';') : [] });
+          if ('error' in choice) throw new Error(choice.error);
+          return choice.execPath;
         },
         log,
         onStatus: (s) => this.showStatus(s.state === 'ready' ? s.info : undefined),
@@ -156,6 +164,7 @@ export class GradscopeController implements vscode.Disposable {
         if (info instanceof Error) {
           await exec.replaceOutput(errorOutput('KernelStartError', `${info.message}\nSee "Gradscope: Show Kernel Log".`));
           exec.end(false, Date.now());
+          void offerWebGpuInstall(info.message, notebookDir(notebook));
           return;
         }
       }
