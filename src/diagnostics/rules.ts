@@ -26,7 +26,7 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
         code: 'vanishing-gradient', severity: 'warning', layers: weak,
         message: first.rms === 0
           ? `no gradient reaches ${first.layer.layer} (sensitivity RMS 0, ${last.layer.layer} ${sci(last.rms)}) at step ${last.step}: the first layers do not learn`
-          : `sensitivity falls ${sci(ratio)}× from ${last.layer.layer} (‖s‖ ${sci(last.norm)} per sample, RMS ${sci(last.rms)}) to ${first.layer.layer} (‖s‖ ${sci(first.norm)}, RMS ${sci(first.rms)}) at step ${last.step}: the first layers barely learn`,
+          : `sensitivity falls ${sci(ratio)}× from ${last.layer.layer} (‖s‖ ${sci(last.norm)} per sample, RMS ${sci(last.rms)}) to ${first.layer.layer} (‖s‖ ${sci(first.norm)}, RMS ${sci(first.rms)}) at step ${last.step} (threshold ${t.vanishingFactor}×): the first layers barely learn`,
         evidence: { step: last.step, firstLayer: first.layer.layer, lastLayer: last.layer.layer, rmsFirst: first.rms, rmsLast: last.rms, normFirst: first.norm, normLast: last.norm, ratio, factor: t.vanishingFactor },
         fixes,
       });
@@ -46,7 +46,7 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
     const w = stuck[0];
     out.push({
       code: 'vanishing-gradient', severity: 'warning', layers: stuck.map((e) => e.l.layer),
-      message: `${stuck.map((e) => e.l.layer).join(', ')}: update ratio ‖ΔW‖/‖W‖ ${sci(w.r.value)} (median of its last probes, to step ${w.r.step}; rule of thumb ~1e-3, other layers up to ${sci(best)})`,
+      message: `${stuck.map((e) => e.l.layer).join(', ')}: update ratio ‖ΔW‖/‖W‖ ${sci(w.r.value)} (median of its last probes, to step ${w.r.step}; threshold ${sci(t.vanishingUpdateRatio)}, rule of thumb ~1e-3, other layers up to ${sci(best)})`,
       evidence: { step: w.r.step, updateRatio: w.r.value, bestUpdateRatio: best },
       fixes: ['add-batchnorm', 'activation-selu', 'activation-leaky-relu'],
     });
@@ -76,7 +76,7 @@ function exploding(run: RunView, t: Thresholds): Finding[] {
     if (last && start > 0 && last.value / start > t.explodingGrowth) {
       return [{
         code: 'exploding-gradient', severity: 'error', layers: [],
-        message: `global gradient norm grew ${sci(last.value / start)}× (from ${sci(start)} to ${sci(last.value)}) by step ${last.step}`,
+        message: `global gradient norm grew ${sci(last.value / start)}× (from ${sci(start)} to ${sci(last.value)}) by step ${last.step} (threshold ${sci(t.explodingGrowth)}×)`,
         evidence: { step: last.step, start, norm: last.value, growth: last.value / start }, fixes,
       }];
     }
@@ -88,7 +88,7 @@ function exploding(run: RunView, t: Thresholds): Finding[] {
     if (last.norm > 0 && first.norm / last.norm > t.vanishingFactor) {
       return [{
         code: 'exploding-gradient', severity: 'warning', layers: [first.layer.layer],
-        message: `sensitivity grows ${sci(first.norm / last.norm)}× (per-sample norm) from ${last.layer.layer} to ${first.layer.layer} at step ${first.step}`,
+        message: `sensitivity grows ${sci(first.norm / last.norm)}× (per-sample norm) from ${last.layer.layer} to ${first.layer.layer} at step ${first.step} (threshold ${t.vanishingFactor}×)`,
         evidence: { step: first.step, rmsFirst: first.rms, rmsLast: last.rms, normFirst: first.norm, normLast: last.norm, ratio: first.norm / last.norm, factor: t.vanishingFactor }, fixes,
       }];
     }
