@@ -110,6 +110,11 @@ export class HealthMonitor implements TrainingObserver {
   /** Added to the fit call's own step and epoch numbers: where the timeline it continues had got to. */
   private stepOffset = 0;
   private epochOffset = 0;
+  /**
+   * For a dataset of unknown size: the call's first global step and epochs still to run, until its
+   * first epoch ends and says how many batches an epoch has.
+   */
+  private counting?: { firstStep: number; epochs: number };
 
   constructor(readonly args: HealthMonitorArgs = {}) {
     const every = args.sampleEvery ?? 0;
@@ -196,6 +201,7 @@ export class HealthMonitor implements TrainingObserver {
       }
     }
     const state = this.state;
+    this.counting = known ? undefined : { firstStep: info.initialStep + this.stepOffset, epochs: info.epochs - initialEpoch };
     this.prober = new Prober(model, state.layers, batch, info.losses ?? info.loss, { training: this.args.probeTraining ?? true });
     const sampler = this.sampler;
     this.publisher = new Publisher({
@@ -252,6 +258,15 @@ export class HealthMonitor implements TrainingObserver {
     if (!s || !this.info) return;
     const epoch = callEpoch + this.epochOffset;
     if (this.timeline) this.timeline.epochsDone = epoch + 1;
+    if (this.counting && s.stepsDone > 0) {
+      // The first epoch over a dataset of unknown size has ended: now the run's length is known, so
+      // progress has a total and an ETA, and the sampler plans a probe on the last step.
+      const perEpoch = s.step + 1 - this.counting.firstStep;
+      s.stepsPerEpoch = perEpoch;
+      s.totalSteps = this.counting.firstStep + this.counting.epochs * perEpoch;
+      this.sampler?.lengthKnown(s.totalSteps - 1);
+      this.counting = undefined;
+    }
     if (logs.loss !== undefined) s.epochLoss.push(epoch + 1, logs.loss);
     if (logs.val_loss !== undefined) (s.epochValLoss ??= new SeriesBuffer()).push(epoch + 1, logs.val_loss);
     for (const [k, v] of Object.entries(logs)) if (k !== 'loss' && k !== 'val_loss') bufferOf(s.epochMetrics, k).push(epoch + 1, v);
