@@ -19,6 +19,31 @@ function updateRatios(run: RunView): { layer: string; value: number; step: numbe
     .sort((a, b) => b.value - a.value);
 }
 
+/**
+ * True when the epoch losses (each a mean over a whole epoch, far quieter than single batches) fall
+ * from their first third to their last by more than lrHighNoiseMargin standard errors.
+ */
+function steadyEpochs(run: RunView, t: Thresholds): boolean {
+  const e = finiteValues(run.training.epochLoss);
+  if (e.length < 6) return false;
+  const { first, last, noise } = thirds(e);
+  return first - last > t.lrHighNoiseMargin * noise;
+}
+
+/** Each trainable layer's median and largest update ratio over its first probes (up to 8, at most half of them), largest first. */
+function earlyUpdateRatios(run: RunView): { layer: string; value: number; max: number; step: number; probes: number }[] {
+  const out: { layer: string; value: number; max: number; step: number; probes: number }[] = [];
+  for (const l of run.layers) {
+    if (!trainable(run, l.layer)) continue;
+    const pts = l.updateRatio.value.map((v, i) => ({ v, step: l.updateRatio.step[i] })).filter((p): p is { v: number; step: number } => p.v !== null);
+    const k = Math.min(8, Math.floor(pts.length / 2));
+    if (k < 3) continue;
+    const first = pts.slice(0, k);
+    out.push({ layer: l.layer, value: median(first.map((p) => p.v))!, max: Math.max(...first.map((p) => p.v)), step: pts[k - 1].step, probes: k });
+  }
+  return out.sort((a, b) => b.max - a.max);
+}
+
 function lrRules(run: RunView, t: Thresholds): Finding[] {
   const loss = run.training.loss;
   const v = finiteValues(loss);
@@ -42,6 +67,21 @@ function lrRules(run: RunView, t: Thresholds): Finding[] {
   if (v.length < t.minLossPoints) return [];
   const step = loss.step[loss.step.length - 1];
   const { first, last, noise } = thirds(v);
+  // One of the first steps changed a layer's weights by more than their own size, and the run never
+  // recovered: the loss did not even halve since. A too-high rate often does its harm early
+  // (saturating or killing units), after which the updates shrink and the loss sits still.
+  const early = earlyUpdateRatios(run).filter((r) => r.max > t.lrHighFirstUpdateRatio);
+  const overall = (first - last) / Math.abs(first || 1);
+  if (early.length > 0 && overall < t.stallOverall) {
+    const top = early[0];
+    const what = `by up to ${sci(top.max)} times their size in one step (‖ΔW‖/‖W‖ over the first ${top.probes} probes, to step ${top.step}; threshold ${sci(t.lrHighFirstUpdateRatio)})`;
+    return [{
+      code: 'lr-too-high', severity: 'warning', layers: early.map((r) => r.layer),
+      message: `${early.map((r) => r.layer).join(', ')}: the first steps changed the weights ${what}, and the loss fell only ${pct(Math.max(0, overall))} since (under ${pct(t.stallOverall)}): the learning rate${rate} is likely too high`,
+      evidence: { step: top.step, earlyUpdateRatio: top.value, earlyMaxUpdateRatio: top.max, threshold: t.lrHighFirstUpdateRatio, overallDecrease: overall, lr },
+      fixes: ['lr-divide-10', 'add-exponential-schedule'],
+    }];
+  }
   const middle = median(v.slice(1))!;
   // Rising trend, or jumped far above the initial loss and stayed there (a healthy run's median is
   // below its start; a far jump, not 10 %, because v[0] is one noisy batch).
@@ -85,7 +125,7 @@ function lrRules(run: RunView, t: Thresholds): Finding[] {
   // Slow descent: the loss does fall, steadily (beyond the batch noise: it is not a model at its noise
   // floor), but little over the whole run, and no layer moves as much as the rule of thumb. A schedule
   // that lowers the rate on purpose is not judged.
-  const steady = first - last > t.lrHighNoiseMargin * noise;
+  const steady = first - last > t.lrHighNoiseMargin * noise || steadyEpochs(run, t);
   if (run.training.scheduleKind === 'constant' && steady && decrease < t.lrSlowDecrease && largest < t.lrSlowUpdateRatio) {
     return [{
       code: 'lr-too-low', severity: 'warning', layers: [],

@@ -11,7 +11,13 @@ import { lossShapeRules } from './lossRules';
 
 export type { RunView } from './ruleUtils';
 
+/** Layers whose ReLU units are mostly dead: dead-relu names them, and their missing gradient is that. */
+function deadLayers(run: RunView, t: Thresholds): Set<string> {
+  return new Set(run.layers.filter((l) => (l.latestSaturation?.kind === 'relu' || l.latestSaturation?.kind === 'relu6') && (l.latestSaturation.dead ?? 0) > t.deadReluFraction).map((l) => l.layer));
+}
+
 function vanishing(run: RunView, t: Thresholds): Finding[] {
+  const dead = deadLayers(run, t);
   const prof = sensitivityProfile(run);
   const out: Finding[] = [];
   if (prof.length >= 2) {
@@ -20,6 +26,8 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
     const ratio = last.norm / first.norm;
     if (last.norm > 0 && ratio > t.vanishingFactor) {
       const weak = prof.filter((p) => p.norm * t.vanishingFactor < last.norm).map((p) => p.layer.layer);
+      // One cause, one finding: a gradient that stops at dead ReLU units is dead-relu's.
+      if (weak.every((n) => dead.has(n))) return out;
       const squashing = weak.some((n) => ['sigmoid', 'tanh'].includes(activationOf(run, n) ?? ''));
       const fixes: FixId[] = squashing ? ['activation-relu', 'add-batchnorm', 'activation-selu'] : ['add-batchnorm', 'activation-selu', 'activation-leaky-relu'];
       out.push({
@@ -41,7 +49,7 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
     .filter((e): e is { l: LayerSeries; r: { step: number; value: number } } => !!e.r);
   const best = Math.max(...ratios.map((e) => e.r.value));
   // Only when other layers do learn: all layers tiny is a learning-rate problem (lr-too-low).
-  const stuck = ratios.filter((e) => e.r.value < t.vanishingUpdateRatio && best >= 10 * t.vanishingUpdateRatio);
+  const stuck = ratios.filter((e) => e.r.value < t.vanishingUpdateRatio && best >= 10 * t.vanishingUpdateRatio && !dead.has(e.l.layer));
   if (stuck.length > 0) {
     const w = stuck[0];
     out.push({

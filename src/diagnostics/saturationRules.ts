@@ -6,7 +6,7 @@
  */
 import type { Finding, LayerSeries } from '../protocol/health';
 import type { Thresholds } from './thresholds';
-import { lossProgress, pct, relativeSensitivityDrop, sci, type RunView } from './ruleUtils';
+import { lossProgress, pct, relativeSensitivityDrop, sci, trainable, typicalUpdateRatio, type RunView } from './ruleUtils';
 import { seluBand } from './seluBand';
 
 function sampleStep(l: LayerSeries): number {
@@ -32,7 +32,10 @@ function impairment(run: RunView, l: LayerSeries, output: LayerSeries | undefine
       evidence: { sensitivityDrop: drop.drop, dropThreshold: t.saturationSensitivityDrop },
     };
   }
-  const p = lossProgress(run, t.minLossPoints);
+  // A stall while every layer's updates are under the rule of thumb is the rate's (lr-too-low), not
+  // the saturation's: a saturated layer stops learning while the layers above it still move.
+  const moving = run.layers.some((x) => trainable(run, x.layer) && (typicalUpdateRatio(x)?.value ?? 0) >= t.lrSlowUpdateRatio);
+  const p = moving ? lossProgress(run, t.minLossPoints) : undefined;
   // No progress over the last half that stands out of the batch noise (a stalled loss's quarters differ
   // by chance), and less than stallOverall since the start.
   const recentBar = p ? Math.max(t.stallImprovement, t.lrHighNoiseMargin * p.recentNoise) : 0;

@@ -47,6 +47,8 @@ export interface Thresholds {
   lrHighOscillation: number;
   /** lr-too-high: a layer's typical update ratio ‖ΔW‖/‖W‖ per step above this. */
   lrHighUpdateRatio: number;
+  /** lr-too-high, early harm: one of a layer's first probed steps changed its weights by more than this times their size (and the loss never halved). */
+  lrHighFirstUpdateRatio: number;
   /** lr-too-low: relative loss decrease below this over the run, with update ratios below lrLowUpdateRatio. */
   lrLowDecrease: number;
   lrLowUpdateRatio: number;
@@ -99,6 +101,8 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   lrHighOscillation: 1,
   // 100× the ~1e-3 rule of thumb (Karpathy, CS231n): every step moves the weights by a tenth of their size.
   lrHighUpdateRatio: 0.1,
+  // A single step as large as the weights themselves.
+  lrHighFirstUpdateRatio: 1,
   // Gradscope heuristics: under 1 % progress, updates 10× below the 1e-3 rule of thumb.
   lrLowDecrease: 0.01,
   lrLowUpdateRatio: 1e-4,
