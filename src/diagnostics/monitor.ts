@@ -61,6 +61,12 @@ export interface HealthMonitorArgs {
   probeSize?: number;
   /** Seed of the probe batch's draw. Defaults to 0 (the same samples every run of the same data). */
   probeSeed?: number;
+  /**
+   * Continue the model's last run when this fit call follows it from the same cell (outside a
+   * kernel: any later call on the same model), so a model trained in a loop of fit calls is one run.
+   * false starts a new run. Defaults to true.
+   */
+  continueRun?: boolean;
 }
 
 let runCounter = 0;
@@ -121,6 +127,7 @@ export class HealthMonitor implements TrainingObserver {
     if (!Number.isInteger(every) || every < 0) throw new RangeError(`healthMonitor: sampleEvery must be a whole number ≥ 0 (0 = adaptive), got ${args.sampleEvery}`);
     const size = args.probeSize ?? 32;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`healthMonitor: probeSize must be a positive whole number, got ${args.probeSize}`);
+    if (args.continueRun !== undefined && typeof args.continueRun !== 'boolean') throw new TypeError(`healthMonitor: continueRun must be true or false, got ${String(args.continueRun)}`);
     if (args.probeSeed !== undefined && !Number.isInteger(args.probeSeed)) throw new RangeError(`healthMonitor: probeSeed must be a whole number, got ${args.probeSeed}`);
     const o = args.maxOverhead ?? DEFAULT_MAX_OVERHEAD;
     if (!(o > 0 && o < 1)) throw new RangeError(`healthMonitor: maxOverhead must be in (0, 1), got ${args.maxOverhead}`);
@@ -143,7 +150,7 @@ export class HealthMonitor implements TrainingObserver {
     const layerKey = layerKeyOf(model);
     const prev = timelines.get(model);
     const initialEpoch = known ? Math.round(info.initialStep / info.stepsPerEpoch) : 0;
-    if (prev && !prev.active && prev.cell === fit?.cell && prev.layerKey === layerKey) {
+    if (this.args.continueRun !== false && prev && !prev.active && prev.cell === fit?.cell && prev.layerKey === layerKey) {
       // A later fit call on the same model from the same cell: the same run goes on. Steps and epochs
       // keep counting (a call that numbers its own, through initialEpoch, past the timeline is taken
       // as it is), the probe batch is drawn again from this call's data with the same seed.

@@ -7,6 +7,7 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { fit } from '../../../src/library';
+import { healthMonitor } from '../../../src/diagnostics';
 import type { HealthSnapshot } from '../../../src/protocol/health';
 
 describe('fit calls in a loop', () => {
@@ -38,7 +39,7 @@ describe('fit calls in a loop', () => {
     tf.dispose([x, y]);
   });
 
-  test('a new model starts its own run', async () => {
+  test('a new model starts its own run, and so does continueRun: false', async () => {
     const x = tf.randomNormal([32, 4], 0, 1, 'float32', 1);
     const y = tf.randomNormal([32, 1], 0, 1, 'float32', 2);
     const make = () => {
@@ -51,6 +52,12 @@ describe('fit calls in a loop', () => {
     await fit(a, x, y, { epochs: 1, diagnostics: { onSnapshot: (s) => ids.push(s.runId) } });
     await fit(make(), x, y, { epochs: 1, diagnostics: { onSnapshot: (s) => ids.push(s.runId) } });
     assert.equal(new Set(ids).size, 2);
+    // continueRun: false asks for a new run on the same model.
+    await fit(a, x, y, { epochs: 1, diagnostics: { onSnapshot: (s) => ids.push(s.runId) } });
+    assert.equal(new Set(ids).size, 2, 'the same model again: its run goes on');
+    await fit(a, x, y, { epochs: 1, diagnostics: { onSnapshot: (s) => ids.push(s.runId), continueRun: false } });
+    assert.equal(new Set(ids).size, 3);
+    assert.throws(() => healthMonitor({ continueRun: 'yes' as never }), /continueRun must be true or false, got yes/);
     tf.dispose([x, y]);
   });
 });
