@@ -150,7 +150,8 @@ function plateau(run: RunView, t: Thresholds): Finding[] {
   // Lowering the rate (what ReduceLROnPlateau and a decay do) only helps a rate that is too large for
   // the loss's floor; with every layer's updates below the rule of thumb the rate is the other way.
   const largest = updateRatios(run)[0]?.value;
-  const small = largest !== undefined && largest < t.lrSlowUpdateRatio;
+  // (A schedule that lowers the rate on purpose keeps its own remedies.)
+  const small = largest !== undefined && largest < t.lrSlowUpdateRatio && run.training.scheduleKind === 'constant';
   return [{
     code: 'plateau', severity: 'info', layers: [],
     message: `training loss has not improved by ${pct(t.plateauImprovement)} in the last ${t.plateauEpochs} epochs (best ${sci(before)}, now ${sci(vals[vals.length - 1])}) at epoch ${epoch}`
@@ -169,16 +170,19 @@ function overfitting(run: RunView, t: Thresholds): Finding[] {
   for (let i = 1; i < vv.length; i++) if (vv[i] < vv[best]) best = i;
   const since = vv.length - 1 - best;
   const now = vv[vv.length - 1];
+  // Judged on the mean of the last overfitEpochs epochs: the best is the minimum of a noisy curve, so
+  // one epoch above it by 5 % happens by chance; all of the recent ones on average is a trend.
+  const recent = mean(vv.slice(-t.overfitEpochs));
   const epoch = val.step[val.step.length - 1];
   const bestEpoch = val.step[best];
   const trainAt = (e: number) => { const i = train.step.indexOf(e); return i >= 0 ? train.value[i] : null; };
   const trainBest = trainAt(bestEpoch);
   const trainNow = trainAt(epoch);
-  if (since < t.overfitEpochs || now <= vv[best] * (1 + t.overfitRise) || trainBest === null || trainNow === null || trainNow >= trainBest) return [];
+  if (since < t.overfitEpochs || recent <= vv[best] * (1 + t.overfitRise) || trainBest === null || trainNow === null || trainNow >= trainBest) return [];
   return [{
     code: 'overfitting', severity: 'warning', layers: [],
-    message: `validation loss rose from ${sci(vv[best])} (epoch ${bestEpoch}) to ${sci(now)} (epoch ${epoch}; more than ${pct(t.overfitRise)} over at least ${t.overfitEpochs} epochs) while training loss fell from ${sci(trainBest)} to ${sci(trainNow)}`,
-    evidence: { step: run.progress.step, epoch, bestEpoch, bestValLoss: vv[best], valLoss: now, trainLoss: trainNow },
+    message: `validation loss rose from ${sci(vv[best])} (epoch ${bestEpoch}) to ${sci(now)} (epoch ${epoch}; its last ${t.overfitEpochs} epochs average ${sci(recent)}, more than ${pct(t.overfitRise)} above the best) while training loss fell from ${sci(trainBest)} to ${sci(trainNow)}`,
+    evidence: { step: run.progress.step, epoch, bestEpoch, bestValLoss: vv[best], valLoss: now, recentValLoss: recent, threshold: t.overfitRise, trainLoss: trainNow },
     fixes: ['add-early-stopping', 'add-dropout'],
   }];
 }

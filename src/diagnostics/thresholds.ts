@@ -61,7 +61,7 @@ export interface Thresholds {
   /** plateau: epochs without a relative improvement of plateauImprovement of the epoch loss. */
   plateauEpochs: number;
   plateauImprovement: number;
-  /** overfitting: epochs since the best validation loss, and its relative rise since. */
+  /** overfitting: epochs since the best validation loss, and the relative rise of the mean of that many last epochs over it. */
   overfitEpochs: number;
   overfitRise: number;
   /** Fewest loss points before the loss-shape rules (lr-too-high / lr-too-low) judge. */

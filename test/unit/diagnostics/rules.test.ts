@@ -87,9 +87,9 @@ describe('rules on constructed series', () => {
 
   test('saturated-sigmoid / saturated-tanh on hidden layers only, and only while learning is impaired', () => {
     const layers: LayerSpec[] = [
-      { name: 'h1', activation: 'sigmoid', saturation: { kind: 'sigmoid', saturated: 0.6 } },
-      { name: 'h2', activation: 'tanh', saturation: { kind: 'tanh', saturated: 0.35 } },
-      { name: 'out', activation: 'sigmoid', saturation: { kind: 'sigmoid', saturated: 0.9 } },
+      { name: 'h1', activation: 'sigmoid', saturation: { kind: 'sigmoid', saturated: 0.6 }, updateRatio: 2e-6 },
+      { name: 'h2', activation: 'tanh', saturation: { kind: 'tanh', saturated: 0.35 }, updateRatio: 5e-6 },
+      { name: 'out', activation: 'sigmoid', saturation: { kind: 'sigmoid', saturated: 0.9 }, updateRatio: 3e-3 },
     ];
     const sat = (v: ReturnType<typeof runView>) => evaluateRules(v).filter((x) => x.code.startsWith('saturated')).map((x) => [x.code, x.layers[0]]);
     // Stalled: 2.30 falling under 1 % over the run.
@@ -97,6 +97,8 @@ describe('rules on constructed series', () => {
     assert.deepEqual(sat(runView({ layers, loss: stalled })), [['saturated-sigmoid', 'h1'], ['saturated-tanh', 'h2']]);
     const f = evaluateRules(runView({ layers, loss: stalled })).find((x) => x.code === 'saturated-sigmoid')!;
     assert.match(f.message, /h1: 60 % of sigmoid activations saturated at step 39 \(threshold 30 %; .*the loss stalled: it fell 0 % over the last half of the run and 0 % overall \(stalled: under 1 %, the larger of 1 % and 3 standard errors of the batch noise, and under 50 % overall\)/);
+    // A stall with every layer's updates tiny is the rate's (lr-too-low), not the saturation's.
+    assert.deepEqual(sat(runView({ layers: layers.map((l) => ({ ...l, updateRatio: 1e-5 })), loss: stalled })), []);
     // The same saturation while the loss keeps falling is no finding.
     assert.deepEqual(sat(runView({ layers, loss: healthyLoss(40) })), []);
     // ... nor while training loss is flat but validation loss keeps falling.
