@@ -178,7 +178,19 @@ function overfitting(run: RunView, t: Thresholds): Finding[] {
   const trainAt = (e: number) => { const i = train.step.indexOf(e); return i >= 0 ? train.value[i] : null; };
   const trainBest = trainAt(bestEpoch);
   const trainNow = trainAt(epoch);
-  if (since < t.overfitEpochs || recent <= vv[best] * (1 + t.overfitRise) || trainBest === null || trainNow === null || trainNow >= trainBest) return [];
+  if (since < t.overfitEpochs || trainBest === null || trainNow === null || trainNow >= trainBest) return [];
+  if (recent <= vv[best] * (1 + t.overfitRise)) {
+    // Validation stopped improving while the training loss keeps falling far below it: the model
+    // learns its training set, not the task (a small data set memorized by a big net).
+    const recentTrain = mean(train.value.slice(-t.overfitEpochs).filter((x): x is number => x !== null));
+    if (!(recentTrain > 0) || recent < t.overfitGap * recentTrain) return [];
+    return [{
+      code: 'overfitting', severity: 'warning', layers: [],
+      message: `validation loss stopped improving at ${sci(vv[best])} (epoch ${bestEpoch}; ${since} epochs since) while training loss fell from ${sci(trainBest)} to ${sci(trainNow)}: the last ${t.overfitEpochs} epochs' validation loss ${sci(recent)} is ${sci(recent / recentTrain)}× the training loss ${sci(recentTrain)} (threshold ${t.overfitGap}×)`,
+      evidence: { step: run.progress.step, epoch, bestEpoch, bestValLoss: vv[best], valLoss: now, recentValLoss: recent, recentTrainLoss: recentTrain, gap: recent / recentTrain, threshold: t.overfitGap, trainLoss: trainNow },
+      fixes: ['add-early-stopping', 'add-dropout'],
+    }];
+  }
   return [{
     code: 'overfitting', severity: 'warning', layers: [],
     message: `validation loss rose from ${sci(vv[best])} (epoch ${bestEpoch}) to ${sci(now)} (epoch ${epoch}; its last ${t.overfitEpochs} epochs average ${sci(recent)}, more than ${pct(t.overfitRise)} above the best) while training loss fell from ${sci(trainBest)} to ${sci(trainNow)}`,

@@ -64,6 +64,8 @@ export interface Thresholds {
   /** overfitting: epochs since the best validation loss, and the relative rise of the mean of that many last epochs over it. */
   overfitEpochs: number;
   overfitRise: number;
+  /** overfitting without a rise: validation loss stopped improving at this many times the (still falling) training loss. */
+  overfitGap: number;
   /** Fewest loss points before the loss-shape rules (lr-too-high / lr-too-low) judge. */
   minLossPoints: number;
 }
@@ -115,5 +117,7 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   // Keras EarlyStopping-style patience; a 5 % rise is beyond epoch-to-epoch noise.
   overfitEpochs: 3,
   overfitRise: 0.05,
+  // A generalization gap of 2×: the validation loss twice the training loss and no longer falling.
+  overfitGap: 2,
   minLossPoints: 10,
 });

@@ -228,7 +228,10 @@ const written: Scenario[] = [
     },
   },
   {
-    id: 'deep-relu-he', source: 'Géron ch. 11: 10 ReLU layers with He initialization', healthy: true, expect: [], fast: true,
+    // Under SGD 0.05 some of the last layer's units die: a probe that finds 15 of 32 units zero on all
+    // of its 32 samples (stratified over the ten classes) misses a unit active on 10 % of the data
+    // with probability 3 %, so dead-relu reports a fact there, not a false alarm.
+    id: 'deep-relu-he', source: 'Géron ch. 11: 10 ReLU layers with He initialization', healthy: true, expect: [], allow: ['dead-relu'], fast: true,
     async run() {
       const { x, y } = digits(400, 7);
       const model = deep(10, 32, 64, 10, () => ({ activation: 'relu', kernelInitializer: he() }), 'softmax');
@@ -315,7 +318,8 @@ const written: Scenario[] = [
     },
   },
   {
-    id: 'boston-mlp', source: 'boston-housing two hidden sigmoid layers of 50 (SGD 0.01)', healthy: true, expect: [], fast: true,
+    // It reaches its noise floor within the 30 epochs: plateau (an info) says so, as in loop-plateau.
+    id: 'boston-mlp', source: 'boston-housing two hidden sigmoid layers of 50 (SGD 0.01)', healthy: true, expect: [], allow: ['plateau'], fast: true,
     async run() {
       const { x, y } = housing(333, 13);
       const model = tf.sequential({ layers: [

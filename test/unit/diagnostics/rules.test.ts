@@ -234,6 +234,18 @@ describe('rules on constructed series', () => {
     assert.ok(!codes(runView({ layers: healthyLayers, loss: healthyLoss(20), epochLoss: [1, 0.7, 0.5, 0.35, 0.25, 0.18], epochValLoss: [1.1, 0.8, 0.7, 0.65, 0.62, 0.6] })).includes('overfitting'));
   });
 
+  test('overfitting without a rise: validation stalled far above a training loss that keeps falling', () => {
+    const train = Array.from({ length: 20 }, (_, i) => 3 * Math.exp(-i / 3) + 0.001);
+    const stalled = Array.from({ length: 20 }, (_, i) => (i < 8 ? 3 - i * 0.06 : 2.5 + 0.02 * Math.sin(i)));
+    const f = evaluateRules(runView({ layers: healthyLayers, loss: healthyLoss(20), epochLoss: train, epochValLoss: stalled })).find((x) => x.code === 'overfitting');
+    assert.ok(f);
+    assert.match(f.message, /validation loss stopped improving at .* is \d\.\de\+\d× the training loss .*\(threshold 2×\)/);
+    // A converged model whose validation loss flattens near its training loss is no finding.
+    const close = train.map((v) => v * 1.3 + 0.3);
+    const flat = close.map((v, i) => (i < 8 ? v : close[8] + 0.01 * Math.sin(i)));
+    assert.ok(!codes(runView({ layers: healthyLayers, loss: healthyLoss(20), epochLoss: train.map((v) => v + 0.3), epochValLoss: flat })).includes('overfitting'));
+  });
+
   test('frozen-all: nothing trainable', () => {
     const layers = healthyLayers.map((l) => ({ ...l, trainable: false }));
     const f = evaluateRules(runView({ layers, loss: healthyLoss(20) }));
