@@ -228,6 +228,15 @@ const written: Scenario[] = [
     },
   },
   {
+    id: 'deep-sigmoid-big-init', source: 'Géron ch. 11: sigmoid with a normal(0, 1) initializer saturates', healthy: false, expect: ['saturated-sigmoid'], allow: ['vanishing-gradient', 'plateau', 'lr-too-low'],
+    async run() {
+      const { x, y } = digits(400, 8);
+      const model = deep(6, 64, 64, 10, () => ({ activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ stddev: 1, seed: seedCounter++ }) }), 'softmax');
+      model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
+      return train(model, x, y, { epochs: 4, batchSize: 32 });
+    },
+  },
+  {
     // Under SGD 0.05 some of the last layer's units die: a probe that finds 15 of 32 units zero on all
     // of its 32 samples (stratified over the ten classes) misses a unit active on 10 % of the data
     // with probability 3 %, so dead-relu reports a fact there, not a false alarm.
