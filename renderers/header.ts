@@ -67,7 +67,8 @@ export class Header implements Section {
     setText(this.status, s.status);
     this.status.className = `gs-status gs-status-${s.status}`;
     setText(this.epoch, `epoch ${Math.min(p.epoch + 1, p.epochs)}/${p.epochs}`);
-    setText(this.step, `step ${fmtInt(p.step)}/${fmtInt(p.totalSteps)}`);
+    // A dataset of unknown size: its first epoch's batches are counted as they come (no total yet).
+    setText(this.step, p.totalSteps > 0 ? `step ${fmtInt(p.step)}/${fmtInt(p.totalSteps)}` : `${fmtInt(p.step)} batches of epoch 1 so far (dataset size unknown)`);
     const pct = p.totalSteps > 0 ? Math.max(0, Math.min(100, (100 * p.step) / p.totalSteps)) : 0;
     this.bar.style.width = `${pct}%`;
     this.progress.setAttribute('aria-valuenow', pct.toFixed(0));

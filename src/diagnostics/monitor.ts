@@ -63,9 +63,39 @@ export interface HealthMonitorArgs {
   probeSize?: number;
   /** Seed of the probe batch's draw. Defaults to 0 (the same samples every run of the same data). */
   probeSeed?: number;
+  /**
+   * Continue the model's last run when this fit call follows it from the same cell (outside a
+   * kernel: any later call on the same model), so a model trained in a loop of fit calls is one run.
+   * false starts a new run. Defaults to true.
+   */
+  continueRun?: boolean;
 }
 
 let runCounter = 0;
+
+/**
+ * What a later fit call on the same model continues: the run's state and sampler, where the last
+ * call left the step and epoch counts, and the cell the calls came from. A model trained in a loop
+ * (`for (…) await gs.fit(model, …, { epochs: 1 })`, the idiom of the tfjs examples) is one run with
+ * one timeline, so the epoch-level rules see the whole training.
+ */
+interface Timeline {
+  state: RunState;
+  sampler: Sampler;
+  /** The cell of the fit call (its `callSite`), undefined outside a kernel. */
+  cell: string | undefined;
+  /** The model's weighted layers when the run began: a model changed since starts a new run. */
+  layerKey: string;
+  /** The next global step and the epochs done so far. */
+  nextStep: number;
+  epochsDone: number;
+  /** True while a fit call is observed on it (a second monitor on the same model starts its own run). */
+  active: boolean;
+}
+
+const timelines = new WeakMap<tf.LayersModel, Timeline>();
+
+const layerKeyOf = (model: tf.LayersModel) => model.layers.filter((l) => l.weights.length > 0).map((l) => l.name).join('\n');
 
 /**
  * Observes one `gs.fit` run at a time and measures gradient health.
@@ -86,12 +116,22 @@ export class HealthMonitor implements TrainingObserver {
   private snapshotMs = 0;
   /** The snapshot built last (after the final publish: the run's final snapshot). */
   private last?: HealthSnapshot;
+  private timeline?: Timeline;
+  /** Added to the fit call's own step and epoch numbers: where the timeline it continues had got to. */
+  private stepOffset = 0;
+  private epochOffset = 0;
+  /**
+   * For a dataset of unknown size: the call's first global step and epochs still to run, until its
+   * first epoch ends and says how many batches an epoch has.
+   */
+  private counting?: { firstStep: number; epochs: number };
 
   constructor(readonly args: HealthMonitorArgs = {}) {
     const every = args.sampleEvery ?? 0;
     if (!Number.isInteger(every) || every < 0) throw new RangeError(`healthMonitor: sampleEvery must be a whole number ≥ 0 (0 = adaptive), got ${args.sampleEvery}`);
     const size = args.probeSize ?? 32;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`healthMonitor: probeSize must be a positive whole number, got ${args.probeSize}`);
+    if (args.continueRun !== undefined && typeof args.continueRun !== 'boolean') throw new TypeError(`healthMonitor: continueRun must be true or false, got ${String(args.continueRun)}`);
     if (args.probeSeed !== undefined && !Number.isInteger(args.probeSeed)) throw new RangeError(`healthMonitor: probeSeed must be a whole number, got ${args.probeSeed}`);
     const o = args.maxOverhead ?? DEFAULT_MAX_OVERHEAD;
     if (!(o > 0 && o < 1)) throw new RangeError(`healthMonitor: maxOverhead must be in (0, 1), got ${args.maxOverhead}`);
@@ -111,32 +151,70 @@ export class HealthMonitor implements TrainingObserver {
     const every = this.args.sampleEvery ?? kernelDefaults.sampleEvery ?? 0;
     const known = info.stepsPerEpoch > 0;
     const batch = drawProbeBatch(info.probe, this.args.probeSize ?? 32, this.args.probeSeed ?? 0, info.probeFrom ?? 'training set');
-    const layers = model.layers.filter((l) => l.weights.length > 0).map((l) => new LayerRecorder(l));
-    this.state = {
-      runId: `${Date.now().toString(36)}-${(++runCounter).toString(36)}`,
-      status: 'training',
-      backend: hooks?.backend.name ?? tf.getBackend(),
-      ...(hooks?.backend.device ? { device: hooks.backend.device } : {}),
-      startTime: Date.now(),
-      epoch: 0, epochs: info.epochs, step: info.initialStep, stepsDone: 0,
-      stepsPerEpoch: info.stepsPerEpoch, totalSteps: info.epochs * info.stepsPerEpoch,
-      model: summarizeModel(model),
-      lr: new SeriesBuffer(), loss: new SeriesBuffer(), epochLoss: new SeriesBuffer(),
-      metrics: new Map(), epochMetrics: new Map(),
-      scheduleKind: info.scheduleKind,
-      ...clipOf(info.optimizer),
-      events: [],
-      layers,
-      sampleEvery: every || 1,
-      probeBatch: batch.info,
-      ...(sources ? { sources } : {}),
-      thresholds: { ...kernelDefaults.thresholds, ...this.args.thresholds },
-      options: summarizeRunOptions(info),
-    };
-    // `epochs` is the epoch to train up to (as model.fit's), so the global steps end at epochs × stepsPerEpoch.
-    const lastStep = known ? Math.max(info.initialStep, info.epochs * info.stepsPerEpoch - 1) : undefined;
-    this.sampler = new Sampler({ firstStep: info.initialStep, lastStep, fixed: every, maxOverhead: this.args.maxOverhead ?? DEFAULT_MAX_OVERHEAD, now: this.clock });
-    this.prober = new Prober(model, layers, batch, info.losses ?? info.loss, { training: this.args.probeTraining ?? true });
+    const layerKey = layerKeyOf(model);
+    const prev = timelines.get(model);
+    const initialEpoch = known ? Math.round(info.initialStep / info.stepsPerEpoch) : 0;
+    if (this.args.continueRun !== false && prev && !prev.active && prev.cell === fit?.cell && prev.layerKey === layerKey) {
+      // A later fit call on the same model from the same cell: the same run goes on. Steps and epochs
+      // keep counting (a call that numbers its own, through initialEpoch, past the timeline is taken
+      // as it is), the probe batch is drawn again from this call's data with the same seed.
+      this.timeline = prev;
+      prev.active = true;
+      this.stepOffset = Math.max(0, prev.nextStep - info.initialStep);
+      this.epochOffset = Math.max(0, prev.epochsDone - initialEpoch);
+      const s = prev.state;
+      s.status = 'training';
+      delete s.error;
+      s.epochs = this.epochOffset + info.epochs;
+      s.stepsPerEpoch = info.stepsPerEpoch;
+      s.totalSteps = known ? this.stepOffset + info.epochs * info.stepsPerEpoch : 0;
+      s.model = summarizeModel(model);
+      s.scheduleKind = info.scheduleKind;
+      const clip = clipOf(info.optimizer).clip;
+      if (clip) s.clip = clip;
+      else delete s.clip;
+      s.probeBatch = batch.info;
+      if (sources) s.sources = sources;
+      this.state = s;
+      this.sampler = prev.sampler;
+      this.sampler.continueTo(known ? this.stepOffset + info.epochs * info.stepsPerEpoch - 1 : undefined);
+    } else {
+      this.stepOffset = 0;
+      this.epochOffset = 0;
+      const layers = model.layers.filter((l) => l.weights.length > 0).map((l) => new LayerRecorder(l));
+      this.state = {
+        runId: `${Date.now().toString(36)}-${(++runCounter).toString(36)}`,
+        status: 'training',
+        backend: hooks?.backend.name ?? tf.getBackend(),
+        ...(hooks?.backend.device ? { device: hooks.backend.device } : {}),
+        startTime: Date.now(),
+        epoch: 0, epochs: info.epochs, step: info.initialStep, stepsDone: 0,
+        stepsPerEpoch: info.stepsPerEpoch, totalSteps: info.epochs * info.stepsPerEpoch,
+        model: summarizeModel(model),
+        lr: new SeriesBuffer(), loss: new SeriesBuffer(), epochLoss: new SeriesBuffer(),
+        metrics: new Map(), epochMetrics: new Map(),
+        scheduleKind: info.scheduleKind,
+        ...clipOf(info.optimizer),
+        events: [],
+        layers,
+        sampleEvery: every || 1,
+        probeBatch: batch.info,
+        ...(sources ? { sources } : {}),
+        thresholds: { ...kernelDefaults.thresholds, ...this.args.thresholds },
+        options: summarizeRunOptions(info),
+      };
+      // `epochs` is the epoch to train up to (as model.fit's), so the global steps end at epochs × stepsPerEpoch.
+      const lastStep = known ? Math.max(info.initialStep, info.epochs * info.stepsPerEpoch - 1) : undefined;
+      this.sampler = new Sampler({ firstStep: info.initialStep, lastStep, fixed: every, maxOverhead: this.args.maxOverhead ?? DEFAULT_MAX_OVERHEAD, now: this.clock });
+      // A second monitor observing the same model at the same time keeps its run to itself.
+      if (!prev?.active) {
+        this.timeline = { state: this.state, sampler: this.sampler, cell: fit?.cell, layerKey, nextStep: info.initialStep, epochsDone: initialEpoch, active: true };
+        timelines.set(model, this.timeline);
+      }
+    }
+    const state = this.state;
+    this.counting = known ? undefined : { firstStep: info.initialStep + this.stepOffset, epochs: info.epochs - initialEpoch };
+    this.prober = new Prober(model, state.layers, batch, info.losses ?? info.loss, { training: this.args.probeTraining ?? true });
     const sampler = this.sampler;
     this.publisher = new Publisher({
       intervalMs: this.args.publishIntervalMs ?? 400,
@@ -148,9 +226,11 @@ export class HealthMonitor implements TrainingObserver {
     });
   }
 
-  onBatchBegin(step: number, epoch: number): void {
+  onBatchBegin(callStep: number, callEpoch: number): void {
     const s = this.state;
     if (!s || !this.sampler || !this.prober) return;
+    const step = callStep + this.stepOffset;
+    const epoch = callEpoch + this.epochOffset;
     this.sampler.stepBegan();
     s.epoch = epoch;
     if (!this.prober.active || !this.sampler.due(step)) return;
@@ -160,12 +240,13 @@ export class HealthMonitor implements TrainingObserver {
     this.sampler.spent(this.snapshotMs);
   }
 
-  onBatchEnd(step: number, info: BatchEndInfo): void {
+  onBatchEnd(callStep: number, info: BatchEndInfo): void {
     const s = this.state;
     if (!s || !this.sampler || !this.prober || !this.publisher) return;
+    const step = callStep + this.stepOffset;
     this.sampler.stepEnded(info.meterMs ?? 0);
     s.step = step;
-    s.epoch = info.epoch;
+    s.epoch = info.epoch + this.epochOffset;
     // The rate of the first step is the schedule's, which the optimizer's own rate may not be.
     if (s.options) {
       if (s.stepsDone === 0) s.options.learningRate = Number.isFinite(info.lr) ? info.lr : null;
@@ -189,9 +270,20 @@ export class HealthMonitor implements TrainingObserver {
     if (this.publisher.step()) this.sampler.spent(this.clock() - t1);
   }
 
-  onEpochEnd(epoch: number, logs: Record<string, number>): void {
+  onEpochEnd(callEpoch: number, logs: Record<string, number>): void {
     const s = this.state;
     if (!s || !this.info) return;
+    const epoch = callEpoch + this.epochOffset;
+    if (this.timeline) this.timeline.epochsDone = epoch + 1;
+    if (this.counting && s.stepsDone > 0) {
+      // The first epoch over a dataset of unknown size has ended: now the run's length is known, so
+      // progress has a total and an ETA, and the sampler plans a probe on the last step.
+      const perEpoch = s.step + 1 - this.counting.firstStep;
+      s.stepsPerEpoch = perEpoch;
+      s.totalSteps = this.counting.firstStep + this.counting.epochs * perEpoch;
+      this.sampler?.lengthKnown(s.totalSteps - 1);
+      this.counting = undefined;
+    }
     if (logs.loss !== undefined) s.epochLoss.push(epoch + 1, logs.loss);
     if (logs.val_loss !== undefined) (s.epochValLoss ??= new SeriesBuffer()).push(epoch + 1, logs.val_loss);
     for (const [k, v] of Object.entries(logs)) if (k !== 'loss' && k !== 'val_loss') bufferOf(s.epochMetrics, k).push(epoch + 1, v);
@@ -199,7 +291,7 @@ export class HealthMonitor implements TrainingObserver {
   }
 
   onEvent(event: RunEvent): void {
-    this.state?.events.push(event);
+    this.state?.events.push({ ...event, step: event.step + this.stepOffset, epoch: event.epoch + this.epochOffset });
   }
 
   async onTrainEnd(status: RunStatus, error?: string): Promise<void> {
@@ -207,6 +299,10 @@ export class HealthMonitor implements TrainingObserver {
     if (!s) return;
     s.status = status;
     if (error !== undefined) s.error = error;
+    if (this.timeline) {
+      this.timeline.active = false;
+      if (s.stepsDone > 0) this.timeline.nextStep = Math.max(this.timeline.nextStep, s.step + 1);
+    }
     // The probe batch's tensors are freed now; gs.fit frees the training data after this call.
     this.prober?.dispose();
     const model = this.info?.model;

@@ -11,7 +11,13 @@ import { lossShapeRules } from './lossRules';
 
 export type { RunView } from './ruleUtils';
 
+/** Layers whose ReLU units are mostly dead: dead-relu names them, and their missing gradient is that. */
+function deadLayers(run: RunView, t: Thresholds): Set<string> {
+  return new Set(run.layers.filter((l) => (l.latestSaturation?.kind === 'relu' || l.latestSaturation?.kind === 'relu6') && (l.latestSaturation.dead ?? 0) > t.deadReluFraction).map((l) => l.layer));
+}
+
 function vanishing(run: RunView, t: Thresholds): Finding[] {
+  const dead = deadLayers(run, t);
   const prof = sensitivityProfile(run);
   const out: Finding[] = [];
   if (prof.length >= 2) {
@@ -20,13 +26,15 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
     const ratio = last.norm / first.norm;
     if (last.norm > 0 && ratio > t.vanishingFactor) {
       const weak = prof.filter((p) => p.norm * t.vanishingFactor < last.norm).map((p) => p.layer.layer);
+      // One cause, one finding: a gradient that stops at dead ReLU units is dead-relu's.
+      if (weak.every((n) => dead.has(n))) return out;
       const squashing = weak.some((n) => ['sigmoid', 'tanh'].includes(activationOf(run, n) ?? ''));
       const fixes: FixId[] = squashing ? ['activation-relu', 'add-batchnorm', 'activation-selu'] : ['add-batchnorm', 'activation-selu', 'activation-leaky-relu'];
       out.push({
         code: 'vanishing-gradient', severity: 'warning', layers: weak,
         message: first.rms === 0
           ? `no gradient reaches ${first.layer.layer} (sensitivity RMS 0, ${last.layer.layer} ${sci(last.rms)}) at step ${last.step}: the first layers do not learn`
-          : `sensitivity falls ${sci(ratio)}× from ${last.layer.layer} (‖s‖ ${sci(last.norm)} per sample, RMS ${sci(last.rms)}) to ${first.layer.layer} (‖s‖ ${sci(first.norm)}, RMS ${sci(first.rms)}) at step ${last.step}: the first layers barely learn`,
+          : `sensitivity falls ${sci(ratio)}× from ${last.layer.layer} (‖s‖ ${sci(last.norm)} per sample, RMS ${sci(last.rms)}) to ${first.layer.layer} (‖s‖ ${sci(first.norm)}, RMS ${sci(first.rms)}) at step ${last.step} (threshold ${t.vanishingFactor}×): the first layers barely learn`,
         evidence: { step: last.step, firstLayer: first.layer.layer, lastLayer: last.layer.layer, rmsFirst: first.rms, rmsLast: last.rms, normFirst: first.norm, normLast: last.norm, ratio, factor: t.vanishingFactor },
         fixes,
       });
@@ -41,12 +49,12 @@ function vanishing(run: RunView, t: Thresholds): Finding[] {
     .filter((e): e is { l: LayerSeries; r: { step: number; value: number } } => !!e.r);
   const best = Math.max(...ratios.map((e) => e.r.value));
   // Only when other layers do learn: all layers tiny is a learning-rate problem (lr-too-low).
-  const stuck = ratios.filter((e) => e.r.value < t.vanishingUpdateRatio && best >= 10 * t.vanishingUpdateRatio);
+  const stuck = ratios.filter((e) => e.r.value < t.vanishingUpdateRatio && best >= 10 * t.vanishingUpdateRatio && !dead.has(e.l.layer));
   if (stuck.length > 0) {
     const w = stuck[0];
     out.push({
       code: 'vanishing-gradient', severity: 'warning', layers: stuck.map((e) => e.l.layer),
-      message: `${stuck.map((e) => e.l.layer).join(', ')}: update ratio ‖ΔW‖/‖W‖ ${sci(w.r.value)} (median of its last probes, to step ${w.r.step}; rule of thumb ~1e-3, other layers up to ${sci(best)})`,
+      message: `${stuck.map((e) => e.l.layer).join(', ')}: update ratio ‖ΔW‖/‖W‖ ${sci(w.r.value)} (median of its last probes, to step ${w.r.step}; threshold ${sci(t.vanishingUpdateRatio)}, rule of thumb ~1e-3, other layers up to ${sci(best)})`,
       evidence: { step: w.r.step, updateRatio: w.r.value, bestUpdateRatio: best },
       fixes: ['add-batchnorm', 'activation-selu', 'activation-leaky-relu'],
     });
@@ -76,7 +84,7 @@ function exploding(run: RunView, t: Thresholds): Finding[] {
     if (last && start > 0 && last.value / start > t.explodingGrowth) {
       return [{
         code: 'exploding-gradient', severity: 'error', layers: [],
-        message: `global gradient norm grew ${sci(last.value / start)}× (from ${sci(start)} to ${sci(last.value)}) by step ${last.step}`,
+        message: `global gradient norm grew ${sci(last.value / start)}× (from ${sci(start)} to ${sci(last.value)}) by step ${last.step} (threshold ${sci(t.explodingGrowth)}×)`,
         evidence: { step: last.step, start, norm: last.value, growth: last.value / start }, fixes,
       }];
     }
@@ -88,7 +96,7 @@ function exploding(run: RunView, t: Thresholds): Finding[] {
     if (last.norm > 0 && first.norm / last.norm > t.vanishingFactor) {
       return [{
         code: 'exploding-gradient', severity: 'warning', layers: [first.layer.layer],
-        message: `sensitivity grows ${sci(first.norm / last.norm)}× (per-sample norm) from ${last.layer.layer} to ${first.layer.layer} at step ${first.step}`,
+        message: `sensitivity grows ${sci(first.norm / last.norm)}× (per-sample norm) from ${last.layer.layer} to ${first.layer.layer} at step ${first.step} (threshold ${t.vanishingFactor}×)`,
         evidence: { step: first.step, rmsFirst: first.rms, rmsLast: last.rms, normFirst: first.norm, normLast: last.norm, ratio: first.norm / last.norm, factor: t.vanishingFactor }, fixes,
       }];
     }

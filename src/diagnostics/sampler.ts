@@ -89,6 +89,15 @@ export class Sampler {
     this.own = 0;
   }
 
+  /**
+   * The run's length became known while it ran (a dataset of unknown size, after its first epoch):
+   * the open-ended plan goes on and the last step is probed too.
+   */
+  lengthKnown(lastStep: number): void {
+    this.open = true;
+    this.lastStep = lastStep;
+  }
+
   /** True when `step` is one of the planned probes (see the file comment). */
   planned(step: number): boolean {
     const r = step - this.firstStep;

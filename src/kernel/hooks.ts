@@ -74,7 +74,14 @@ export function createKernelHooks(
     diagnostics,
     publishHealth(snapshot) {
       let run = runs.get(snapshot.runId);
+      // A run continues in its output while its cell runs (fit calls in a loop); the same run
+      // continued by another execution gets a new output there.
+      if (run && runtime.currentId !== undefined && run.owner !== runtime.currentId) {
+        runs.delete(snapshot.runId);
+        run = undefined;
+      }
       if (!run) {
+        for (const [id, r] of runs) if (r.owner !== runtime.currentId) runs.delete(id);
         const owner = runtime.currentId;
         if (owner === undefined) return;
         const ownerCell = runtime.currentCellUri ?? String(owner);
@@ -88,7 +95,6 @@ export function createKernelHooks(
         return;
       }
       update(run, snapshot);
-      if (snapshot.status !== 'training') runs.delete(snapshot.runId);
     },
   };
 }

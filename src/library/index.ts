@@ -87,7 +87,7 @@ export type RunHistory = FitHistory & { run?: Run };
  * history a failed or interrupted run's error carries).
  */
 async function withRun(model: tf.LayersModel, train: () => Promise<FitHistory>): Promise<RunHistory> {
-  const before = runRegistry.total;
+  const before = runRegistry.recorded;
   const attach = (h: unknown) => {
     const run = runRegistry.latestOf(model, before);
     if (run && h instanceof FitHistory) Object.defineProperty(h, 'run', { value: run, enumerable: false, configurable: true });

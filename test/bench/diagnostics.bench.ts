@@ -82,7 +82,7 @@ async function bench(backend: string, kind: 'mlp' | 'deep'): Promise<void> {
     try {
       await fit(models[i], x, y, {
         epochs: Math.ceil(steps / STEPS_PER_EPOCH), batchSize: BATCH,
-        diagnostics: v === 'off' ? false : { sampleEvery: v === 'default' ? 0 : 1, onSnapshot: (s) => (last = s), clock },
+        diagnostics: v === 'off' ? false : { sampleEvery: v === 'default' ? 0 : 1, onSnapshot: (s) => (last = s), clock, continueRun: false },
         callbacks: { onBatchBegin: async () => { if (turns && k++ % turnSteps === 0) await turns.turn(i); } },
       });
     } finally {

@@ -12,6 +12,8 @@
  * accounts from the snapshot: its budgeted part (probes, weight copies, snapshots) and the per-step
  * gradient-norm metering, each as a share of the steps' own time. Asserts nothing.
  *
+ * The two copies are trained again for every pair, each fit call its own run (continueRun: false).
+ *
  * Run: node --import tsx test/bench/sampler.bench.ts [--pairs N] [--steps N] [--models mlp,deep,cnn,rnn]
  */
 import * as tf from '@tensorflow/tfjs';
@@ -81,7 +83,7 @@ async function bench(kind: Kind): Promise<void> {
     try {
       await fit(models[i], x, y, {
         epochs: Math.ceil(runSteps / STEPS_PER_EPOCH), batchSize: c.batch,
-        diagnostics: on ? { onSnapshot: (s: HealthSnapshot) => (last = s), clock } : false,
+        diagnostics: on ? { onSnapshot: (s: HealthSnapshot) => (last = s), clock, continueRun: false } : false,
         callbacks: { onBatchBegin: async () => { if (turns) await turns.turn(i); } },
       });
     } finally {

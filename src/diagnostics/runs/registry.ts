@@ -24,8 +24,13 @@ export class Run {
   constructor(
     /** 1-based position among the runs of this session. */
     readonly index: number,
-    /** The final health snapshot (what the run's panel shows). */
-    readonly snapshot: HealthSnapshot,
+    /**
+     * The final health snapshot (what the run's panel shows). A run that a later fit call on the same
+     * model continues (one timeline) gets the newer snapshot when that call ends.
+     */
+    public snapshot: HealthSnapshot,
+    /** The registry's record count when this snapshot was recorded (see {@link RunRegistry.recorded}). */
+    public recordedAt = index,
   ) {
     this.label = `run ${index}`;
   }
@@ -62,14 +67,27 @@ export class RunRegistry {
   private readonly list: Run[] = [];
   private readonly byModel = new WeakMap<object, Run>();
   private count = 0;
+  private recordings = 0;
   /** Runs dropped from the list so far (the oldest ones). */
   dropped = 0;
 
   constructor(readonly max = MAX_RUNS) {}
 
-  /** Records a run's final snapshot; returns its handle. */
+  /**
+   * Records a run's final snapshot; returns its handle. A snapshot of a run already in the list (the
+   * same run id: a later fit call continued its timeline) updates that entry instead of adding one,
+   * so a fit loop is one run in gs.runs() as it is one panel.
+   */
   record(snapshot: HealthSnapshot, model?: tf.LayersModel): Run {
-    const run = new Run(++this.count, snapshot);
+    const seq = ++this.recordings;
+    const known = this.list.find((r) => r.id === snapshot.runId);
+    if (known) {
+      known.snapshot = snapshot;
+      known.recordedAt = seq;
+      if (model) this.byModel.set(model, known);
+      return known;
+    }
+    const run = new Run(++this.count, snapshot, seq);
     this.list.push(run);
     if (this.list.length > this.max) {
       this.list.splice(0, this.list.length - this.max);
@@ -89,10 +107,15 @@ export class RunRegistry {
     return [...this.list];
   }
 
-  /** The latest run of `model` recorded after the `total` given (the one a gs.fit call made), if any. */
+  /** Snapshots recorded so far, new runs and continued ones alike. */
+  get recorded(): number {
+    return this.recordings;
+  }
+
+  /** The latest run of `model` recorded after the `recorded` count given (the one a gs.fit call made or continued), if any. */
   latestOf(model: tf.LayersModel, after: number): Run | undefined {
     const run = this.byModel.get(model);
-    return run && run.index > after ? run : undefined;
+    return run && run.recordedAt > after ? run : undefined;
   }
 
   /** Forgets every run (tests). */

@@ -179,7 +179,7 @@ export function healthSvg(s: HealthSnapshot): string {
   const list = charts(s);
   const height = 30 + list.length * (H + GAP);
   const p = s.progress;
-  const head = `Gradscope gradient health · ${s.status} · epoch ${Math.min(p.epoch + 1, p.epochs)}/${p.epochs} · step ${int(p.step)}/${int(p.totalSteps)} · ${s.findings.length ? s.findings.map((f) => f.code).filter((c, i, a) => a.indexOf(c) === i).join(', ') : 'no findings'}`;
+  const head = `Gradscope gradient health · ${s.status} · epoch ${Math.min(p.epoch + 1, p.epochs)}/${p.epochs} · ${p.totalSteps > 0 ? `step ${int(p.step)}/${int(p.totalSteps)}` : `${int(p.step)} batches of epoch 1 so far (dataset size unknown)`} · ${s.findings.length ? s.findings.map((f) => f.code).filter((c, i, a) => a.indexOf(c) === i).join(', ') : 'no findings'}`;
   for (let buckets = 150; ; buckets = Math.floor(buckets / 2)) {
     const body = list.map((c, i) => drawChart(c, 30 + i * (H + GAP), buckets)).join('');
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="system-ui, sans-serif" font-size="11" fill="${FG}">`

@@ -29,7 +29,7 @@ function loss(s: HealthSnapshot): string {
 export function healthText(s: HealthSnapshot): string {
   const p = s.progress;
   const lines: string[] = [];
-  lines.push(`Gradscope gradient health: ${s.status} · epoch ${Math.min(p.epoch + 1, p.epochs)}/${p.epochs} · step ${int(p.step)}/${int(p.totalSteps)} · ${loss(s)} · backend ${s.backend}`);
+  lines.push(`Gradscope gradient health: ${s.status} · epoch ${Math.min(p.epoch + 1, p.epochs)}/${p.epochs} · ${p.totalSteps > 0 ? `step ${int(p.step)}/${int(p.totalSteps)}` : `${int(p.step)} batches of epoch 1 so far (dataset size unknown)`} · ${loss(s)} · backend ${s.backend}`);
   if (s.status === 'failed' && s.error) lines.push(`error: ${cut(s.error, 300)}`);
   // Only layers with weights can be frozen; an InputLayer, Activation or Dropout has nothing to train.
   const layers = s.model.layers.filter((l) => l.className !== 'InputLayer' && (l.hasWeights || l.params.trainable + l.params.nonTrainable > 0));

@@ -85,27 +85,57 @@ describe('rules on constructed series', () => {
     assert.ok(!codes(runView({ layers, loss: healthyLoss(20) })).includes('dead-relu'));
   });
 
-  test('saturated-sigmoid / saturated-tanh on hidden layers only', () => {
+  test('saturated-sigmoid / saturated-tanh on hidden layers only, and only while learning is impaired', () => {
     const layers: LayerSpec[] = [
-      { name: 'h1', activation: 'sigmoid', saturation: { kind: 'sigmoid', saturated: 0.6 } },
-      { name: 'h2', activation: 'tanh', saturation: { kind: 'tanh', saturated: 0.35 } },
-      { name: 'out', activation: 'sigmoid', saturation: { kind: 'sigmoid', saturated: 0.9 } },
+      { name: 'h1', activation: 'sigmoid', saturation: { kind: 'sigmoid', saturated: 0.6 }, updateRatio: 2e-6 },
+      { name: 'h2', activation: 'tanh', saturation: { kind: 'tanh', saturated: 0.35 }, updateRatio: 5e-6 },
+      { name: 'out', activation: 'sigmoid', saturation: { kind: 'sigmoid', saturated: 0.9 }, updateRatio: 3e-3 },
     ];
-    const f = evaluateRules(runView({ layers, loss: healthyLoss(20) }));
-    assert.deepEqual(f.filter((x) => x.code.startsWith('saturated')).map((x) => [x.code, x.layers[0]]), [['saturated-sigmoid', 'h1'], ['saturated-tanh', 'h2']]);
+    const sat = (v: ReturnType<typeof runView>) => evaluateRules(v).filter((x) => x.code.startsWith('saturated')).map((x) => [x.code, x.layers[0]]);
+    // Stalled: 2.30 falling under 1 % over the run.
+    const stalled = Array.from({ length: 40 }, (_, i) => 2.3 - i * 1e-4 + 0.01 * Math.sin(i * 2.1));
+    assert.deepEqual(sat(runView({ layers, loss: stalled })), [['saturated-sigmoid', 'h1'], ['saturated-tanh', 'h2']]);
+    const f = evaluateRules(runView({ layers, loss: stalled })).find((x) => x.code === 'saturated-sigmoid')!;
+    assert.match(f.message, /h1: 60 % of sigmoid activations saturated at step 39 \(threshold 30 %; .*the loss stalled: it fell 0 % over the last half of the run and 0 % overall \(stalled: under 1 %, the larger of 1 % and 3 standard errors of the batch noise, and under 50 % overall\)/);
+    // A stall with every layer's updates tiny is the rate's (lr-too-low), not the saturation's.
+    assert.deepEqual(sat(runView({ layers: layers.map((l) => ({ ...l, updateRatio: 1e-5 })), loss: stalled })), []);
+    // The same saturation while the loss keeps falling is no finding.
+    assert.deepEqual(sat(runView({ layers, loss: healthyLoss(40) })), []);
+    // ... nor while training loss is flat but validation loss keeps falling.
+    assert.deepEqual(sat(runView({ layers, loss: stalled, epochLoss: [2.3, 2.3, 2.3, 2.3, 2.3, 2.3], epochValLoss: [1, 0.8, 0.6, 0.5, 0.4, 0.3] })), []);
     layers[0].saturation = { kind: 'sigmoid', saturated: 0.2 };
     layers[1].saturation = { kind: 'tanh', saturated: 0.1 };
-    assert.deepEqual(codes(runView({ layers, loss: healthyLoss(20) })).filter((c) => c.startsWith('saturated')), []);
+    assert.deepEqual(sat(runView({ layers, loss: stalled })), []);
   });
 
-  test('selu-not-normalizing: SELU output far from mean 0 / std 1', () => {
+  test('saturated-tanh with a falling loss fires when the layer passes ever less of the output\'s gradient', () => {
     const layers: LayerSpec[] = [
-      { name: 's1', activation: 'selu', saturation: { kind: 'selu', negative: 0.5, mean: 0.05, std: 0.97 } },
-      { name: 's2', activation: 'selu', saturation: { kind: 'selu', negative: 0.3, mean: 0.9, std: 2.1 } },
+      { name: 'rnn', activation: 'tanh', saturation: { kind: 'tanh', saturated: 0.5 }, sensSeries: [1e-2, 1e-2, 8e-3, 1e-3, 5e-4, 3e-4] },
+      { name: 'out', activation: 'linear', sensSeries: [1e-2, 1e-2, 1e-2, 1e-2, 1e-2, 1e-2] },
     ];
+    const f = evaluateRules(runView({ layers, loss: healthyLoss(40) })).find((x) => x.code === 'saturated-tanh');
+    assert.ok(f);
+    assert.equal(f.evidence.sensitivityDrop, 1e-2 / 5e-4);
+    assert.match(f.message, /its sensitivity relative to out fell 2\.0e\+1× from step \d+ to step 39 \(threshold 10×\)/);
+    // Both shrinking together (the loss falls, every gradient with it): saturation does no harm.
+    layers[1].sensSeries = [1e-1, 1e-1, 8e-2, 1e-2, 5e-3, 3e-3];
+    assert.ok(!codes(runView({ layers, loss: healthyLoss(40) })).includes('saturated-tanh'));
+  });
+
+  test('selu-not-normalizing: judged against the band self-normalization has at that depth and width', () => {
+    const selu = (name: string, mean: number, std: number, units = 32): LayerSpec => ({ name, activation: 'selu', outputShape: [null, units], saturation: { kind: 'selu', negative: 0.4, mean, std } });
+    const layers: LayerSpec[] = [selu('s1', 0.05, 0.97), selu('s2', 0.9, 2.1), selu('s3', 0.1, 1.5), selu('s4', 0.02, 4.3)];
     const f = evaluateRules(runView({ layers, loss: healthyLoss(20) })).filter((x) => x.code === 'selu-not-normalizing');
-    assert.deepEqual(f.map((x) => x.layers[0]), ['s2']);
+    // A deep layer of a healthy LeCun stack drifts to std 1.5 as training grows its weights (τ = Σw² to
+    // ~1.2): inside the band. He init (τ = 2) pulls the output to std ~4.3: outside.
+    assert.deepEqual(f.map((x) => x.layers[0]), ['s2', 's4']);
     assert.deepEqual(f[0].fixes, ['activation-selu']);
+    assert.match(f[0].message, /s2: SELU output mean 0\.90, std 2\.10 at step 19, outside what self-normalization keeps at depth 2, 32 units, 32 probe samples \(mean -0\.\d\d to 0\.\d\d, std 0\.\d\d to 1\.\d\d\)/);
+    // A 4-unit layer's statistics are noisier: the band is wider there.
+    const narrow = evaluateRules(runView({ layers: [selu('n1', 0.5, 1.7, 4)], loss: healthyLoss(20) }));
+    assert.deepEqual(narrow.map((x) => x.code), []);
+    const wide = evaluateRules(runView({ layers: [selu('w1', 0.5, 1.7, 512)], loss: healthyLoss(20) }));
+    assert.deepEqual(wide.map((x) => x.code), ['selu-not-normalizing']);
   });
 
   test('lr-too-high: loss rising, or oscillating without progress', () => {
@@ -148,6 +178,48 @@ describe('rules on constructed series', () => {
     assert.ok(codes(runView({ layers: low, loss: flat })).includes('lr-too-low'));
   });
 
+  test('lr-too-high from the update ratios alone, while the loss falls', () => {
+    const layers = healthyLayers.map((l) => ({ ...l }));
+    layers[0].updateRatio = [3, 4, 3.5, 3.2, 3.8];
+    const f = evaluateRules(runView({ layers, loss: healthyLoss(40) })).find((x) => x.code === 'lr-too-high');
+    assert.ok(f);
+    assert.deepEqual(f.layers, ['d1']);
+    assert.equal(f.evidence.maxUpdateRatio, 3.5);
+    assert.match(f.message, /d1: each step changes the weights by 3\.5e\+0 of their size .*threshold 1\.0e-1/);
+    // A clipped regression at lr 1: ratios 0.5 to 1.
+    layers[0].updateRatio = [0.5, 0.8, 1, 0.6, 0.7];
+    assert.ok(codes(runView({ layers, loss: healthyLoss(40) })).includes('lr-too-high'));
+    // One large step among ordinary ones is no evidence.
+    layers[0].updateRatio = [2e-3, 3e-3, 0.5, 2e-3, 1e-3];
+    assert.ok(!codes(runView({ layers, loss: healthyLoss(40) })).includes('lr-too-high'));
+  });
+
+  test('lr-too-low from the update ratios: a steady, slow descent with updates under the rule of thumb', () => {
+    // Iris at lr 1e-4: 1.11 to 1.07 over 160 steps, update ratio 3.4e-4.
+    const slow = Array.from({ length: 160 }, (_, i) => 1.11 - (0.04 * i) / 159 + 0.01 * Math.sin(i * 2.3));
+    const layers = healthyLayers.map((l) => ({ ...l, updateRatio: 3.4e-4 }));
+    const f = evaluateRules(runView({ layers, loss: slow, epochLoss: Array.from({ length: 40 }, (_, i) => 1.11 - 0.001 * i) }));
+    assert.deepEqual(f.map((x) => x.code), ['lr-too-low'], 'no plateau beside it: its fixes would lower the rate');
+    assert.deepEqual(f[0].fixes, ['lr-multiply-10']);
+    assert.match(f[0].message, /falls steadily but slowly \(2\.\d % by step 159, under 10 %\) and every layer's update ratio ‖ΔW‖\/‖W‖ stays below 1\.0e-3/);
+    // The same updates at a noise floor (no trend): a converged model, not a slow one.
+    const floor = Array.from({ length: 160 }, (_, i) => 0.2 * (1 + 0.2 * Math.sin(i * 2.3)));
+    assert.ok(!codes(runView({ layers, loss: floor })).includes('lr-too-low'));
+    // A schedule lowering the rate on purpose is not judged.
+    assert.ok(!codes(runView({ layers, loss: slow, scheduleKind: 'cosine' })).includes('lr-too-low'));
+    // Ordinary updates: a hard problem, not the rate.
+    assert.ok(!codes(runView({ layers: healthyLayers.map((l) => ({ ...l, updateRatio: 3e-3 })), loss: slow })).includes('lr-too-low'));
+  });
+
+  test('plateau never advises a lower rate when every update is under the rule of thumb', () => {
+    const epochLoss = [2, 1, 0.5, 0.4, 0.4, 0.401, 0.399, 0.4, 0.398];
+    const small = evaluateRules(runView({ layers: healthyLayers.map((l) => ({ ...l, updateRatio: 2e-4 })), loss: healthyLoss(20), epochLoss })).find((x) => x.code === 'plateau');
+    assert.deepEqual(small?.fixes, ['lr-multiply-10']);
+    assert.match(small!.message, /a higher rate, not a lower one/);
+    const normal = evaluateRules(runView({ layers: healthyLayers.map((l) => ({ ...l, updateRatio: 3e-3 })), loss: healthyLoss(20), epochLoss })).find((x) => x.code === 'plateau');
+    assert.deepEqual(normal?.fixes, ['add-plateau-callback', 'add-exponential-schedule']);
+  });
+
   test('plateau: learned, then no 1 % improvement for 5 epochs', () => {
     const f = evaluateRules(runView({ layers: healthyLayers, loss: healthyLoss(20), epochLoss: [2, 1, 0.5, 0.4, 0.4, 0.401, 0.399, 0.4, 0.398] }));
     assert.ok(f.some((x) => x.code === 'plateau'));
@@ -160,6 +232,18 @@ describe('rules on constructed series', () => {
     assert.equal(f?.evidence.bestEpoch, 3);
     assert.deepEqual(f?.fixes, ['add-early-stopping', 'add-dropout']);
     assert.ok(!codes(runView({ layers: healthyLayers, loss: healthyLoss(20), epochLoss: [1, 0.7, 0.5, 0.35, 0.25, 0.18], epochValLoss: [1.1, 0.8, 0.7, 0.65, 0.62, 0.6] })).includes('overfitting'));
+  });
+
+  test('overfitting without a rise: validation stalled far above a training loss that keeps falling', () => {
+    const train = Array.from({ length: 20 }, (_, i) => 3 * Math.exp(-i / 3) + 0.001);
+    const stalled = Array.from({ length: 20 }, (_, i) => (i < 8 ? 3 - i * 0.06 : 2.5 + 0.02 * Math.sin(i)));
+    const f = evaluateRules(runView({ layers: healthyLayers, loss: healthyLoss(20), epochLoss: train, epochValLoss: stalled })).find((x) => x.code === 'overfitting');
+    assert.ok(f);
+    assert.match(f.message, /validation loss stopped improving at .* is \d\.\de\+\d× the training loss .*\(threshold 2×\)/);
+    // A converged model whose validation loss flattens near its training loss is no finding.
+    const close = train.map((v) => v * 1.3 + 0.3);
+    const flat = close.map((v, i) => (i < 8 ? v : close[8] + 0.01 * Math.sin(i)));
+    assert.ok(!codes(runView({ layers: healthyLayers, loss: healthyLoss(20), epochLoss: train.map((v) => v + 0.3), epochValLoss: flat })).includes('overfitting'));
   });
 
   test('frozen-all: nothing trainable', () => {

@@ -12,10 +12,19 @@ export interface LayerSpec {
   activation?: ActivationKind;
   trainable?: boolean;
   sens?: number;
+  /** The probes' sensitivity RMS over the run (evenly spaced up to the last step), instead of one `sens`. */
+  sensSeries?: number[];
+  /** Output shape (defaults to [null, 10]). */
+  outputShape?: (number | null)[];
   gradNorm?: (number | null)[];
   /** The last probe's ‖ΔW‖/‖W‖, or the probes' over the run (evenly spaced up to the last step). */
   updateRatio?: number | number[];
   saturation?: SaturationSample;
+}
+
+/** `n` steps evenly spread up to `last`. */
+function spread(n: number, last: number): number[] {
+  return Array.from({ length: n }, (_, i) => Math.round((last * (i + 1)) / n));
 }
 
 /** A run of `layers` (all Dense with weights) and the given training curves. */
@@ -32,18 +41,19 @@ export function runView(a: {
   const infos: LayerInfo[] = specs.map((l, index) => ({
     name: l.name, className: 'Dense', index, activation: l.activation ?? 'relu', trainable: l.trainable ?? true,
     params: { trainable: l.trainable === false ? 0 : 100, nonTrainable: l.trainable === false ? 100 : 0 },
-    outputShape: [null, 10], hasWeights: true,
+    outputShape: l.outputShape ?? [null, 10], hasWeights: true,
   }));
   const total = infos.reduce((s, l) => s + l.params.trainable + l.params.nonTrainable, 0);
   const trainable = infos.reduce((s, l) => s + l.params.trainable, 0);
   const step = a.step ?? Math.max(0, (a.loss?.length ?? 1) - 1);
   const layers: LayerSeries[] = specs.map((l) => ({
     layer: l.name,
-    sensitivityRms: l.sens === undefined ? series([]) : series([l.sens], [step]),
+    sensitivityRms: l.sensSeries ? series(l.sensSeries, spread(l.sensSeries.length, step))
+      : l.sens === undefined ? series([]) : series([l.sens], [step]),
     sensitivityMax: l.sens === undefined ? series([]) : series([l.sens * 3], [step]),
     gradNorm: l.gradNorm ? series(l.gradNorm) : series([]),
     updateRatio: l.updateRatio === undefined ? series([])
-      : Array.isArray(l.updateRatio) ? series(l.updateRatio, l.updateRatio.map((_, i, a) => Math.round((step * (i + 1)) / a.length)))
+      : Array.isArray(l.updateRatio) ? series(l.updateRatio, spread(l.updateRatio.length, step))
       : series([l.updateRatio], [step]),
     ...(l.saturation ? { latestSaturation: l.saturation, saturation: { mean: series([l.saturation.mean ?? 0], [step]) } } : {}),
   }));

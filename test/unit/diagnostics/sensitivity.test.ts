@@ -8,6 +8,8 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { sensitivities } from '../../../src/diagnostics';
+import { fit } from '../../../src/library';
+import type { HealthSnapshot } from '../../../src/protocol/health';
 import { mse } from './losses';
 
 type M = number[][];
@@ -179,6 +181,59 @@ describe('sensitivities', () => {
     const x = tf.zeros([1, 1]);
     assert.throws(() => sensitivities({} as tf.LayersModel, x, x, { loss: mse }), /tf.LayersModel/);
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [1], units: 1 })] });
-    assert.throws(() => sensitivities(model, x, x, {} as never), /loss function/);
+    assert.throws(() => sensitivities(model, x, x), /the model is not compiled; compile it or pass the loss/);
+    assert.throws(() => sensitivities(model, x, x, { loss: 'meanSqueredError' }), /unknown loss 'meanSqueredError' \(Unknown loss meanSqueredError\)/);
+    assert.throws(() => sensitivities(model, x, x, { loss: 3 as never }), /`loss` must be a loss name or a loss function, got number/);
+  });
+
+  test('the compiled loss by default, and every loss name model.compile accepts', () => {
+    const model = tf.sequential({ layers: [
+      tf.layers.dense({ inputShape: [3], units: 4, activation: 'tanh', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }),
+      tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
+    ] });
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const x = tf.randomNormal([6, 3], 0, 1, 'float32', 3);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 1, 0, 1, 0], 'int32'), 2).toFloat();
+    const byDefault = sensitivities(model, x, y);
+    const byHand = sensitivities(model, x, y, { loss: (t, p) => tf.mean(tf.metrics.categoricalCrossentropy(t, p)) as tf.Scalar });
+    assert.deepEqual(byDefault.map((l) => l.rms), byHand.map((l) => l.rms));
+    assert.deepEqual([byDefault[0].loss, byHand[0].loss, byDefault[0].batchSize, byDefault[0].training], ['compiled', 'custom', 6, true]);
+    const mseByName = sensitivities(model, x, y, { loss: 'meanSquaredError' });
+    const mseByHand = sensitivities(model, x, y, { loss: mse });
+    for (let i = 0; i < 2; i++) assert.ok(relErr(mseByName[i].rms!, mseByHand[i].rms!) < 1e-6);
+    const names = ['meanSquaredError', 'meanAbsoluteError', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'squaredHinge', 'hinge',
+      'categoricalHinge', 'logcosh', 'categoricalCrossentropy', 'binaryCrossentropy', 'kullbackLeiblerDivergence', 'poisson', 'cosineProximity'];
+    for (const n of names) {
+      const got = sensitivities(model, x, y, { loss: n });
+      assert.equal(got[0].loss, n);
+      assert.ok(got.every((l) => l.rms !== null && Number.isFinite(l.rms)), n);
+    }
+    const labels = tf.tensor2d([0, 1, 1, 0, 1, 0], [6, 1]);
+    assert.ok(sensitivities(model, x, labels, { loss: 'sparseCategoricalCrossentropy' }).every((l) => l.rms! > 0));
+  });
+
+  test('called like the panel\'s probe (its batch, training mode, the compiled loss) it gives the panel\'s numbers', async () => {
+    // 32 samples: the probe batch is the whole training set (drawn 'all'), so both see the same batch.
+    const x = tf.randomNormal([32, 4], 0, 1, 'float32', 11);
+    const y = tf.randomNormal([32, 1], 0, 1, 'float32', 12);
+    const model = tf.sequential({ layers: [
+      tf.layers.dense({ inputShape: [4], units: 8, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotNormal({ seed: 13 }) }),
+      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 14 }) }),
+    ] });
+    model.compile({ optimizer: tf.train.sgd(0.05), loss: 'meanSquaredError' });
+    let last: HealthSnapshot | undefined;
+    await fit(model, x, y, { epochs: 3, batchSize: 8, diagnostics: { onSnapshot: (s) => (last = s) } });
+    assert.equal(last!.probeBatch?.drawn, 'all');
+    // The probe after the last step ran on the final weights, as sensitivities does now.
+    const panel = last!.layers.map((l) => ({ step: l.sensitivityRms.step.at(-1), rms: l.sensitivityRms.value.at(-1) as number }));
+    assert.ok(panel.every((p) => p.step === 11));
+    const now = sensitivities(model, x, y);
+    now.forEach((l, i) => assert.ok(relErr(l.rms!, panel[i].rms) < 1e-4, `${l.layer}: ${l.rms} here, ${panel[i].rms} in the panel`));
+    // On 8× the samples (the same distribution) the numbers are about 8× smaller: L is a mean over the batch.
+    const x8 = tf.concat(Array.from({ length: 8 }, () => x));
+    const y8 = tf.concat(Array.from({ length: 8 }, () => y));
+    const big = sensitivities(model, x8, y8);
+    big.forEach((l, i) => assert.ok(relErr(l.rms! * 8, now[i].rms!) < 1e-4, `${l.layer}: ${l.rms} × 8 vs ${now[i].rms}`));
+    assert.equal(big[0].batchSize, 256);
   });
 });

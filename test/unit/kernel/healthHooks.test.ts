@@ -50,6 +50,21 @@ describe('health snapshots from the kernel to the editor', () => {
     assert.equal(sent.at(-1)!.type, 'findings', 'then the final findings report');
   });
 
+  test('a run continued by the next fit call of the same cell updates its output; run by another execution it gets a new one', async () => {
+    const { sent, hooks, runtime } = setup();
+    hooks.publishHealth(snap('loop', 1));
+    hooks.publishHealth(snap('loop', 2, 'finished'));
+    hooks.publishHealth(snap('loop', 3));
+    hooks.publishHealth(snap('loop', 4, 'finished'));
+    assert.equal(sent.filter((m) => m.type === 'output').length, 1, 'one output for the loop');
+    assert.deepEqual(sent.filter((m) => m.type === 'updateDisplay').map(stepOf), [2, 3, 4]);
+    runtime.currentId = 8;
+    hooks.publishHealth(snap('loop', 5));
+    const outputs = sent.filter((m) => m.type === 'output');
+    assert.equal(outputs.length, 2, 'the next execution shows the run in its own output');
+    assert.equal((outputs[1] as Extract<KernelMessage, { type: 'output' }>).id, 8);
+  });
+
   test('findings reach the host when they change and at the end, with the run\'s cell texts', async () => {
     const { sent, hooks } = setup();
     const reports = () => sent.filter((m): m is Sent & Extract<KernelMessage, { type: 'findings' }> => m.type === 'findings');

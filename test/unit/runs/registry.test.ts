@@ -118,9 +118,23 @@ describe('RunRegistry bounds', () => {
     const reg = new RunRegistry(3);
     const model = {} as tf.LayersModel;
     reg.record(snap('a'), model);
-    const mark = reg.total;
+    const mark = reg.recorded;
     assert.equal(reg.latestOf(model, mark), undefined);
     const b = reg.record(snap('b'), model);
     assert.equal(reg.latestOf(model, mark), b);
+  });
+
+  test('a continued run (same run id) updates its entry: a fit loop is one run, and each call finds it', () => {
+    const reg = new RunRegistry(3);
+    const model = {} as tf.LayersModel;
+    const first = reg.record(snap('loop'), model);
+    const mark = reg.recorded;
+    const later = { ...snap('loop'), status: 'stopped' } as unknown as HealthSnapshot;
+    const again = reg.record(later, model);
+    assert.equal(again, first);
+    assert.equal(reg.runs().length, 1);
+    assert.equal(reg.total, 1);
+    assert.equal(first.snapshot.status, 'stopped');
+    assert.equal(reg.latestOf(model, mark), first);
   });
 });
