@@ -1,5 +1,6 @@
 /**
- * Notebook renderer entry for `application/vnd.gradscope.health+json` (package.json
+ * Notebook renderer entry for `application/vnd.gradscope.health+json` and the learning-rate finder's
+ * `application/vnd.gradscope.lrfinder+json` (package.json
  * `contributes.notebookRenderer`, id `gradscope.health`). Thin on purpose: it validates the payload,
  * keeps one {@link HealthPanel} per output and routes re-renders of the same run to in-place updates;
  * the drawing lives in the section modules.
@@ -11,8 +12,11 @@ import { createPanel, showError, type HealthPanel } from './panel';
 import type { ActivationFunction, OutputItem, RendererApi, RendererContext } from 'vscode-notebook-renderer';
 import { watchTheme } from './theme';
 import { validateSnapshot } from './validate';
+import { LR_FINDER_MIME } from '../src/protocol/lrFinder';
+import { LrFinderView, validateLrFinder } from './lrFinder';
 
-interface Entry { element: HTMLElement; panel?: HealthPanel }
+/** A drawn output: the health panel of a run, or another Gradscope view (the learning-rate finder). */
+interface Entry { element: HTMLElement; panel?: HealthPanel; view?: { destroy(): void; retheme(): void } }
 
 /**
  * Creates the renderer API. Exported for tests; VS Code calls {@link activate}.
@@ -26,6 +30,7 @@ export function createRenderer(context: Pick<RendererContext<unknown>, 'postMess
 
   const dispose = (id: string) => {
     entries.get(id)?.panel?.destroy();
+    entries.get(id)?.view?.destroy();
     entries.delete(id);
   };
 
@@ -35,6 +40,18 @@ export function createRenderer(context: Pick<RendererContext<unknown>, 'postMess
       payload = item.json();
     } catch {
       payload = Symbol('invalid JSON');
+    }
+    if (item.mime === LR_FINDER_MIME) {
+      dispose(item.id);
+      const f = typeof payload === 'symbol' ? { ok: false as const, error: 'the output is not valid JSON' } : validateLrFinder(payload);
+      if (!f.ok) {
+        entries.set(item.id, { element });
+        showError(element, f.error);
+        return;
+      }
+      entries.set(item.id, { element, view: new LrFinderView(element, f.payload) });
+      stopWatching ??= watchTheme(() => { for (const e of entries.values()) { e.panel?.retheme(); e.view?.retheme(); } });
+      return;
     }
     const v = typeof payload === 'symbol' ? { ok: false as const, error: 'the output is not valid JSON' } : validateSnapshot(payload);
     const entry = entries.get(item.id);
@@ -56,7 +73,7 @@ export function createRenderer(context: Pick<RendererContext<unknown>, 'postMess
         post({ type: 'gradscope.applyFix', runId: snap.runId, findingIndex, fix, code: f.code, layers: f.layers } satisfies ApplyFixMessage)
       : undefined;
     entries.set(item.id, { element, panel: createPanel(element, snap, applyFix) });
-    stopWatching ??= watchTheme(() => { for (const e of entries.values()) e.panel?.retheme(); });
+    stopWatching ??= watchTheme(() => { for (const e of entries.values()) { e.panel?.retheme(); e.view?.retheme(); } });
   }
 
   return {
@@ -66,7 +83,7 @@ export function createRenderer(context: Pick<RendererContext<unknown>, 'postMess
         render(item, element);
       } catch (e) {
         // A drawing bug must leave a readable message, never a blank output.
-        if (entries.get(item.id)?.panel) dispose(item.id);
+        if (entries.get(item.id)?.panel || entries.get(item.id)?.view) dispose(item.id);
         showError(element, `internal error while drawing (${e instanceof Error ? e.message : String(e)})`);
       }
     },

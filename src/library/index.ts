@@ -62,6 +62,9 @@ export * as backend from '../engine/wasm';
 export { FitHistory, NonFiniteLossError } from '../training/history';
 export { getLearningRate, setLearningRate } from '../training/learningRate';
 export type { TrainingObserver, TrainBeginInfo, BatchEndInfo } from '../training/observer';
+/** `gs.lrFinder(model, x, y, { start, end, steps })`: the learning-rate range test (src/diagnostics/lrFinder.ts). */
+export { lrFinder, LrFinderResult } from '../diagnostics/lrFinder';
+export type { LrFinderArgs } from '../diagnostics/lrFinder';
 
 installMonitorPlugin({
   create: (options) => healthMonitor(options as HealthMonitorArgs | undefined),
