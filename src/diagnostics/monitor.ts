@@ -61,6 +61,11 @@ export interface HealthMonitorArgs {
   probeSize?: number;
   /** Seed of the probe batch's draw. Defaults to 0 (the same samples every run of the same data). */
   probeSeed?: number;
+  /**
+   * Histograms over time of each layer's weights, weight gradients (of the probed training steps) and
+   * activations (on the probe batch), taken at each probe (see histograms.ts). Defaults to true.
+   */
+  histograms?: boolean;
 }
 
 let runCounter = 0;
@@ -88,6 +93,7 @@ export class HealthMonitor implements TrainingObserver {
     if (!Number.isInteger(every) || every < 0) throw new RangeError(`healthMonitor: sampleEvery must be a whole number ≥ 0 (0 = adaptive), got ${args.sampleEvery}`);
     const size = args.probeSize ?? 32;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`healthMonitor: probeSize must be a positive whole number, got ${args.probeSize}`);
+    if (args.histograms !== undefined && typeof args.histograms !== 'boolean') throw new TypeError(`healthMonitor: histograms must be true or false, got ${String(args.histograms)}`);
     if (args.probeSeed !== undefined && !Number.isInteger(args.probeSeed)) throw new RangeError(`healthMonitor: probeSeed must be a whole number, got ${args.probeSeed}`);
     const o = args.maxOverhead ?? DEFAULT_MAX_OVERHEAD;
     if (!(o > 0 && o < 1)) throw new RangeError(`healthMonitor: maxOverhead must be in (0, 1), got ${args.maxOverhead}`);
@@ -131,7 +137,7 @@ export class HealthMonitor implements TrainingObserver {
     // `epochs` is the epoch to train up to (as model.fit's), so the global steps end at epochs × stepsPerEpoch.
     const lastStep = known ? Math.max(info.initialStep, info.epochs * info.stepsPerEpoch - 1) : undefined;
     this.sampler = new Sampler({ firstStep: info.initialStep, lastStep, fixed: every, maxOverhead: this.args.maxOverhead ?? DEFAULT_MAX_OVERHEAD, now: this.clock });
-    this.prober = new Prober(model, layers, batch, info.losses ?? info.loss, { training: this.args.probeTraining ?? true });
+    this.prober = new Prober(model, layers, batch, info.losses ?? info.loss, { training: this.args.probeTraining ?? true, histograms: this.args.histograms !== false });
     const sampler = this.sampler;
     this.publisher = new Publisher({
       intervalMs: this.args.publishIntervalMs ?? 400,
@@ -151,6 +157,7 @@ export class HealthMonitor implements TrainingObserver {
     if (!this.prober.active || !this.sampler.due(step)) return;
     const t0 = this.clock();
     this.prober.beforeStep();
+    this.tapGradients(step);
     this.snapshotMs = this.clock() - t0;
     this.sampler.spent(this.snapshotMs);
   }
@@ -159,6 +166,9 @@ export class HealthMonitor implements TrainingObserver {
     const s = this.state;
     if (!s || !this.sampler || !this.prober || !this.publisher) return;
     this.sampler.stepEnded(info.meterMs ?? 0);
+    // A probed step that applied no gradients (none to apply) leaves no tap behind for a later step.
+    const o = this.info?.optimizer;
+    if (o instanceof ClippedOptimizer && o.gradientTap) o.gradientTap = undefined;
     s.step = step;
     s.epoch = info.epoch;
     s.stepsDone++;
@@ -213,6 +223,23 @@ export class HealthMonitor implements TrainingObserver {
     const s = this.state!;
     if (this.sampler) s.cost = this.sampler.totals;
     return buildSnapshot(s);
+  }
+
+  /** Histograms of this probed step's own gradients, from the training loop's metering optimizer. */
+  private tapGradients(step: number): void {
+    const o = this.info?.optimizer;
+    if (this.args.histograms === false || !(o instanceof ClippedOptimizer)) return;
+    const layers = this.state!.layers;
+    o.gradientTap = (grads) => {
+      const t0 = this.clock();
+      for (const rec of layers) {
+        const gs = rec.layer.trainableWeights.flatMap((w) => { const g = grads.get(w.name); return g ? [[w.name, g] as [string, tf.Tensor]] : []; });
+        rec.histograms?.buffers.gradients.add(step, gs);
+      }
+      const ms = this.clock() - t0;
+      this.sampler?.spent(ms);
+      this.snapshotMs += ms;
+    };
   }
 
   private checkFrozen(epoch: number): void {

@@ -7,6 +7,7 @@
 import { HEALTH_MAX_BYTES, HEALTH_SCHEMA_VERSION, type HealthSnapshot, type ModelSummary, type RunEvent, type RunStatus, type Series, type SourceMapOfModel } from '../protocol/health';
 import type { ProbeBatchInfo } from '../protocol/health';
 import type { LayerRecorder } from './layerRecorder';
+import { framesFor } from './histograms';
 import type { SamplerTotals } from './sampler';
 import { evaluateRules, type RunView } from './rules';
 import type { SeriesBuffer } from './series';
@@ -91,6 +92,8 @@ const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v
 
 function build(s: RunState, p: Points, now: number): HealthSnapshot {
   const ds = (b: SeriesBuffer): Series => b.toSeries(p.run);
+  // Histograms have their own share of the byte budget (see histograms.ts).
+  const frames = framesFor(s.layers.reduce((n, l) => n + (l.histograms?.count ?? 0), 0), HEALTH_MAX_BYTES);
   const metrics: Record<string, Series> = {};
   for (const [k, b] of s.metrics) metrics[k] = ds(b);
   const epochMetrics: Record<string, Series> = {};
@@ -121,7 +124,7 @@ function build(s: RunState, p: Points, now: number): HealthSnapshot {
       ...(s.clip ? { clip: s.clip } : {}),
       events,
     },
-    layers: s.layers.map((l) => l.toSeries(p.layer)),
+    layers: s.layers.map((l) => l.toSeries(p.layer, frames)),
     sampleEvery: s.sampleEvery,
     ...(s.cost ? { cost: { monitorMs: round(s.cost.monitorMs), trainMs: round(s.cost.trainMs), meterMs: round(s.cost.meterMs), probes: s.cost.probes } } : {}),
     ...(s.probeBatch ? { probeBatch: s.probeBatch } : {}),
