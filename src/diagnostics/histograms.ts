@@ -6,7 +6,9 @@
  * sample reads at most {@link SAMPLE_VALUES} values per tensor, at positions drawn once per tensor
  * (seeded), so a histogram costs the same for a 100-unit and a 10 000-unit layer; the counts are of
  * those values. Memory is bounded: past {@link MAX_FRAMES} frames, neighbours merge pairwise (each
- * then covers twice as many probes), as the series buffers do.
+ * then covers twice as many probes), as the series buffers do. The monitor takes a sample only at
+ * the probes that keep the histograms' time within {@link DEFAULT_HISTOGRAM_SHARE} of its own (see
+ * {@link histogramDue}), so long runs get evenly spread frames and short ones at least the first.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Histogram, LayerHistograms } from '../protocol/health';
@@ -18,9 +20,22 @@ export const BINS = 24;
 /** Share of the first sample's span added below and above it for the fixed edges. */
 export const HEADROOM = 0.5;
 /** Values read from each tensor per sample. */
-export const SAMPLE_VALUES = 2048;
+export const SAMPLE_VALUES = 512;
 /** Frames kept per histogram before neighbours merge. */
 export const MAX_FRAMES = 64;
+
+/** Share of the monitor's own time the histograms may take. */
+export const DEFAULT_HISTOGRAM_SHARE = 0.005;
+
+/**
+ * True when a probe should take histograms: always the first (it fixes the edges); later ones while the
+ * histograms' time so far (`spentMs`) plus the last sample's cost stays within `share` of the rest of
+ * the monitor's time (`monitorMs` includes `spentMs`). A share of 1 or more takes them at every probe.
+ */
+export function histogramDue(samples: number, spentMs: number, lastCostMs: number, monitorMs: number, share: number): boolean {
+  if (samples === 0 || share >= 1) return true;
+  return spentMs + lastCostMs <= share * Math.max(0, monitorMs - spentMs);
+}
 
 /** What a histogram is of. */
 export type HistogramKind = keyof LayerHistograms;
@@ -45,6 +60,9 @@ export class HistogramBuffer {
   private width = 1;
   private readonly picks = new Map<string, Int32Array | undefined>();
   private seed = 1;
+  private cached?: { maxFrames: number; h: Histogram };
+  /** Milliseconds spent in {@link add} and {@link toHistogram} so far (the monitor reports it as `cost.histogramMs`). */
+  spentMs = 0;
 
   /** Bin edges (undefined before the first sample). */
   get binEdges(): readonly number[] | undefined {
@@ -75,32 +93,22 @@ export class HistogramBuffer {
 
   /** Adds a frame at `step` from `tensors` (keyed, see above); tensors the backend cannot read are skipped by the caller. */
   add(step: number, tensors: [string, tf.Tensor][]): void {
+    const t0 = performance.now();
+    try {
+      this.addFrame(step, tensors);
+    } finally {
+      this.spentMs += performance.now() - t0;
+    }
+  }
+
+  private addFrame(step: number, tensors: [string, tf.Tensor][]): void {
     const views = tensors.filter(([, t]) => t.size > 0).map(([k, t]) => this.sampled(k, t));
     if (views.length === 0) return;
     if (!this.edges) this.fix(views);
     const counts = new Uint32Array(BINS);
-    let under = 0, over = 0, nonFinite = 0;
-    const lo = this.lo, scale = this.scale;
-    for (const { v, at } of views) {
-      const n = at ? at.length : v.length;
-      for (let i = 0; i < n; i++) {
-        const x = v[at ? at[i] : i];
-        const b = Math.floor((x - lo) * scale);
-        if (b >= 0 && b < BINS) counts[b]++;
-        else if (b < 0) under++;
-        else if (b >= BINS) over++;
-        else nonFinite++; // NaN (±Infinity land in under/over: their bin index is ±Infinity)
-      }
-    }
-    for (const { v, at } of views) {
-      // ±Infinity are not finite either: move them from under/over (rare; one pass only when present).
-      if (under + over === 0) break;
-      const n = at ? at.length : v.length;
-      for (let i = 0; i < n; i++) {
-        const x = v[at ? at[i] : i];
-        if (x === Infinity) { over--; nonFinite++; } else if (x === -Infinity) { under--; nonFinite++; }
-      }
-    }
+    const tail = { under: 0, over: 0, nonFinite: 0 };
+    for (const { v, at } of views) binInto(v, at, this.lo, this.scale, counts, tail);
+    const { under, over, nonFinite } = tail;
     this.push({ step, probes: 1, counts, under, over, nonFinite });
   }
 
@@ -127,6 +135,7 @@ export class HistogramBuffer {
   }
 
   private push(f: Frame): void {
+    this.cached = undefined;
     const last = this.frames[this.frames.length - 1];
     if (last && last.probes < this.width) {
       merge(last, f);
@@ -148,6 +157,19 @@ export class HistogramBuffer {
   /** The histogram with at most `maxFrames` frames (neighbours summed, evenly), undefined before any sample. */
   toHistogram(maxFrames: number): Histogram | undefined {
     if (!this.edges || this.frames.length === 0) return undefined;
+    // Snapshots are built far more often than frames are added: build once per change.
+    if (this.cached?.maxFrames === maxFrames) return this.cached.h;
+    const t0 = performance.now();
+    try {
+      const h = this.build(maxFrames, this.edges);
+      this.cached = { maxFrames, h };
+      return h;
+    } finally {
+      this.spentMs += performance.now() - t0;
+    }
+  }
+
+  private build(maxFrames: number, edges: number[]): Histogram {
     const n = this.frames.length;
     const m = Math.max(1, Math.min(n, Math.floor(maxFrames)));
     const groups: Frame[] = [];
@@ -158,7 +180,7 @@ export class HistogramBuffer {
       groups.push(f);
     }
     return {
-      edges: this.edges.map((e) => Number(e.toPrecision(5))),
+      edges: edges.map((e) => Number(e.toPrecision(5))),
       step: groups.map((f) => f.step),
       probes: groups.map((f) => f.probes),
       counts: groups.map((f) => Array.from(f.counts)),
@@ -167,6 +189,25 @@ export class HistogramBuffer {
       nonFinite: groups.map((f) => f.nonFinite),
     };
   }
+}
+
+/**
+ * Counts `v` (at positions `at`, or all of it) into `counts` on bins [lo + j/scale, lo + (j+1)/scale);
+ * values outside into `tail.under`/`tail.over`, NaN and ±Infinity into `tail.nonFinite`. Two loops,
+ * with and without positions, so the common path has no branch on them.
+ */
+function binInto(v: ArrayLike<number>, at: Int32Array | undefined, lo: number, scale: number, counts: Uint32Array, tail: { under: number; over: number; nonFinite: number }): void {
+  let under = 0, over = 0, bad = 0;
+  const count = (x: number) => {
+    const b = Math.floor((x - lo) * scale);
+    if (b >= 0 && b < BINS) counts[b]++;
+    else if (b < 0) { if (x === -Infinity) bad++; else under++; } else if (b >= BINS) { if (x === Infinity) bad++; else over++; } else bad++;
+  };
+  if (at) for (let i = 0; i < at.length; i++) count(v[at[i]]);
+  else for (let i = 0; i < v.length; i++) count(v[i]);
+  tail.under += under;
+  tail.over += over;
+  tail.nonFinite += bad;
 }
 
 function merge(into: Frame, f: Frame): void {
@@ -191,6 +232,11 @@ export class LayerHistogramSet {
       if (h) out[k] = h;
     }
     return Object.keys(out).length ? out : undefined;
+  }
+
+  /** Milliseconds its three histograms took so far. */
+  get spentMs(): number {
+    return this.buffers.weights.spentMs + this.buffers.gradients.spentMs + this.buffers.activations.spentMs;
   }
 
   /** Histograms with at least one frame. */

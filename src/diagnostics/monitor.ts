@@ -20,6 +20,7 @@ import { summarizeModel, trainableSignature } from '../engine/modelSummary';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 import { Sampler } from './sampler';
 import { ClippedOptimizer } from '../training/optimizers';
+import { DEFAULT_HISTOGRAM_SHARE, histogramDue } from './histograms';
 
 /** The adaptive sampler's default share of training time (see {@link HealthMonitorArgs.maxOverhead}). */
 export const DEFAULT_MAX_OVERHEAD = 0.02;
@@ -66,6 +67,12 @@ export interface HealthMonitorArgs {
    * activations (on the probe batch), taken at each probe (see histograms.ts). Defaults to true.
    */
   histograms?: boolean;
+  /**
+   * Share of the monitor's own time the histograms may take: a probe takes them while their time so
+   * far stays within it (the first probe always does); 1 takes them at every probe. Defaults to 0.005
+   * (half the 1 % they are meant to add at most: the first sample and timing noise take the rest).
+   */
+  histogramShare?: number;
 }
 
 let runCounter = 0;
@@ -87,6 +94,11 @@ export class HealthMonitor implements TrainingObserver {
   private signature = '';
   private readonly clock: () => number;
   private snapshotMs = 0;
+  /** Histograms: taken at this probe; samples so far; the last sample's cost and the spent total before it. */
+  private histNow = false;
+  private histSamples = 0;
+  private histLastMs = 0;
+  private histBefore = 0;
 
   constructor(readonly args: HealthMonitorArgs = {}) {
     const every = args.sampleEvery ?? 0;
@@ -94,6 +106,9 @@ export class HealthMonitor implements TrainingObserver {
     const size = args.probeSize ?? 32;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`healthMonitor: probeSize must be a positive whole number, got ${args.probeSize}`);
     if (args.histograms !== undefined && typeof args.histograms !== 'boolean') throw new TypeError(`healthMonitor: histograms must be true or false, got ${String(args.histograms)}`);
+    const hs = args.histogramShare;
+    if (hs !== undefined && !(typeof hs === 'number' && hs > 0)) throw new RangeError(`healthMonitor: histogramShare must be a number > 0, got ${String(hs)}`);
+    if (hs !== undefined && args.histograms === false) throw new Error('healthMonitor: histogramShare has no effect with histograms: false; leave one of them out');
     if (args.probeSeed !== undefined && !Number.isInteger(args.probeSeed)) throw new RangeError(`healthMonitor: probeSeed must be a whole number, got ${args.probeSeed}`);
     const o = args.maxOverhead ?? DEFAULT_MAX_OVERHEAD;
     if (!(o > 0 && o < 1)) throw new RangeError(`healthMonitor: maxOverhead must be in (0, 1), got ${args.maxOverhead}`);
@@ -157,7 +172,8 @@ export class HealthMonitor implements TrainingObserver {
     if (!this.prober.active || !this.sampler.due(step)) return;
     const t0 = this.clock();
     this.prober.beforeStep();
-    this.tapGradients(step);
+    this.histNow = this.histogramsDue();
+    if (this.histNow) this.tapGradients(step);
     this.snapshotMs = this.clock() - t0;
     this.sampler.spent(this.snapshotMs);
   }
@@ -179,7 +195,12 @@ export class HealthMonitor implements TrainingObserver {
     if (info.gradNormPostClip !== undefined) (s.gradNormPostClip ??= new SeriesBuffer()).push(step, info.gradNormPostClip);
     if (this.prober.armed) {
       const t0 = this.clock();
-      this.prober.afterStep(step, info.gradSquares);
+      this.prober.afterStep(step, info.gradSquares, this.histNow);
+      if (this.histNow) {
+        this.histSamples++;
+        this.histLastMs = this.histogramMs() - this.histBefore;
+        this.histNow = false;
+      }
       this.checkFrozen(s.epoch);
       const ms = this.clock() - t0;
       this.sampler.spent(ms, this.snapshotMs + ms);
@@ -225,6 +246,20 @@ export class HealthMonitor implements TrainingObserver {
     return buildSnapshot(s);
   }
 
+  /** Milliseconds the run's histograms took so far. */
+  private histogramMs(): number {
+    let ms = 0;
+    for (const l of this.state?.layers ?? []) ms += l.histograms?.spentMs ?? 0;
+    return ms;
+  }
+
+  /** True when this probe takes histograms (see histogramDue). */
+  private histogramsDue(): boolean {
+    if (this.args.histograms === false || !this.sampler) return false;
+    this.histBefore = this.histogramMs();
+    return histogramDue(this.histSamples, this.histBefore, this.histLastMs, this.sampler.totals.monitorMs, this.args.histogramShare ?? DEFAULT_HISTOGRAM_SHARE);
+  }
+
   /** Histograms of this probed step's own gradients, from the training loop's metering optimizer. */
   private tapGradients(step: number): void {
     const o = this.info?.optimizer;
@@ -256,6 +291,9 @@ export class HealthMonitor implements TrainingObserver {
     this.prober?.dispose();
     this.prober = undefined;
     this.state = undefined;
+    this.histNow = false;
+    this.histSamples = 0;
+    this.histLastMs = 0;
   }
 }
 

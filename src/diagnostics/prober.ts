@@ -15,7 +15,7 @@ import type { ProbeBatch } from './probeBatch';
 export interface ProberArgs {
   /** Forward pass in training mode (dropout active). */
   training: boolean;
-  /** Take histograms of weights and activations at each probe (the monitor takes the gradients'). Defaults to false. */
+  /** Keep histograms of weights and activations, taken at the probes the monitor asks (it takes the gradients'). Defaults to false. */
   histograms?: boolean;
 }
 
@@ -57,14 +57,14 @@ export class Prober {
    * step's own when gs.fit measured them (`squares`, by variable name), so the probe skips every
    * ∂L/∂W product; otherwise the probe measures them on its batch.
    */
-  afterStep(step: number, squares?: ReadonlyMap<string, number>): void {
+  afterStep(step: number, squares?: ReadonlyMap<string, number>, histograms = false): void {
     const w = this.weights;
     this.weights = undefined;
     if (!w) return;
     w.finish(step);
     try {
       const byLayer = new Map(this.layers.map((r) => [r.layer, r]));
-      const onActivations = this.args.histograms
+      const onActivations = this.args.histograms && histograms
         ? (layer: tf.layers.Layer, acts: tf.Tensor[]) => byLayer.get(layer)?.histograms?.buffers.activations.add(step, acts.map((a, i) => [String(i), a]))
         : undefined;
       const result = probeModel(this.model, this.batch.x, this.batch.y, this.loss, { training: this.args.training, weightGrads: !squares, onActivations });
@@ -73,7 +73,7 @@ export class Prober {
         const p = byName.get(rec.layer.name);
         if (p && squares) p.gradNorm = gradNormOf(rec.layer, squares);
         if (p) rec.record(step, p);
-        rec.histograms?.buffers.weights.add(step, rec.layer.trainableWeights.map((v) => [v.name, v.read()]));
+        if (histograms) rec.histograms?.buffers.weights.add(step, rec.layer.trainableWeights.map((v) => [v.name, v.read()]));
       }
     } catch (e) {
       this.failed = true;

@@ -126,7 +126,7 @@ function build(s: RunState, p: Points, now: number): HealthSnapshot {
     },
     layers: s.layers.map((l) => l.toSeries(p.layer, frames)),
     sampleEvery: s.sampleEvery,
-    ...(s.cost ? { cost: { monitorMs: round(s.cost.monitorMs), trainMs: round(s.cost.trainMs), meterMs: round(s.cost.meterMs), probes: s.cost.probes } } : {}),
+    ...(s.cost ? { cost: { monitorMs: round(s.cost.monitorMs), trainMs: round(s.cost.trainMs), meterMs: round(s.cost.meterMs), probes: s.cost.probes, ...histogramCost(s) } } : {}),
     ...(s.probeBatch ? { probeBatch: s.probeBatch } : {}),
     ...(s.sources ? { sources: s.sources } : {}),
     ...(s.error !== undefined ? { error: s.error } : {}),
@@ -135,6 +135,14 @@ function build(s: RunState, p: Points, now: number): HealthSnapshot {
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** `histogramMs` of the snapshot's cost, when the run takes histograms (to the microsecond: the figure is small). */
+function histogramCost(s: RunState): { histogramMs?: number } {
+  let ms = 0;
+  let any = false;
+  for (const l of s.layers) if (l.histograms) { any = true; ms += l.histograms.spentMs; }
+  return any ? { histogramMs: Math.round(ms * 1000) / 1000 } : {};
+}
 
 /** The run's snapshot, serialized under `maxBytes`; returns it with its JSON text. */
 export function buildSnapshot(s: RunState, maxBytes = HEALTH_MAX_BYTES, now = Date.now()): { snapshot: HealthSnapshot; json: string } {

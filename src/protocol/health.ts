@@ -268,6 +268,8 @@ export interface HealthSnapshot {
     meterMs?: number;
     /** Probes taken so far. Absent from older producers. */
     probes?: number;
+    /** The part of `monitorMs` spent on the histograms over time (sampling, binning, their part of the snapshots). Absent from older producers and without histograms. */
+    histogramMs?: number;
   };
   /** The samples the per-layer probes measure (fixed for the run). Absent from older producers. */
   probeBatch?: ProbeBatchInfo;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { fit } from '../../../src/library';
 import { healthMonitor } from '../../../src/diagnostics';
-import { BINS, HEADROOM, HistogramBuffer, MAX_FRAMES, SAMPLE_VALUES } from '../../../src/diagnostics/histograms';
+import { BINS, HEADROOM, HistogramBuffer, MAX_FRAMES, SAMPLE_VALUES, histogramDue } from '../../../src/diagnostics/histograms';
 import { HEALTH_MAX_BYTES, type Histogram } from '../../../src/protocol/health';
 
 before(async () => {
@@ -69,12 +69,37 @@ describe('HistogramBuffer', () => {
   });
 });
 
+describe('which probes take histograms', () => {
+  test('the first always; later ones while their time stays within the share of the rest of the monitor\'s', () => {
+    assert.equal(histogramDue(0, 0, 0, 0, 0.01), true);
+    // 1 ms spent of 200 ms monitor time, last sample 0.5 ms: 1.5 ≤ 0.01 × 199 = 1.99.
+    assert.equal(histogramDue(1, 1, 0.5, 200, 0.01), true);
+    // The same at 120 ms: 1.5 > 1.19.
+    assert.equal(histogramDue(1, 1, 0.5, 120, 0.01), false);
+    assert.equal(histogramDue(5, 100, 100, 1, 1), true, 'share 1: every probe');
+  });
+
+  test('at the default share a run takes fewer histogram samples than probes, and at least the first', async () => {
+    const x = tf.randomNormal([256, 8], 0, 1, 'float32', 1);
+    const y = tf.randomNormal([256, 1], 0, 1, 'float32', 2);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 64, activation: 'relu', inputShape: [8] }), tf.layers.dense({ units: 1 })] });
+    const mon = healthMonitor({ sampleEvery: 1 });
+    await fit(model, x, y, { optimizer: tf.train.adam(0.01), loss: 'meanSquaredError', epochs: 4, batchSize: 32, observers: [mon] });
+    const s = mon.snapshot();
+    const h = s.layers[0].histograms!.weights!;
+    const samples = h.probes.reduce((a, b) => a + b, 0);
+    assert.ok(samples >= 1 && samples <= s.cost!.probes!, `${samples} samples of ${s.cost!.probes} probes`);
+    assert.equal(h.step[0], 0, 'the first probe');
+    assert.ok(s.cost!.histogramMs! <= s.cost!.monitorMs, 'the histograms\' time is part of the monitor\'s');
+  });
+});
+
 describe('histograms in the health snapshot', () => {
   test('each layer has weights, gradients and activations; the last weights frame is the final weights', async () => {
     const x = tf.randomNormal([256, 8], 0, 1, 'float32', 1);
     const y = tf.randomNormal([256, 1], 0, 1, 'float32', 2);
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 16, activation: 'relu', inputShape: [8] }), tf.layers.dense({ units: 1 })] });
-    const mon = healthMonitor({ sampleEvery: 4 });
+    const mon = healthMonitor({ sampleEvery: 4, histogramShare: 1 });
     await fit(model, x, y, { optimizer: tf.train.adam(0.01), loss: 'meanSquaredError', epochs: 2, batchSize: 32, observers: [mon] });
     const s = mon.snapshot();
     for (const [i, l] of s.layers.entries()) {
@@ -111,6 +136,8 @@ describe('histograms in the health snapshot', () => {
     await fit(model, x, y, { optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError', epochs: 1, batchSize: 16, observers: [mon] });
     assert.equal(mon.snapshot().layers[0].histograms, undefined);
     assert.throws(() => healthMonitor({ histograms: 'yes' as never }), /histograms must be true or false/);
+    assert.throws(() => healthMonitor({ histogramShare: 0 }), /histogramShare must be a number > 0/);
+    assert.throws(() => healthMonitor({ histograms: false, histogramShare: 0.5 }), /histogramShare has no effect with histograms: false/);
   });
 
   test('a 40-layer model: the snapshot stays within its byte budget, with fewer frames per histogram', async () => {
@@ -120,7 +147,7 @@ describe('histograms in the health snapshot', () => {
     for (let i = 0; i < 38; i++) layers.push(tf.layers.dense({ units: 16, activation: 'tanh' }));
     layers.push(tf.layers.dense({ units: 1 }));
     const model = tf.sequential({ layers });
-    const mon = healthMonitor({ sampleEvery: 1 });
+    const mon = healthMonitor({ sampleEvery: 1, histogramShare: 1 });
     await fit(model, x, y, { optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError', epochs: 8, batchSize: 16, observers: [mon] });
     const s = mon.snapshot();
     assert.ok(Buffer.byteLength(JSON.stringify(s)) <= HEALTH_MAX_BYTES);
