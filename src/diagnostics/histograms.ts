@@ -61,6 +61,8 @@ export class HistogramBuffer {
   private readonly picks = new Map<string, Int32Array | undefined>();
   private seed = 1;
   private cached?: { maxFrames: number; h: Histogram };
+  /** The most recent sample, unmerged (what an exporter writes for that step). */
+  latest?: { step: number; counts: Uint32Array; under: number; over: number; nonFinite: number };
   /** Milliseconds spent in {@link add} and {@link toHistogram} so far (the monitor reports it as `cost.histogramMs`). */
   spentMs = 0;
 
@@ -109,6 +111,7 @@ export class HistogramBuffer {
     const tail = { under: 0, over: 0, nonFinite: 0 };
     for (const { v, at } of views) binInto(v, at, this.lo, this.scale, counts, tail);
     const { under, over, nonFinite } = tail;
+    this.latest = { step, counts: counts.slice(), under, over, nonFinite };
     this.push({ step, probes: 1, counts, under, over, nonFinite });
   }
 

@@ -21,6 +21,8 @@ import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 import { Sampler } from './sampler';
 import { ClippedOptimizer } from '../training/optimizers';
 import { DEFAULT_HISTOGRAM_SHARE, histogramDue } from './histograms';
+import { ensureLogDir } from './export/tensorboard';
+import { TensorBoardExport } from './export/tensorboardExport';
 
 /** The adaptive sampler's default share of training time (see {@link HealthMonitorArgs.maxOverhead}). */
 export const DEFAULT_MAX_OVERHEAD = 0.02;
@@ -73,6 +75,12 @@ export interface HealthMonitorArgs {
    * (half the 1 % they are meant to add at most: the first sample and timing noise take the rest).
    */
   histogramShare?: number;
+  /**
+   * Also write TensorBoard event files into this folder (created if missing; one file per run): loss,
+   * metrics, validation, learning rate, gradient norms, per-layer sensitivities and the histograms
+   * (see export/tensorboardExport.ts). Works without tfjs-node. Defaults to none.
+   */
+  tensorboard?: string;
 }
 
 let runCounter = 0;
@@ -99,6 +107,7 @@ export class HealthMonitor implements TrainingObserver {
   private histSamples = 0;
   private histLastMs = 0;
   private histBefore = 0;
+  private tb?: TensorBoardExport;
 
   constructor(readonly args: HealthMonitorArgs = {}) {
     const every = args.sampleEvery ?? 0;
@@ -106,6 +115,7 @@ export class HealthMonitor implements TrainingObserver {
     const size = args.probeSize ?? 32;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`healthMonitor: probeSize must be a positive whole number, got ${args.probeSize}`);
     if (args.histograms !== undefined && typeof args.histograms !== 'boolean') throw new TypeError(`healthMonitor: histograms must be true or false, got ${String(args.histograms)}`);
+    if (args.tensorboard !== undefined) ensureLogDir(args.tensorboard, 'gs.fit diagnostics');
     const hs = args.histogramShare;
     if (hs !== undefined && !(typeof hs === 'number' && hs > 0)) throw new RangeError(`healthMonitor: histogramShare must be a number > 0, got ${String(hs)}`);
     if (hs !== undefined && args.histograms === false) throw new Error('healthMonitor: histogramShare has no effect with histograms: false; leave one of them out');
@@ -151,6 +161,7 @@ export class HealthMonitor implements TrainingObserver {
     };
     // `epochs` is the epoch to train up to (as model.fit's), so the global steps end at epochs × stepsPerEpoch.
     const lastStep = known ? Math.max(info.initialStep, info.epochs * info.stepsPerEpoch - 1) : undefined;
+    this.tb = this.args.tensorboard !== undefined ? new TensorBoardExport(this.args.tensorboard) : undefined;
     this.sampler = new Sampler({ firstStep: info.initialStep, lastStep, fixed: every, maxOverhead: this.args.maxOverhead ?? DEFAULT_MAX_OVERHEAD, now: this.clock });
     this.prober = new Prober(model, layers, batch, info.losses ?? info.loss, { training: this.args.probeTraining ?? true, histograms: this.args.histograms !== false });
     const sampler = this.sampler;
@@ -193,9 +204,12 @@ export class HealthMonitor implements TrainingObserver {
     for (const k in info.metrics) bufferOf(s.metrics, k).push(step, info.metrics[k]);
     if (info.gradNormPreClip !== undefined) (s.gradNormPreClip ??= new SeriesBuffer()).push(step, info.gradNormPreClip);
     if (info.gradNormPostClip !== undefined) (s.gradNormPostClip ??= new SeriesBuffer()).push(step, info.gradNormPostClip);
+    this.tb?.step(step, info);
     if (this.prober.armed) {
       const t0 = this.clock();
+      const before = this.tb ? new Map(s.layers.map((r) => [r, r.sensitivityRms.length])) : undefined;
       this.prober.afterStep(step, info.gradSquares, this.histNow);
+      if (before) this.tb!.probe(step, s.layers, before, this.histNow);
       if (this.histNow) {
         this.histSamples++;
         this.histLastMs = this.histogramMs() - this.histBefore;
@@ -216,6 +230,7 @@ export class HealthMonitor implements TrainingObserver {
     if (logs.loss !== undefined) s.epochLoss.push(epoch + 1, logs.loss);
     if (logs.val_loss !== undefined) (s.epochValLoss ??= new SeriesBuffer()).push(epoch + 1, logs.val_loss);
     for (const [k, v] of Object.entries(logs)) if (k !== 'loss' && k !== 'val_loss') bufferOf(s.epochMetrics, k).push(epoch + 1, v);
+    this.tb?.epoch(logs);
     this.checkFrozen(epoch);
   }
 
@@ -232,6 +247,7 @@ export class HealthMonitor implements TrainingObserver {
     this.prober?.dispose();
     this.info = undefined;
     await this.publisher?.final();
+    await this.tb?.close();
   }
 
   /** The current (or last) run's snapshot, built now; throws before any run. */
