@@ -65,6 +65,9 @@ export type { TrainingObserver, TrainBeginInfo, BatchEndInfo } from '../training
 /** `gs.lrFinder(model, x, y, { start, end, steps })`: the learning-rate range test (src/diagnostics/lrFinder.ts). */
 export { lrFinder, LrFinderResult } from '../diagnostics/lrFinder';
 export type { LrFinderArgs } from '../diagnostics/lrFinder';
+/** `gs.exportSeries(run, { path: 'run1.csv' })`: a run's series as CSV or JSON (src/diagnostics/export/series.ts). */
+export { exportSeries } from '../diagnostics/export/series';
+export type { ExportSeriesArgs, ExportedSeries } from '../diagnostics/export/series';
 
 installMonitorPlugin({
   create: (options) => healthMonitor(options as HealthMonitorArgs | undefined),
