@@ -124,7 +124,7 @@ describe('histograms in the health snapshot', () => {
       // Edges are rounded to 5 digits in the payload: a value on an edge may move by one bin.
       const diff = got.reduce((d, c, j) => d + Math.abs(c - expect[j]), 0);
       assert.ok(diff <= 2, `${l.layer}: ${got} vs ${expect}`);
-      assert.equal(total(h.activations, 0), 32 * model.layers[i].outputShape.at(-1)! * h.activations.probes[0], 'probe batch × units');
+      assert.equal(total(h.activations, 0), 32 * (model.layers[i].outputShape as number[]).at(-1)! * h.activations.probes[0], 'probe batch × units');
     }
   });
 
