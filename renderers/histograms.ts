@@ -106,6 +106,8 @@ export class HistogramSection implements Section {
   private layer = '';
   private layersJson = '';
   private theme: Theme = readTheme();
+  /** What the canvas shows now (layer, kind, frames, width): live updates that change none of it skip the redraw. */
+  private drawn = '';
 
   /** Appends itself to `parent`. */
   constructor(parent: HTMLElement, private snap: HealthSnapshot) {
@@ -151,8 +153,12 @@ export class HistogramSection implements Section {
     const { h, available } = this.current();
     replaceChildren(this.kinds, ...available.map((k) => toggleButton(KIND_LABEL[k], k === this.kind, () => { this.kind = k; this.draw(); this.frame.refreshTable(); })));
     if (!h) return;
+    const width = this.frame.body.clientWidth || 700;
+    const key = `${this.layer}|${this.kind}|${width}|${h.step.length}|${h.step.at(-1)}|${h.probes.at(-1)}|${h.probes.reduce((a, b) => a + b, 0)}`;
+    if (key === this.drawn) return;
+    this.drawn = key;
     this.canvas.setAttribute('aria-label', `Histogram of ${this.layer} ${KIND_LABEL[this.kind]} over steps`);
-    drawHistogram(this.canvas, h, this.theme, this.frame.body.clientWidth || 700);
+    drawHistogram(this.canvas, h, this.theme, width);
     const probes = h.probes.reduce((a, b) => a + b, 0);
     const nonFinite = h.nonFinite.reduce((a, b) => a + b, 0);
     this.note.textContent = `${this.layer}, ${KIND_LABEL[this.kind]}: ${h.step.length} columns over ${probes} probes (steps ${fmtNum(h.step[0])}–${fmtNum(h.step[h.step.length - 1])}); `
@@ -175,6 +181,7 @@ export class HistogramSection implements Section {
 
   retheme(): void {
     this.theme = readTheme();
+    this.drawn = '';
     this.draw();
   }
 

@@ -7,7 +7,7 @@
 import { HEALTH_MAX_BYTES, HEALTH_SCHEMA_VERSION, type HealthSnapshot, type ModelSummary, type RunEvent, type RunStatus, type Series, type SourceMapOfModel } from '../protocol/health';
 import type { ProbeBatchInfo } from '../protocol/health';
 import type { LayerRecorder } from './layerRecorder';
-import { framesFor } from './histograms';
+import { HISTOGRAM_SHARE, framesFor } from './histograms';
 import type { SamplerTotals } from './sampler';
 import { evaluateRules, type RunView } from './rules';
 import type { SeriesBuffer } from './series';
@@ -81,7 +81,8 @@ function countSeries(s: RunState): Points {
 /** First guess of the budgets: the run's series take up to RUN_SHARE, the layers share the rest. */
 function estimate(s: RunState, maxBytes: number): Points {
   const n = countSeries(s);
-  const bytes = 0.85 * maxBytes;
+  // The histograms take their own share (see histograms.ts): the series split what is left.
+  const bytes = (0.85 - (s.layers.some((l) => l.histograms && l.histograms.count > 0) ? HISTOGRAM_SHARE : 0)) * maxBytes;
   const run = clamp(Math.floor((RUN_SHARE * bytes) / (n.run * BYTES_PER_POINT)), MIN_LAYER_POINTS, MAX_POINTS);
   const left = bytes - n.run * run * BYTES_PER_POINT;
   const layer = n.layer === 0 ? MAX_POINTS : clamp(Math.floor(left / (n.layer * BYTES_PER_POINT)), MIN_LAYER_POINTS, MAX_POINTS);
