@@ -12,7 +12,8 @@ import type { Theme } from './theme';
 /** Viridis stops: perceptually ordered and readable for common colour-vision deficiencies. */
 const STOPS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
 
-function colormap(t: number): [number, number, number] {
+/** Colour of `t` in [0, 1] on the viridis ramp (clamped). */
+export function colormap(t: number): [number, number, number] {
   const x = Math.max(0, Math.min(1, t)) * (STOPS.length - 1);
   const i = Math.min(STOPS.length - 2, Math.floor(x)), f = x - i;
   const a = STOPS[i], b = STOPS[i + 1];

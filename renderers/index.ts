@@ -1,5 +1,7 @@
 /**
- * Notebook renderer entry for `application/vnd.gradscope.health+json` (package.json
+ * Notebook renderer entry for `application/vnd.gradscope.health+json`, the comparison of runs
+ * (`application/vnd.gradscope.compare+json`) and the learning-rate finder's
+ * `application/vnd.gradscope.lrfinder+json` (package.json
  * `contributes.notebookRenderer`, id `gradscope.health`). Thin on purpose: it validates the payload,
  * keeps one {@link HealthPanel} per output and routes re-renders of the same run to in-place updates;
  * the drawing lives in the section modules.
@@ -15,8 +17,11 @@ import { COMPARE_MIME, type CompareOfferMessage, type ComparisonMessage, type Co
 import { CompareBar } from './compareBar';
 import { CompareView, showCompareError } from './compare';
 import { validateComparison } from './compareValidate';
+import { LR_FINDER_MIME } from '../src/protocol/lrFinder';
+import { LrFinderView, validateLrFinder } from './lrFinder';
 
-interface Entry { element: HTMLElement; panel?: HealthPanel; bar?: CompareBar; comparison?: CompareView; status?: string }
+/** A drawn output: a run's health panel (with its comparison bar), a comparison, or the learning-rate finder's view. */
+interface Entry { element: HTMLElement; panel?: HealthPanel; bar?: CompareBar; comparison?: CompareView; view?: { destroy(): void; retheme(): void }; status?: string }
 
 /**
  * Creates the renderer API. Exported for tests; VS Code calls {@link activate}.
@@ -33,7 +38,11 @@ export function createRenderer(context: Pick<RendererContext<unknown>, 'postMess
     e?.bar?.destroy();
     e?.panel?.destroy();
     e?.comparison?.destroy();
+    e?.view?.destroy();
     entries.delete(id);
+  };
+  const rethemeAll = () => {
+    for (const e of entries.values()) { e.panel?.retheme(); e.bar?.retheme(); e.comparison?.retheme(); e.view?.retheme(); }
   };
 
   // The host's answers to the comparison bars: offers, and comparisons to draw under a panel.
@@ -62,7 +71,7 @@ export function createRenderer(context: Pick<RendererContext<unknown>, 'postMess
       return;
     }
     entries.set(item.id, { element, comparison: new CompareView(element, v.payload) });
-    stopWatching ??= watchTheme(() => { for (const e of entries.values()) { e.panel?.retheme(); e.bar?.retheme(); e.comparison?.retheme(); } });
+    stopWatching ??= watchTheme(rethemeAll);
   }
 
   function render(item: OutputItem, element: HTMLElement): void {
@@ -72,6 +81,18 @@ export function createRenderer(context: Pick<RendererContext<unknown>, 'postMess
       payload = item.json();
     } catch {
       payload = Symbol('invalid JSON');
+    }
+    if (item.mime === LR_FINDER_MIME) {
+      dispose(item.id);
+      const f = typeof payload === 'symbol' ? { ok: false as const, error: 'the output is not valid JSON' } : validateLrFinder(payload);
+      if (!f.ok) {
+        entries.set(item.id, { element });
+        showError(element, f.error);
+        return;
+      }
+      entries.set(item.id, { element, view: new LrFinderView(element, f.payload) });
+      stopWatching ??= watchTheme(rethemeAll);
+      return;
     }
     const v = typeof payload === 'symbol' ? { ok: false as const, error: 'the output is not valid JSON' } : validateSnapshot(payload);
     const entry = entries.get(item.id);
@@ -100,7 +121,7 @@ export function createRenderer(context: Pick<RendererContext<unknown>, 'postMess
     const bar = post && context.onDidReceiveMessage ? new CompareBar(panel.root, snap.runId, (m: CompareWithMessage) => post(m)) : undefined;
     entries.set(item.id, { element, panel, bar, status: snap.status });
     if (post && bar) post({ type: 'gradscope.compareOffers', runId: snap.runId } satisfies CompareOffersRequest);
-    stopWatching ??= watchTheme(() => { for (const e of entries.values()) { e.panel?.retheme(); e.bar?.retheme(); e.comparison?.retheme(); } });
+    stopWatching ??= watchTheme(rethemeAll);
   }
 
   return {
@@ -110,7 +131,7 @@ export function createRenderer(context: Pick<RendererContext<unknown>, 'postMess
         render(item, element);
       } catch (e) {
         // A drawing bug must leave a readable message, never a blank output.
-        if (entries.get(item.id)?.panel) dispose(item.id);
+        if (entries.get(item.id)) dispose(item.id);
         showError(element, `internal error while drawing (${e instanceof Error ? e.message : String(e)})`);
       }
     },

@@ -1,6 +1,7 @@
 /**
  * The whole gradient-health panel for one output: header plus the sections (sensitivities, gradient
- * norms, saturation, batch normalization, learning rate, per-epoch curves, frozen-layer map). A panel is
+ * norms, saturation, batch normalization, learning rate, per-epoch curves, histograms, frozen-layer
+ * map). A panel is
  * created once per run and then updated in place for every newer snapshot of the same run, so charts
  * keep their canvases and nothing flickers.
  */
@@ -10,6 +11,7 @@ import { BatchNormSection } from './batchNorm';
 import { EpochSection } from './epochChart';
 import { FrozenMapSection } from './frozenMap';
 import { GradNormSection } from './gradNormChart';
+import { HistogramSection } from './histograms';
 import { Header, type ApplyFix } from './header';
 import { LearningRateSection } from './learningRateChart';
 import { SaturationSection } from './saturation';
@@ -39,7 +41,7 @@ export class HealthPanel {
     const header = new Header(snapshot, applyFix);
     this.root.append(header.root);
     this.sections.push(header);
-    for (const Make of [SensitivitySection, GradNormSection, SaturationSection, BatchNormSection, LearningRateSection, EpochSection, FrozenMapSection]) {
+    for (const Make of [SensitivitySection, GradNormSection, SaturationSection, BatchNormSection, LearningRateSection, EpochSection, HistogramSection, FrozenMapSection]) {
       this.sections.push(new Make(this.root, snapshot));
     }
   }

@@ -8,6 +8,7 @@ import { allOnHost, sqDiffOf } from '../engine/hostValues';
 import type { ProbeLayer } from './probe';
 import { median } from './ruleUtils';
 import { SeriesBuffer, encodeNumber } from './series';
+import type { LayerHistogramSet } from './histograms';
 
 const SAT_FIELDS = ['zero', 'dead', 'saturated', 'negative', 'mean', 'std'] as const;
 /** Probes whose update ratios the rules' median is taken over (kept at full resolution). */
@@ -24,6 +25,8 @@ export class LayerRecorder {
   latestSaturation?: SaturationSample;
   batchNorm?: LayerSeries['batchNorm'];
   netInputSize?: number;
+  /** Histograms of weights, gradients and activations, when the monitor takes them. */
+  histograms?: LayerHistogramSet;
   private readonly recentUpdates: number[] = [];
 
   constructor(readonly layer: tf.layers.Layer) {}
@@ -61,8 +64,8 @@ export class LayerRecorder {
     if (p.batchNorm) this.batchNorm = { step, ...p.batchNorm };
   }
 
-  /** The layer's series, each downsampled to at most `maxPoints` points. */
-  toSeries(maxPoints: number): LayerSeries {
+  /** The layer's series, each downsampled to at most `maxPoints` points (histograms to `histogramFrames` frames). */
+  toSeries(maxPoints: number, histogramFrames = maxPoints): LayerSeries {
     const out: LayerSeries = {
       layer: this.layer.name,
       sensitivityRms: this.sensitivityRms.toSeries(maxPoints),
@@ -85,6 +88,8 @@ export class LayerRecorder {
       }
       out.latestSaturation = s;
     }
+    const h = this.histograms?.toProtocol(histogramFrames);
+    if (h) out.histograms = h;
     if (this.batchNorm) {
       const b = this.batchNorm;
       out.batchNorm = {

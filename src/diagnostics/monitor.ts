@@ -22,6 +22,9 @@ import { Sampler } from './sampler';
 import { ClippedOptimizer } from '../training/optimizers';
 import { summarizeRunOptions } from './runs/options';
 import { runRegistry } from './runs/registry';
+import { DEFAULT_HISTOGRAM_SHARE, histogramDue } from './histograms';
+import { ensureLogDir } from './export/tensorboard';
+import { TensorBoardExport } from './export/tensorboardExport';
 
 /** The adaptive sampler's default share of training time (see {@link HealthMonitorArgs.maxOverhead}). */
 export const DEFAULT_MAX_OVERHEAD = 0.02;
@@ -69,6 +72,23 @@ export interface HealthMonitorArgs {
    * false starts a new run. Defaults to true.
    */
   continueRun?: boolean;
+  /**
+   * Histograms over time of each layer's weights, weight gradients (of the probed training steps) and
+   * activations (on the probe batch), taken at each probe (see histograms.ts). Defaults to true.
+   */
+  histograms?: boolean;
+  /**
+   * Share of the monitor's own time the histograms may take: a probe takes them while their time so
+   * far stays within it (the first probe always does); 1 takes them at every probe. Defaults to 0.005
+   * (half the 1 % they are meant to add at most: the first sample and timing noise take the rest).
+   */
+  histogramShare?: number;
+  /**
+   * Also write TensorBoard event files into this folder (created if missing; one file per run): loss,
+   * metrics, validation, learning rate, gradient norms, per-layer sensitivities and the histograms
+   * (see export/tensorboardExport.ts). Works without tfjs-node. Defaults to none.
+   */
+  tensorboard?: string;
 }
 
 let runCounter = 0;
@@ -125,6 +145,12 @@ export class HealthMonitor implements TrainingObserver {
    * first epoch ends and says how many batches an epoch has.
    */
   private counting?: { firstStep: number; epochs: number };
+  /** Histograms: taken at this probe; samples so far; the last sample's cost and the spent total before it. */
+  private histNow = false;
+  private histSamples = 0;
+  private histLastMs = 0;
+  private histBefore = 0;
+  private tb?: TensorBoardExport;
 
   constructor(readonly args: HealthMonitorArgs = {}) {
     const every = args.sampleEvery ?? 0;
@@ -132,6 +158,11 @@ export class HealthMonitor implements TrainingObserver {
     const size = args.probeSize ?? 32;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`healthMonitor: probeSize must be a positive whole number, got ${args.probeSize}`);
     if (args.continueRun !== undefined && typeof args.continueRun !== 'boolean') throw new TypeError(`healthMonitor: continueRun must be true or false, got ${String(args.continueRun)}`);
+    if (args.histograms !== undefined && typeof args.histograms !== 'boolean') throw new TypeError(`healthMonitor: histograms must be true or false, got ${String(args.histograms)}`);
+    if (args.tensorboard !== undefined) ensureLogDir(args.tensorboard, 'gs.fit diagnostics');
+    const hs = args.histogramShare;
+    if (hs !== undefined && !(typeof hs === 'number' && hs > 0)) throw new RangeError(`healthMonitor: histogramShare must be a number > 0, got ${String(hs)}`);
+    if (hs !== undefined && args.histograms === false) throw new Error('healthMonitor: histogramShare has no effect with histograms: false; leave one of them out');
     if (args.probeSeed !== undefined && !Number.isInteger(args.probeSeed)) throw new RangeError(`healthMonitor: probeSeed must be a whole number, got ${args.probeSeed}`);
     const o = args.maxOverhead ?? DEFAULT_MAX_OVERHEAD;
     if (!(o > 0 && o < 1)) throw new RangeError(`healthMonitor: maxOverhead must be in (0, 1), got ${args.maxOverhead}`);
@@ -214,7 +245,8 @@ export class HealthMonitor implements TrainingObserver {
     }
     const state = this.state;
     this.counting = known ? undefined : { firstStep: info.initialStep + this.stepOffset, epochs: info.epochs - initialEpoch };
-    this.prober = new Prober(model, state.layers, batch, info.losses ?? info.loss, { training: this.args.probeTraining ?? true });
+    this.tb = this.args.tensorboard !== undefined ? new TensorBoardExport(this.args.tensorboard) : undefined;
+    this.prober = new Prober(model, state.layers, batch, info.losses ?? info.loss, { training: this.args.probeTraining ?? true, histograms: this.args.histograms !== false });
     const sampler = this.sampler;
     this.publisher = new Publisher({
       intervalMs: this.args.publishIntervalMs ?? 400,
@@ -236,6 +268,8 @@ export class HealthMonitor implements TrainingObserver {
     if (!this.prober.active || !this.sampler.due(step)) return;
     const t0 = this.clock();
     this.prober.beforeStep();
+    this.histNow = this.histogramsDue();
+    if (this.histNow) this.tapGradients(step);
     this.snapshotMs = this.clock() - t0;
     this.sampler.spent(this.snapshotMs);
   }
@@ -245,6 +279,9 @@ export class HealthMonitor implements TrainingObserver {
     if (!s || !this.sampler || !this.prober || !this.publisher) return;
     const step = callStep + this.stepOffset;
     this.sampler.stepEnded(info.meterMs ?? 0);
+    // A probed step that applied no gradients (none to apply) leaves no tap behind for a later step.
+    const o = this.info?.optimizer;
+    if (o instanceof ClippedOptimizer && o.gradientTap) o.gradientTap = undefined;
     s.step = step;
     s.epoch = info.epoch + this.epochOffset;
     // The rate of the first step is the schedule's, which the optimizer's own rate may not be.
@@ -258,9 +295,17 @@ export class HealthMonitor implements TrainingObserver {
     for (const k in info.metrics) bufferOf(s.metrics, k).push(step, info.metrics[k]);
     if (info.gradNormPreClip !== undefined) (s.gradNormPreClip ??= new SeriesBuffer()).push(step, info.gradNormPreClip);
     if (info.gradNormPostClip !== undefined) (s.gradNormPostClip ??= new SeriesBuffer()).push(step, info.gradNormPostClip);
+    this.tb?.step(step, info);
     if (this.prober.armed) {
       const t0 = this.clock();
-      this.prober.afterStep(step, info.gradSquares);
+      const before = this.tb ? new Map(s.layers.map((r) => [r, r.sensitivityRms.length])) : undefined;
+      this.prober.afterStep(step, info.gradSquares, this.histNow);
+      if (before) this.tb!.probe(step, s.layers, before, this.histNow);
+      if (this.histNow) {
+        this.histSamples++;
+        this.histLastMs = this.histogramMs() - this.histBefore;
+        this.histNow = false;
+      }
       this.checkFrozen(s.epoch);
       const ms = this.clock() - t0;
       this.sampler.spent(ms, this.snapshotMs + ms);
@@ -287,6 +332,7 @@ export class HealthMonitor implements TrainingObserver {
     if (logs.loss !== undefined) s.epochLoss.push(epoch + 1, logs.loss);
     if (logs.val_loss !== undefined) (s.epochValLoss ??= new SeriesBuffer()).push(epoch + 1, logs.val_loss);
     for (const [k, v] of Object.entries(logs)) if (k !== 'loss' && k !== 'val_loss') bufferOf(s.epochMetrics, k).push(epoch + 1, v);
+    this.tb?.epoch(logs);
     this.checkFrozen(epoch);
   }
 
@@ -310,6 +356,7 @@ export class HealthMonitor implements TrainingObserver {
     await this.publisher?.final();
     // The session's run list (gs.runs()) keeps the final snapshot, as the run's panel shows it.
     runRegistry.record(this.last ?? this.build().snapshot, model);
+    await this.tb?.close();
   }
 
   /** The current (or last) run's snapshot, built now; throws before any run. */
@@ -324,6 +371,37 @@ export class HealthMonitor implements TrainingObserver {
     const built = buildSnapshot(s);
     this.last = built.snapshot;
     return built;
+  }
+
+  /** Milliseconds the run's histograms took so far. */
+  private histogramMs(): number {
+    let ms = 0;
+    for (const l of this.state?.layers ?? []) ms += l.histograms?.spentMs ?? 0;
+    return ms;
+  }
+
+  /** True when this probe takes histograms (see histogramDue). */
+  private histogramsDue(): boolean {
+    if (this.args.histograms === false || !this.sampler) return false;
+    this.histBefore = this.histogramMs();
+    return histogramDue(this.histSamples, this.histBefore, this.histLastMs, this.sampler.totals.monitorMs, this.args.histogramShare ?? DEFAULT_HISTOGRAM_SHARE);
+  }
+
+  /** Histograms of this probed step's own gradients, from the training loop's metering optimizer. */
+  private tapGradients(step: number): void {
+    const o = this.info?.optimizer;
+    if (this.args.histograms === false || !(o instanceof ClippedOptimizer)) return;
+    const layers = this.state!.layers;
+    o.gradientTap = (grads) => {
+      const t0 = this.clock();
+      for (const rec of layers) {
+        const gs = rec.layer.trainableWeights.flatMap((w) => { const g = grads.get(w.name); return g ? [[w.name, g] as [string, tf.Tensor]] : []; });
+        rec.histograms?.buffers.gradients.add(step, gs);
+      }
+      const ms = this.clock() - t0;
+      this.sampler?.spent(ms);
+      this.snapshotMs += ms;
+    };
   }
 
   private checkFrozen(epoch: number): void {
@@ -341,6 +419,9 @@ export class HealthMonitor implements TrainingObserver {
     this.prober = undefined;
     this.state = undefined;
     this.last = undefined;
+    this.histNow = false;
+    this.histSamples = 0;
+    this.histLastMs = 0;
   }
 }
 

@@ -44,6 +44,8 @@ export interface ProbeArgs {
    * step's own weight gradients.
    */
   weightGrads?: boolean;
+  /** Called with each layer's recorded activations (with saturation on) before they are freed. Defaults to none. */
+  onActivations?: (layer: tf.layers.Layer, activations: tf.Tensor[]) => void;
 }
 
 /** Result of {@link probeModel}. */
@@ -172,7 +174,9 @@ export function probeModel(
     const lossValue = value.dataSync()[0];
     value.dispose();
     restore.splice(0).reverse().forEach((f) => f());
-    return { loss: lossValue, layers: readOut(slots) };
+    const layers = readOut(slots);
+    if (args.onActivations) for (const s of slots) if (s.acts.length) args.onActivations(s.layer, s.acts);
+    return { loss: lossValue, layers };
   } finally {
     restore.reverse().forEach((f) => f());
     for (const s of slots) tf.dispose([...s.nets, ...s.acts, ...s.bnInputs]);

@@ -8,12 +8,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { LossFn } from '../training/observer';
 import { LayerRecorder, WeightSnapshot, gradNormOf } from './layerRecorder';
 import { probeModel } from './probe';
+import { LayerHistogramSet } from './histograms';
 import type { ProbeBatch } from './probeBatch';
 
 /** Options of {@link Prober}. */
 export interface ProberArgs {
   /** Forward pass in training mode (dropout active). */
   training: boolean;
+  /** Keep histograms of weights and activations, taken at the probes the monitor asks (it takes the gradients'). Defaults to false. */
+  histograms?: boolean;
 }
 
 /** Probes one model on one fixed batch. */
@@ -29,7 +32,9 @@ export class Prober {
    */
   constructor(
     readonly model: tf.LayersModel, readonly layers: LayerRecorder[], public batch: ProbeBatch, public loss: LossFn | LossFn[], private readonly args: ProberArgs,
-  ) {}
+  ) {
+    if (args.histograms) for (const rec of layers) rec.histograms = new LayerHistogramSet();
+  }
 
   /** False once a probe failed (probing is off for the rest of the run). */
   get active(): boolean {
@@ -52,18 +57,23 @@ export class Prober {
    * step's own when gs.fit measured them (`squares`, by variable name), so the probe skips every
    * ∂L/∂W product; otherwise the probe measures them on its batch.
    */
-  afterStep(step: number, squares?: ReadonlyMap<string, number>): void {
+  afterStep(step: number, squares?: ReadonlyMap<string, number>, histograms = false): void {
     const w = this.weights;
     this.weights = undefined;
     if (!w) return;
     w.finish(step);
     try {
-      const result = probeModel(this.model, this.batch.x, this.batch.y, this.loss, { training: this.args.training, weightGrads: !squares });
+      const byLayer = new Map(this.layers.map((r) => [r.layer, r]));
+      const onActivations = this.args.histograms && histograms
+        ? (layer: tf.layers.Layer, acts: tf.Tensor[]) => byLayer.get(layer)?.histograms?.buffers.activations.add(step, acts.map((a, i) => [String(i), a]))
+        : undefined;
+      const result = probeModel(this.model, this.batch.x, this.batch.y, this.loss, { training: this.args.training, weightGrads: !squares, onActivations });
       const byName = new Map(result.layers.map((l) => [l.layer, l]));
       for (const rec of this.layers) {
         const p = byName.get(rec.layer.name);
         if (p && squares) p.gradNorm = gradNormOf(rec.layer, squares);
         if (p) rec.record(step, p);
+        if (histograms) rec.histograms?.buffers.weights.add(step, rec.layer.trainableWeights.map((v) => [v.name, v.read()]));
       }
     } catch (e) {
       this.failed = true;

@@ -7,6 +7,7 @@
 import { HEALTH_MAX_BYTES, HEALTH_SCHEMA_VERSION, type HealthSnapshot, type ModelSummary, type RunEvent, type RunStatus, type Series, type SourceMapOfModel } from '../protocol/health';
 import type { ProbeBatchInfo } from '../protocol/health';
 import type { LayerRecorder } from './layerRecorder';
+import { HISTOGRAM_SHARE, framesFor } from './histograms';
 import type { SamplerTotals } from './sampler';
 import { evaluateRules, type RunView } from './rules';
 import type { SeriesBuffer } from './series';
@@ -81,7 +82,8 @@ function countSeries(s: RunState): Points {
 /** First guess of the budgets: the run's series take up to RUN_SHARE, the layers share the rest. */
 function estimate(s: RunState, maxBytes: number): Points {
   const n = countSeries(s);
-  const bytes = 0.85 * maxBytes;
+  // The histograms take their own share (see histograms.ts): the series split what is left.
+  const bytes = (0.85 - (s.layers.some((l) => l.histograms && l.histograms.count > 0) ? HISTOGRAM_SHARE : 0)) * maxBytes;
   const run = clamp(Math.floor((RUN_SHARE * bytes) / (n.run * BYTES_PER_POINT)), MIN_LAYER_POINTS, MAX_POINTS);
   const left = bytes - n.run * run * BYTES_PER_POINT;
   const layer = n.layer === 0 ? MAX_POINTS : clamp(Math.floor(left / (n.layer * BYTES_PER_POINT)), MIN_LAYER_POINTS, MAX_POINTS);
@@ -92,6 +94,8 @@ const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v
 
 function build(s: RunState, p: Points, now: number): HealthSnapshot {
   const ds = (b: SeriesBuffer): Series => b.toSeries(p.run);
+  // Histograms have their own share of the byte budget (see histograms.ts).
+  const frames = framesFor(s.layers.reduce((n, l) => n + (l.histograms?.count ?? 0), 0), HEALTH_MAX_BYTES);
   const metrics: Record<string, Series> = {};
   for (const [k, b] of s.metrics) metrics[k] = ds(b);
   const epochMetrics: Record<string, Series> = {};
@@ -122,9 +126,9 @@ function build(s: RunState, p: Points, now: number): HealthSnapshot {
       ...(s.clip ? { clip: s.clip } : {}),
       events,
     },
-    layers: s.layers.map((l) => l.toSeries(p.layer)),
+    layers: s.layers.map((l) => l.toSeries(p.layer, frames)),
     sampleEvery: s.sampleEvery,
-    ...(s.cost ? { cost: { monitorMs: round(s.cost.monitorMs), trainMs: round(s.cost.trainMs), meterMs: round(s.cost.meterMs), probes: s.cost.probes } } : {}),
+    ...(s.cost ? { cost: { monitorMs: round(s.cost.monitorMs), trainMs: round(s.cost.trainMs), meterMs: round(s.cost.meterMs), probes: s.cost.probes, ...histogramCost(s) } } : {}),
     ...(s.probeBatch ? { probeBatch: s.probeBatch } : {}),
     ...(s.sources ? { sources: s.sources } : {}),
     ...(s.options ? { options: s.options } : {}),
@@ -134,6 +138,14 @@ function build(s: RunState, p: Points, now: number): HealthSnapshot {
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** `histogramMs` of the snapshot's cost, when the run takes histograms (to the microsecond: the figure is small). */
+function histogramCost(s: RunState): { histogramMs?: number } {
+  let ms = 0;
+  let any = false;
+  for (const l of s.layers) if (l.histograms) { any = true; ms += l.histograms.spentMs; }
+  return any ? { histogramMs: Math.round(ms * 1000) / 1000 } : {};
+}
 
 /** The run's snapshot, serialized under `maxBytes`; returns it with its JSON text. */
 export function buildSnapshot(s: RunState, maxBytes = HEALTH_MAX_BYTES, now = Date.now()): { snapshot: HealthSnapshot; json: string } {

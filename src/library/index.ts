@@ -63,6 +63,12 @@ export * as backend from '../engine/wasm';
 export { FitHistory, NonFiniteLossError } from '../training/history';
 export { getLearningRate, setLearningRate } from '../training/learningRate';
 export type { TrainingObserver, TrainBeginInfo, BatchEndInfo } from '../training/observer';
+/** `gs.lrFinder(model, x, y, { start, end, steps })`: the learning-rate range test (src/diagnostics/lrFinder.ts). */
+export { lrFinder, LrFinderResult } from '../diagnostics/lrFinder';
+export type { LrFinderArgs } from '../diagnostics/lrFinder';
+/** `gs.exportSeries(run, { path: 'run1.csv' })`: a run's series as CSV or JSON (src/diagnostics/export/series.ts). */
+export { exportSeries } from '../diagnostics/export/series';
+export type { ExportSeriesArgs, ExportedSeries } from '../diagnostics/export/series';
 
 installMonitorPlugin({
   create: (options) => healthMonitor(options as HealthMonitorArgs | undefined),

@@ -110,6 +110,8 @@ export interface LayerSeries {
   saturation?: { [K in 'zero' | 'dead' | 'saturated' | 'negative' | 'mean' | 'std']?: Series };
   /** Latest saturation sample. */
   latestSaturation?: SaturationSample;
+  /** Histograms over the probed steps of the layer's weights, weight gradients and activations. Absent from older producers and with `histograms: false`. */
+  histograms?: LayerHistograms;
   /** BatchNormalization layers: latest batch statistics vs moving statistics, averaged over channels. */
   batchNorm?: {
     step: number;
@@ -118,6 +120,31 @@ export interface LayerSeries {
     /** max over channels of |batchMean - movingMean| / sqrt(movingVar + eps). */
     maxMeanShift: number;
   };
+}
+
+/**
+ * Value counts over time on bins fixed for the run (chosen at the first probe, with headroom around
+ * the values seen then). Frame i covers `probes[i]` probes from `step[i]` on; each count array holds
+ * the values of up to a few thousand positions per tensor (the same positions every probe).
+ */
+export interface Histogram {
+  /** Ascending bin edges: bin j holds values in [edges[j], edges[j + 1]). */
+  edges: number[];
+  step: number[];
+  probes: number[];
+  /** Per frame, per bin. */
+  counts: number[][];
+  /** Per frame: values below the first edge, at or above the last, and NaN/±Infinity. */
+  under: number[];
+  over: number[];
+  nonFinite: number[];
+}
+
+/** The histograms of one layer (those it has: activations only for layers the probe records them for). */
+export interface LayerHistograms {
+  weights?: Histogram;
+  gradients?: Histogram;
+  activations?: Histogram;
 }
 
 /** Something that happened during the run, marked on the charts. */
@@ -241,6 +268,8 @@ export interface HealthSnapshot {
     meterMs?: number;
     /** Probes taken so far. Absent from older producers. */
     probes?: number;
+    /** The part of `monitorMs` spent on the histograms over time (sampling, binning, their part of the snapshots). Absent from older producers and without histograms. */
+    histogramMs?: number;
   };
   /** The samples the per-layer probes measure (fixed for the run). Absent from older producers. */
   probeBatch?: ProbeBatchInfo;

@@ -90,8 +90,19 @@ export class ClippedOptimizer extends tf.Optimizer {
   /** Milliseconds the most recent step spent measuring norms (the health monitor budgets it). */
   lastMeterMs = 0;
 
+  /**
+   * Called once with the next step's gradients by variable name, before clipping, then cleared (the
+   * health monitor's histograms of a probed step). The tensors are valid only during the call.
+   */
+  gradientTap?: (gradients: ReadonlyMap<string, tf.Tensor>) => void;
+
   /** Clips `variableGradients` (norm first, then value, as Keras), records the norms, applies. */
   override applyGradients(variableGradients: Grads): void {
+    const tap = this.gradientTap;
+    if (tap) {
+      this.gradientTap = undefined;
+      tap(byName(variableGradients as GradientSet));
+    }
     const noClip = this.clipnorm == null && this.globalClipnorm == null && this.clipvalue == null;
     if (noClip) {
       // Measuring only: the gradients go to the wrapped optimizer untouched, as without the wrapper.
@@ -160,6 +171,13 @@ function squaresByName(grads: GradientSet): Map<string, number> {
   const ts = named.map(([, t]) => t);
   const sums = sumsSqOnHost(ts) ?? kernelSums(ts);
   return new Map(named.map(([name], i) => [name, sums[i]]));
+}
+
+/** The gradients by variable name. */
+function byName(grads: GradientSet): Map<string, tf.Tensor> {
+  return new Map(Array.isArray(grads)
+    ? grads.flatMap((e) => (e.tensor ? [[e.name, e.tensor] as [string, tf.Tensor]] : []))
+    : Object.entries(grads).flatMap(([n, t]) => (t ? [[n, t] as [string, tf.Tensor]] : [])));
 }
 
 /** Σ of `squares` (in their order), copying them into `into` when given. */

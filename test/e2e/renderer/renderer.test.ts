@@ -39,7 +39,7 @@ describe('gradient-health renderer', () => {
     const host = page.locator('#host-healthy');
     assert.deepEqual(await host.locator('section.gs-section').evaluateAll((s) => s.map((x) => x.getAttribute('aria-label'))),
       ['Sensitivities ∂L/∂net (RMS per layer)', 'Gradient norms', 'Saturation (latest probe)', 'Batch normalization: batch vs moving statistics',
-        'Learning rate and loss', 'Training and validation per epoch', 'Frozen-layer map']);
+        'Learning rate and loss', 'Training and validation per epoch', 'Histograms over time', 'Frozen-layer map']);
     assert.equal(await host.locator('.gs-section-batchnorm').isVisible(), false, 'no BatchNormalization layer: no BN rows');
     assert.equal(await host.locator('section canvas').count() >= 3, true);
     assert.equal(await host.locator('.gs-status').innerText(), 'FINISHED');
