@@ -8,7 +8,9 @@
 //   dist/renderer.js   the gradient-health panel (browser, ES module)
 // Flags: --production minifies (names kept: tfjs serializes layers by class name), --watch rebuilds
 // on change until Ctrl-C. The sizes of the bundles are printed after each build.
-import { statSync } from 'node:fs';
+// dist/CHANGELOG.md is written from the README's Changelog section (its one source), for the
+// vsix's changelog page (`vsce package --changelog-path dist/CHANGELOG.md`).
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -60,6 +62,18 @@ function report() {
   return ok;
 }
 
+/** The README's Changelog section as a changelog file: its headings one level up, the title `# Changelog`. */
+export function changelogFromReadme(readme) {
+  const m = /^## Changelog\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(readme);
+  if (!m) throw new Error('README.md has no "## Changelog" section');
+  return `# Changelog\n${m[1].replace(/^#(#+) /gm, '$1 ').trimEnd()}\n`;
+}
+
+function writeChangelog() {
+  mkdirSync(path.join(root, 'dist'), { recursive: true });
+  writeFileSync(path.join(root, 'dist', 'CHANGELOG.md'), changelogFromReadme(readFileSync(path.join(root, 'README.md'), 'utf8')));
+}
+
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -68,6 +82,13 @@ const common = {
   keepNames: production,
   logLevel: 'warning',
 };
+
+try {
+  writeChangelog();
+} catch (e) {
+  console.error(`build: ${e.message}`);
+  process.exit(1);
+}
 
 if (watch) {
   const reporter = {
