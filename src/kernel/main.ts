@@ -16,6 +16,7 @@ import { InputRequests } from './input';
 import type * as Gradscope from '../library';
 import { KernelActivity } from './activity';
 import { EngineGuard, type GuardedTf } from './engineGuard';
+import { assertNotAbandoned } from './cellContext';
 import { dropRethrowingListeners } from './fatalHandlers';
 import { startWatchdog } from './watchdog';
 import { registerFileRouters } from '../engine/fileIO';
@@ -92,6 +93,11 @@ async function main(): Promise<void> {
   g[KERNEL_HOOKS_KEY] = hooks;
   g.__gs_require = (s: string) => modules.require(s);
   g.__gs_import = (s: string) => modules.import(s);
+  // Every await of a cell resumes through this: code of an interrupted cell stops there.
+  g.__gs_resume = <T>(value: T): T => {
+    assertNotAbandoned();
+    return value;
+  };
   g.require = g.__gs_require;
   g.display = (value: unknown, mime?: string) => runtime.display(value, mime);
   const inputs = new InputRequests(send, () => runtime.currentId);
