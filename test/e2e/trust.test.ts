@@ -3,10 +3,11 @@
  * never-trusted folder in Restricted Mode. The folder carries code that would run if a kernel started:
  * `.vscode/settings.json` sets `gradscope.kernel.nodeOptions` to `--require ./evil.js`, and
  * `node_modules/@tensorflow/tfjs-node/index.js` is what backend selection would load. Each writes a
- * marker file. Restart Kernel from the notebook toolbar and from the palette, Interrupt, and Run All
+ * marker file. Restart Kernel from the notebook toolbar and from the palette (also on an .ipynb), Interrupt, and Run All
  * (VS Code asks for trust; answered Cancel) start nothing: no marker, no cell output, and the restart
  * says why. Trusting the folder then lets the same Run All run, and the markers appear, which shows
- * that the planted code was live all along. (A UI test: VS Code refuses to show its trust dialog in
+ * that the planted code was live all along; a setting the running kernel started with then changes,
+ * and Gradscope asks to restart the kernel to apply it. (A UI test: VS Code refuses to show its trust dialog in
  * an extension-test window.) Screenshots: .test-cache/artifacts/e2e/untrusted-*.png.
  */
 import { after, before, describe, test } from 'node:test';
@@ -54,6 +55,10 @@ describe('Gradscope in an untrusted workspace', () => {
   before(async () => {
     ui = await startUiSession(['smoke.tfnb'], { workspaceTrust: true });
     markers = plantWorkspaceCode(ui.folder);
+    writeFileSync(join(ui.folder, 'plain.ipynb'), JSON.stringify({
+      cells: [{ cell_type: 'code', execution_count: null, id: 'c1', metadata: {}, outputs: [], source: ['1 + 1'] }],
+      metadata: { language_info: { name: 'typescript' } }, nbformat: 4, nbformat_minor: 5,
+    }, null, 1));
   });
   after(() => ui?.stop());
 
@@ -86,6 +91,14 @@ describe('Gradscope in an untrusted workspace', () => {
       await runCommand(page, 'Gradscope: Interrupt Kernel');
       await runCommand(page, 'Notifications: Clear All Notifications');
 
+      // The same for a Jupyter notebook, which Gradscope's .ipynb controller serves.
+      await openNotebook(page, 'plain.ipynb');
+      await runCommand(page, 'Gradscope: Restart Kernel');
+      await notification(page, REFUSAL);
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      noMarkers('after Restart Kernel on an .ipynb');
+      await openNotebook(page, 'smoke.tfnb');
+
       // Run All: VS Code asks for trust; refused, no cell runs.
       await runAll(page);
       const dialog = page.locator('.monaco-dialog-box');
@@ -112,6 +125,17 @@ describe('Gradscope in an untrusted workspace', () => {
       assert.equal(existsSync(markers.nodeOptions), true, 'trusted: the workspace nodeOptions should apply');
       assert.equal(existsSync(markers.tfjsNode), true, 'trusted: backend selection should try the workspace tfjs-node');
       await screenshot(page, 'untrusted-then-trusted');
+
+      // A setting the running kernel started with changes (the workspace's settings file, as a user
+      // editing it would): Gradscope asks for a restart, naming the setting and the notebook.
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      writeFileSync(join(ui!.folder, '.vscode', 'settings.json'), JSON.stringify({
+        'gradscope.kernel.nodeOptions': '--require ./evil.js', 'gradscope.diagnostics.sampleEvery': 7,
+      }, null, 2));
+      const prompt = await notification(page, /Restart the kernel to apply/);
+      assert.match(prompt, /gradscope\.diagnostics\.sampleEvery changed\. Restart the kernel to apply \(smoke\.tfnb\)/);
+      assert.doesNotMatch(prompt, /nodeOptions/, 'an unchanged setting was named');
+      await screenshot(page, 'trusted-setting-changed');
     } catch (e) {
       await screenshot(page, 'untrusted-failure');
       throw e;
