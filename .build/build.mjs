@@ -6,6 +6,9 @@
 //   dist/gradscope.js  the library cells import (engine, training, diagnostics)
 //   dist/cli.js        the command line
 //   dist/renderer.js   the gradient-health panel (browser, ES module)
+//   dist/languageWorker.js  the notebook TypeScript service, run in a worker thread of the extension host
+//   dist/types/        declarations the language service reads (gradscope's, tfjs's, Node's; .build/types.mjs)
+//   dist/language/     grammar and configuration of the cells' language id (gradscope-typescript)
 // Flags: --production minifies (names kept: tfjs serializes layers by class name), --watch rebuilds
 // on change until Ctrl-C. The sizes of the bundles are printed after each build.
 // dist/CHANGELOG.md is written from the README's Changelog section (its one source), for the
@@ -14,6 +17,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { buildTypes, writeCellLanguage } from './types.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -42,6 +46,7 @@ export const BUNDLES = [
     ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', external: [...ENGINE, 'esbuild', 'zeromq'],
     banner: { js: '#!/usr/bin/env node' },
   }],
+  ['languageWorker', { ...node, entryPoints: ['src/language/worker.ts'], outfile: 'dist/languageWorker.js' }],
   ['renderer', { platform: 'browser', format: 'esm', target: 'es2022', entryPoints: ['renderers/index.ts'], outfile: 'dist/renderer.js' }],
 ];
 
@@ -90,6 +95,19 @@ try {
   process.exit(1);
 }
 
+/** Builds dist/types; false (with the compiler's messages printed) when the library's declarations fail. */
+function types() {
+  try {
+    writeCellLanguage(root);
+    const built = buildTypes(root);
+    if (built.length) console.log(`types: ${built.join(', ')}`);
+    return true;
+  } catch (e) {
+    console.error(`build: ${e.message}`);
+    return false;
+  }
+}
+
 if (watch) {
   const reporter = {
     name: 'report',
@@ -101,6 +119,7 @@ if (watch) {
   };
   const contexts = await Promise.all(BUNDLES.map(([, o]) => esbuild.context({ ...common, ...o, plugins: [reporter] })));
   await Promise.all(contexts.map((c) => c.watch()));
+  types();
   console.log('build: watching src/ and renderers/ (Ctrl-C to stop)');
 } else {
   const started = performance.now();
@@ -109,7 +128,7 @@ if (watch) {
   } catch {
     process.exit(1); // esbuild has printed the errors
   }
-  const ok = report();
+  const ok = report() && types();
   console.log(`build: ${BUNDLES.length} bundles in ${Math.round(performance.now() - started)} ms`);
   if (!ok) process.exit(1);
 }

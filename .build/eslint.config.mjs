@@ -93,4 +93,24 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The notebook language service's core runs in a worker thread and in the command line: only its
+    // VS Code adapter (feature.ts) imports vscode, and only the core (not the adapter) loads TypeScript.
+    files: ['src/language/**/*.ts'],
+    ignores: ['src/language/feature.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'the language service core (src/language, but feature.ts) runs without VS Code: in the worker and the CLI' }],
+      }],
+    },
+  },
+  {
+    files: ['src/language/feature.ts', 'src/language/client.ts', 'src/language/languageId.ts', 'src/language/protocol.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'typescript', message: 'the extension host side of the language service must not load the TypeScript compiler (it runs in dist/languageWorker.js)', allowTypeImports: true }],
+        patterns: [{ group: ['./service', './worker', './check'], message: 'the extension host side reaches the service through the worker (type imports only)', allowTypeImports: true }],
+      }],
+    },
+  },
 );

@@ -1,7 +1,7 @@
 /**
  * Option pieces the chart sections build alike: axis titles, line charts over steps (and keeping the
  * step axis's end at the run's planned total on live updates), titled value axes with a log-scale
- * variant, and swapping in rebuilt options when the VS Code theme changes.
+ * variant, and swapping in rebuilt options (new scales, the VS Code theme changed).
  */
 import type { ChartOptions, ChartType } from 'chart.js';
 import type { HealthSnapshot } from '../src/protocol/health';
@@ -49,8 +49,18 @@ export function valueAxis(t: Theme, title: string, log: boolean) {
  * redraws.
  */
 export function rethemeChart<K extends ChartType>(chart: Chart<K> | undefined, options: () => ChartOptions<K>, refill: () => void): void {
-  if (chart) chart.options = options();
+  if (chart) replaceOptions(chart, options());
   refill();
   // A full update: 'none' keeps chart.js's cached per-dataset element options (old colours).
   chart?.update();
+}
+
+/**
+ * Gives a chart new options. chart.js's `chart.options` reads the options resolved at the last update,
+ * whose writes land in the options object it replaced: resolve the new ones at once, so what a section
+ * then sets through `chart.options` (event markers, the step axis's end) reaches the chart.
+ */
+export function replaceOptions<K extends ChartType>(chart: Chart<K>, options: ChartOptions<K>): void {
+  chart.options = options;
+  chart.update('none');
 }

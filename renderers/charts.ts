@@ -83,6 +83,8 @@ export function xMax(s: HealthSnapshot): number {
   const last = (x: { step: number[] } | undefined) => { const n = x?.step.length ?? 0; if (n && x!.step[n - 1] > end) end = x!.step[n - 1]; };
   last(s.training.loss); last(s.training.lr); last(s.training.gradNormPreClip);
   for (const l of s.layers) last(l.sensitivityRms);
+  // Event markers (a plateau reduction after the last step) stay on the axis.
+  for (const e of s.training.events) if (e.step > end) end = e.step;
   return Number.isFinite(end) ? Math.max(end, 1) : Math.max(1, s.progress.step);
 }
 

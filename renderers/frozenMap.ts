@@ -2,8 +2,9 @@
  * Frozen-layer map: the model's layers as a vertical stack, input on top. Frozen and trainable layers
  * differ by icon, text, border style and a hatch pattern, not by colour alone; each row shows its
  * parameter counts, and consecutive reused layers (gs.transfer.reuse) sit in a box labelled as the
- * reused base. An InputLayer is neither: it holds no weights and is not counted among the layers in
- * "N of M layers trainable" (Keras's model.summary() does not list it either).
+ * reused base. A layer without weights (InputLayer, Activation, Flatten, Dropout…) is neither: there
+ * is nothing in it to freeze or train, so it is shown as such and not counted in "N of M layers with
+ * weights trainable" (its `trainable` flag changes nothing).
  */
 import type { HealthSnapshot, LayerInfo } from '../src/protocol/health';
 import { el, replaceChildren } from './dom';
@@ -22,6 +23,16 @@ export function isInputLayer(l: LayerInfo): boolean {
   return l.className === 'InputLayer';
 }
 
+/** True for a layer that holds weights, the only kind that freezing or unfreezing changes. */
+export function holdsWeights(l: LayerInfo): boolean {
+  return !isInputLayer(l) && (l.hasWeights || l.params.trainable + l.params.nonTrainable > 0);
+}
+
+/** The state the map and its table show for a layer. */
+function stateWord(l: LayerInfo): string {
+  return isInputLayer(l) ? 'input' : !holdsWeights(l) ? 'no weights' : l.trainable ? 'trainable' : 'frozen';
+}
+
 function row(l: LayerInfo): HTMLElement {
   if (isInputLayer(l)) {
     return el('div', { class: 'gs-layer gs-layer-input', attrs: { role: 'listitem', 'data-layer': l.name, 'aria-label': `${l.name}, input of the model` } },
@@ -29,8 +40,14 @@ function row(l: LayerInfo): HTMLElement {
       el('span', { class: 'gs-layer-name', title: l.name }, el('strong', { text: l.name }), ` ${l.className} `, el('span', { class: 'gs-muted', text: shape(l) })),
       el('span', { class: 'gs-layer-params', text: 'no weights' }));
   }
-  const frozen = !l.trainable;
   const total = l.params.trainable + l.params.nonTrainable;
+  if (!l.hasWeights && total === 0) {
+    return el('div', { class: 'gs-layer gs-layer-weightless', attrs: { role: 'listitem', 'data-layer': l.name, 'aria-label': `${l.name}, ${l.className}, no weights${l.reused ? ', reused' : ''}` } },
+      el('span', { class: 'gs-layer-state', text: '· no weights' }),
+      el('span', { class: 'gs-layer-name', title: l.name }, el('strong', { text: l.name }), ` ${l.className}${l.activation ? ` (${l.activation})` : ''} `, el('span', { class: 'gs-muted', text: shape(l) })),
+      el('span', { class: 'gs-layer-params', text: 'no weights' }));
+  }
+  const frozen = !l.trainable;
   // Dingbats rather than emoji: they exist in the usual UI fonts, emoji fonts often do not.
   const state = frozen ? '❄ frozen' : '✎ trainable';
   const params = total === 0 ? 'no weights'
@@ -67,9 +84,9 @@ export class FrozenMapSection implements Section {
     const json = JSON.stringify(m);
     if (json === this.lastJson) return;
     this.lastJson = json;
-    const counted = m.layers.filter((l) => !isInputLayer(l));
+    const counted = m.layers.filter(holdsWeights);
     const trainable = counted.filter((l) => l.trainable).length;
-    this.summary.textContent = `${m.name}: ${trainable} of ${counted.length} layers trainable · ${fmtInt(m.trainableParams)} of ${fmtInt(m.totalParams)} parameters trainable`;
+    this.summary.textContent = `${m.name}: ${trainable} of ${counted.length} layers with weights trainable · ${fmtInt(m.trainableParams)} of ${fmtInt(m.totalParams)} parameters trainable`;
     const items: HTMLElement[] = [];
     let base: HTMLElement | undefined;
     // A very deep model: the first and last layers as rows, the ones between summed up in one line.
@@ -80,10 +97,11 @@ export class FrozenMapSection implements Section {
     for (const l of [...head, ...(many ? [undefined] : []), ...tail]) {
       if (!l) {
         base = undefined;
-        const frozen = middle.filter((x) => !x.trainable && !isInputLayer(x)).length;
+        const withWeights = middle.filter(holdsWeights);
+        const frozen = withWeights.filter((x) => !x.trainable).length;
         items.push(el('div', { class: 'gs-layer gs-layer-gap', attrs: { role: 'listitem' } },
           el('span', { class: 'gs-layer-state', text: '⋯' }),
-          el('span', { text: `${fmtInt(middle.length)} more layers: ${fmtInt(middle.length - frozen)} trainable, ${fmtInt(frozen)} frozen (the table lists every layer)` }),
+          el('span', { text: `${fmtInt(middle.length)} more layers: ${fmtInt(withWeights.length - frozen)} trainable, ${fmtInt(frozen)} frozen, ${fmtInt(middle.length - withWeights.length)} without weights (the table lists every layer)` }),
           el('span')));
         continue;
       }
@@ -103,7 +121,7 @@ export class FrozenMapSection implements Section {
   }
 
   private table(): TableData {
-    const rows = this.snap.model.layers.map((l) => [l.name, l.className, isInputLayer(l) ? 'input' : l.trainable ? 'trainable' : 'frozen',
+    const rows = this.snap.model.layers.map((l) => [l.name, l.className, stateWord(l),
       fmtInt(l.params.trainable), fmtInt(l.params.nonTrainable), l.reused ? 'yes' : 'no']);
     return { head: ['layer', 'class', 'state', 'trainable params', 'non-trainable params', 'reused'], rows };
   }

@@ -6,7 +6,7 @@
  */
 import type { HealthSnapshot, RunEvent } from '../src/protocol/health';
 import { Chart, markersPlugin, type Marker } from './charts';
-import { followStepAxis, rethemeChart, stepChartOptions, valueAxis } from './chartOptions';
+import { followStepAxis, replaceOptions, rethemeChart, stepChartOptions, valueAxis } from './chartOptions';
 import { el, replaceChildren } from './dom';
 import { fmtNum } from './format';
 import { SectionFrame, sampleIndices, type Section, type TableData } from './section';
@@ -86,11 +86,8 @@ export class LearningRateSection implements Section {
     if (log !== this.logScale || constant !== this.constant) {
       this.logScale = log;
       this.constant = constant;
-      if (this.chart) {
-        const plugins = this.chart.options.plugins;
-        this.chart.options = this.options();
-        this.chart.options.plugins = { ...this.chart.options.plugins, gsMarkers: (plugins as { gsMarkers?: unknown }).gsMarkers } as never;
-      }
+      // The markers are set on the new options below.
+      if (this.chart) replaceOptions(this.chart, this.options());
     }
     const lrLabel = constant !== undefined ? `learning rate: constant ${fmtNum(constant)}` : `learning rate (${s.training.scheduleKind} schedule)`;
     const lr = { label: lrLabel, data: toPoints(s.training.lr), yAxisID: 'y', borderColor: t.blue, backgroundColor: t.blue };

@@ -50,7 +50,7 @@ const CSS = `
 .gs-bn-rows { display: grid; grid-template-columns: minmax(80px, 16em) auto auto auto auto; gap: 1px 14px; align-items: center; font-variant-numeric: tabular-nums; }
 .gs-bn-row { display: contents; }
 .gs-bn-head > span { font-weight: 600; }
-.gs-layer-input { border-style: dotted; }
+.gs-layer-input, .gs-layer-weightless { border-style: dotted; }
 .gs-swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: middle; }
 `;
 

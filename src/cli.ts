@@ -2,21 +2,23 @@
  * `gradscope run NOTEBOOK [--out FILE | --inplace] [--timeout S] [--backend NAME]`: runs every code
  * cell of a notebook with the same kernel as the editor, prints progress and text outputs, writes the
  * notebook with its outputs, and exits non-zero naming the cell and line when a cell fails.
+ * `gradscope check NOTEBOOK…` type-checks notebooks (src/language/check.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KernelClient } from './kernel/client';
-import type { KernelOptions } from './protocol/kernelMessages';
+import { KERNEL_BACKENDS, type KernelOptions } from './protocol/kernelMessages';
 import { decodeNotebook, parseNotebook, serializeNotebook, type NbOutput } from './notebook/nbformat';
 import { runHeadless } from './notebook/headless';
 import { kernelCommand } from './jupyter/command';
 
-const USAGE = `usage: gradscope run NOTEBOOK [--out FILE | --inplace] [--timeout SECONDS] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
+const USAGE = `usage: gradscope run NOTEBOOK [--out FILE | --inplace] [--timeout SECONDS] [--backend auto|tensorflow-gpu|webgpu|tensorflow|wasm|cpu]
 
 Runs every code cell of NOTEBOOK (.tfnb or .ipynb) in a Gradscope kernel and writes the notebook with
 its outputs to FILE (default: NOTEBOOK with .out before the extension; --inplace overwrites NOTEBOOK).
 Exits 1 when a cell fails, naming the cell and line; 2 on bad usage or an unreadable notebook.
 
+       gradscope check NOTEBOOK…   type-checks notebooks as the editor does (gradscope check --help)
        gradscope kernel install [--user | --sys-prefix | --prefix DIR]   a Jupyter kernelspec (gradscope kernel --help)`;
 
 interface Args {
@@ -47,11 +49,16 @@ function parseArgs(argv: string[]): Args | string {
   if (!args.notebook) return 'NOTEBOOK is missing';
   if (args.out && args.inplace) return '--out and --inplace exclude each other';
   if (args.timeout !== undefined && !(args.timeout > 0)) return '--timeout takes a positive number of seconds';
-  if (!['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'].includes(args.backend!)) return `unknown backend '${args.backend}'`;
+  if (!(KERNEL_BACKENDS as readonly string[]).includes(args.backend!)) return `unknown backend '${args.backend}'`;
   return args as Args;
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'check') {
+    // Loaded on demand: the TypeScript compiler is evaluated only for this command.
+    const { checkCommand } = await import('./language/check');
+    return checkCommand(argv.slice(1), (line) => console.log(line), (line) => console.error(line));
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild inlines the package's version
   if (argv[0] === 'kernel') return kernelCommand(argv.slice(1), __filename, (require('../package.json') as { version: string }).version);
   let parsed: Args | string;

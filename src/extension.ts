@@ -1,5 +1,6 @@
 /**
- * Wires Gradscope into VS Code: the `.tfnb` serializer, the kernel controller, the commands, and the
+ * Wires Gradscope into VS Code: the `.tfnb` serializer, the kernel controller, the commands, the
+ * notebook language service (src/language, its compiler in dist/languageWorker.js), and the
  * findings → code lenses / quick fixes feature. Every registration goes into context.subscriptions.
  *
  * Activation stays light (VS Code activates on every `.ipynb` it opens): the fixes feature, which
@@ -16,11 +17,18 @@ import { promptRestartOnSettingChange } from './notebook/settingsPrompt';
 import { starterNotebook } from './notebook/starter';
 import type { ApplyFixMessage } from './protocol/health';
 import type * as Fixes from './fixes/feature';
+import { NotebookLanguageFeature } from './language/feature';
+import { RunCompare } from './notebook/runCompare';
 
 /** Called by VS Code when a Gradscope or Jupyter notebook opens. */
-export function activate(context: vscode.ExtensionContext): { controller: GradscopeController } {
+export function activate(context: vscode.ExtensionContext): { controller: GradscopeController; language: NotebookLanguageFeature } {
   const log = vscode.window.createOutputChannel('Gradscope Kernel');
+  // Completions, hovers and type errors in cells; the TypeScript compiler runs in its worker thread.
+  const language = new NotebookLanguageFeature(context.extensionPath, (line) => log.appendLine(line));
   const controller = new GradscopeController(context.extensionPath, log);
+  // The panel's renderer posts "Apply" and the comparison bar's requests here (requiresMessaging: optional).
+  const messaging = vscode.notebooks.createRendererMessaging('gradscope.health');
+  const compare = new RunCompare(messaging);
   let fixesFeature: Fixes.FixesFeature | undefined;
   const fixes = (): Fixes.FixesFeature => {
     if (!fixesFeature) {
@@ -28,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { FixesFeature } = require(path.join(__dirname, 'fixes.js')) as typeof Fixes;
       fixesFeature = new FixesFeature();
-      context.subscriptions.push(fixesFeature);
+      // A fixed cell's next run offers "compare with the run before the fix".
+      context.subscriptions.push(fixesFeature, fixesFeature.onDidApplyFix((f) => compare.noteFix(f.runId, f.reportCell, f.fix)));
     }
     return fixesFeature;
   };
@@ -37,9 +46,11 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
   context.subscriptions.push(
     log,
     controller,
+    compare,
     vscode.workspace.registerNotebookSerializer('gradscope', new GradscopeSerializer(), { transientOutputs: false }),
     assignCellIds(),
     promptRestartOnSettingChange(controller),
+    language,
     controller.onFindings((report) => fixes().update(report)),
     controller.onCellRun((cell) => fixesFeature?.clearCell(cell.document.uri.toString())),
     vscode.commands.registerCommand('gradscope.restartKernel', async (arg?: { notebookEditor?: { notebookUri: vscode.Uri } }) => {
@@ -57,12 +68,11 @@ export function activate(context: vscode.ExtensionContext): { controller: Gradsc
       await vscode.window.showNotebookDocument(nb);
       return nb;
     }),
-    // The panel's "Apply" buttons post here (the renderer declares requiresMessaging: optional).
-    vscode.notebooks.createRendererMessaging('gradscope.health').onDidReceiveMessage(({ message }) => {
+    messaging.onDidReceiveMessage(({ message }) => {
       if (isApplyFix(message)) void fixes().applyFromPanel(message);
     }),
   );
-  return { controller };
+  return { controller, language };
 }
 
 function isApplyFix(m: unknown): m is ApplyFixMessage {

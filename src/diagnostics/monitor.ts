@@ -20,6 +20,8 @@ import { summarizeModel, trainableSignature } from '../engine/modelSummary';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 import { Sampler } from './sampler';
 import { ClippedOptimizer } from '../training/optimizers';
+import { summarizeRunOptions } from './runs/options';
+import { runRegistry } from './runs/registry';
 
 /** The adaptive sampler's default share of training time (see {@link HealthMonitorArgs.maxOverhead}). */
 export const DEFAULT_MAX_OVERHEAD = 0.02;
@@ -81,6 +83,8 @@ export class HealthMonitor implements TrainingObserver {
   private signature = '';
   private readonly clock: () => number;
   private snapshotMs = 0;
+  /** The snapshot built last (after the final publish: the run's final snapshot). */
+  private last?: HealthSnapshot;
 
   constructor(readonly args: HealthMonitorArgs = {}) {
     const every = args.sampleEvery ?? 0;
@@ -126,6 +130,7 @@ export class HealthMonitor implements TrainingObserver {
       probeBatch: batch.info,
       ...(sources ? { sources } : {}),
       thresholds: { ...kernelDefaults.thresholds, ...this.args.thresholds },
+      options: summarizeRunOptions(info),
     };
     // `epochs` is the epoch to train up to (as model.fit's), so the global steps end at epochs × stepsPerEpoch.
     const lastStep = known ? Math.max(info.initialStep, info.epochs * info.stepsPerEpoch - 1) : undefined;
@@ -160,6 +165,11 @@ export class HealthMonitor implements TrainingObserver {
     this.sampler.stepEnded(info.meterMs ?? 0);
     s.step = step;
     s.epoch = info.epoch;
+    // The rate of the first step is the schedule's, which the optimizer's own rate may not be.
+    if (s.options) {
+      if (s.stepsDone === 0) s.options.learningRate = Number.isFinite(info.lr) ? info.lr : null;
+      s.options.lastLearningRate = Number.isFinite(info.lr) ? info.lr : null;
+    }
     s.stepsDone++;
     s.loss.push(step, info.loss);
     s.lr.push(step, info.lr);
@@ -198,8 +208,11 @@ export class HealthMonitor implements TrainingObserver {
     if (error !== undefined) s.error = error;
     // The probe batch's tensors are freed now; gs.fit frees the training data after this call.
     this.prober?.dispose();
+    const model = this.info?.model;
     this.info = undefined;
     await this.publisher?.final();
+    // The session's run list (gs.runs()) keeps the final snapshot, as the run's panel shows it.
+    runRegistry.record(this.last ?? this.build().snapshot, model);
   }
 
   /** The current (or last) run's snapshot, built now; throws before any run. */
@@ -211,7 +224,9 @@ export class HealthMonitor implements TrainingObserver {
   private build(): { snapshot: HealthSnapshot; json: string } {
     const s = this.state!;
     if (this.sampler) s.cost = this.sampler.totals;
-    return buildSnapshot(s);
+    const built = buildSnapshot(s);
+    this.last = built.snapshot;
+    return built;
   }
 
   private checkFrozen(epoch: number): void {
@@ -228,6 +243,7 @@ export class HealthMonitor implements TrainingObserver {
     this.prober?.dispose();
     this.prober = undefined;
     this.state = undefined;
+    this.last = undefined;
   }
 }
 

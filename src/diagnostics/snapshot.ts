@@ -58,6 +58,7 @@ export interface RunState {
   cost?: SamplerTotals;
   probeBatch?: ProbeBatchInfo;
   sources?: SourceMapOfModel;
+  options?: HealthSnapshot['options'];
   error?: string;
   thresholds: Partial<Thresholds>;
   /** Point budgets that fitted last time (saves rebuilds); maintained by {@link buildSnapshot}. */
@@ -126,6 +127,7 @@ function build(s: RunState, p: Points, now: number): HealthSnapshot {
     ...(s.cost ? { cost: { monitorMs: round(s.cost.monitorMs), trainMs: round(s.cost.trainMs), meterMs: round(s.cost.meterMs), probes: s.cost.probes } } : {}),
     ...(s.probeBatch ? { probeBatch: s.probeBatch } : {}),
     ...(s.sources ? { sources: s.sources } : {}),
+    ...(s.options ? { options: s.options } : {}),
     ...(s.error !== undefined ? { error: s.error } : {}),
   };
   return { ...view, findings: evaluateRules(view, s.thresholds).slice(0, MAX_FINDINGS) };

@@ -10,9 +10,11 @@ import type { FindingsReport, Severity } from '../protocol/health';
 import { diagnosticsOfReports, editedRange, quickFixesAt, whyFixUnavailable } from './editorPlan';
 import { EXPLANATION_SCHEME, explanationOf, explanationPath, parseExplanationPath } from './explanations';
 import { fixesFor, lensesFor, type ApplyFixArgs, type CellRange, type CellTexts, type PlannedEdit } from './plan';
+import { CELL_LANGUAGE } from '../language/languageId';
 
 /** TypeScript cells of Gradscope and Jupyter notebooks. */
 export const FIX_SELECTOR: vscode.DocumentSelector = [
+  { notebookType: 'gradscope', language: CELL_LANGUAGE },
   { notebookType: 'gradscope', language: 'typescript' },
   { notebookType: 'jupyter-notebook', language: 'typescript' },
 ];
@@ -53,12 +55,16 @@ export class FixesFeature implements vscode.Disposable {
   private readonly runs = new Map<string, FindingsReport>();
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('gradscope');
   private readonly lensesChanged = new vscode.EventEmitter<void>();
+  private readonly applied = new vscode.EventEmitter<{ runId: string; reportCell: string; fix: ApplyFixArgs['fix'] }>();
+  /** Fires after a fix was applied (panel button or code lens): the run it fixed and its cell. */
+  readonly onDidApplyFix = this.applied.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor() {
     this.disposables.push(
       this.diagnostics,
       this.lensesChanged,
+      this.applied,
       vscode.languages.registerCodeLensProvider(FIX_SELECTOR, {
         onDidChangeCodeLenses: this.lensesChanged.event,
         provideCodeLenses: (doc) => this.codeLenses(doc),
@@ -184,6 +190,7 @@ export class FixesFeature implements vscode.Disposable {
     // Computed on the text before the edit: the range the change occupies after it.
     const range = editedRange(fix.edits, this.texts);
     if (!(await vscode.workspace.applyEdit(toWorkspaceEdit(fix.edits)))) return false;
+    this.applied.fire({ runId: report!.runId, reportCell: report!.cell, fix: fix.id });
     if (range) await this.reveal(range);
     return true;
   }

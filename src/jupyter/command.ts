@@ -5,14 +5,15 @@
 import * as path from 'node:path';
 import { installKernelspec, kernelspecFor, type KernelspecTarget } from './kernelspec';
 import { serveKernel } from './server';
+import { KERNEL_BACKENDS } from '../protocol/kernelMessages';
 
 export const KERNEL_USAGE = `usage: gradscope kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name TEXT]
-       gradscope kernel CONNECTION_FILE [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
+       gradscope kernel CONNECTION_FILE [--backend auto|tensorflow-gpu|webgpu|tensorflow|wasm|cpu]
 
 install   writes a Jupyter kernelspec (default --user) that runs this Gradscope with this Node.js
 CONNECTION_FILE   serves the kernel over ZeroMQ (Jupyter starts this from the kernelspec)`;
 
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = KERNEL_BACKENDS;
 
 /** Runs `gradscope kernel ARGS`; resolves to the exit code. */
 export async function kernelCommand(argv: string[], cliPath: string, version: string): Promise<number> {

@@ -48,7 +48,7 @@ export interface ServeArgs {
   connectionFile: string;
   /** Folder that cells' requires resolve from. Defaults to the current directory. */
   workspaceDir?: string;
-  backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  backend?: import('../protocol/kernelMessages').KernelBackend;
   /** Kernel log lines (stderr by default). */
   log?: (line: string) => void;
   version: string;

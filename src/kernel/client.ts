@@ -55,6 +55,8 @@ export interface KernelClientArgs {
   options: KernelOptions;
   /** Node.js options for the kernel process, e.g. `['--max-old-space-size=8192']`. */
   execArgv?: string[];
+  /** The executable to run the kernel on; defaults to the host's own. A getter that throws stops the start with its message. */
+  execPath?: string;
   /** Kernel log lines (its stderr, start-up notes, output printed while no cell runs). */
   log?: (line: string) => void;
   /** Called when a kernel process starts (info) or ends (reason). */
@@ -102,7 +104,14 @@ export class KernelClient {
     this.killedOnPurpose = false;
     this.startFailure = undefined;
     this.stderrTail = [];
+    let execPath: string | undefined;
+    try {
+      execPath = this.args.execPath;
+    } catch (e) {
+      return Promise.reject(new Error(`the kernel failed to start: ${(e as Error).message}`));
+    }
     const child = fork(this.args.kernelPath, [], {
+      ...(execPath ? { execPath } : {}),
       cwd: this.args.options.workspaceDir,
       env: { ...process.env, GRADSCOPE_KERNEL_OPTIONS: JSON.stringify({ ...this.args.options, watchdogFd: WATCHDOG_FD }), ELECTRON_RUN_AS_NODE: '1' },
       execArgv: this.args.execArgv ?? [],

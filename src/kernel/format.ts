@@ -4,6 +4,7 @@
  * `util.inspect` as Node's REPL shows it.
  */
 import { inspect } from 'node:util';
+import { MIME_BUNDLE_KEY } from '../protocol/kernelHooks';
 
 /** MIME bundle: MIME type → data (strings for text types, objects for JSON types, base64 for images). */
 export type MimeBundle = Record<string, unknown>;
@@ -62,6 +63,14 @@ function toBase64(data: unknown): string {
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 
+/** The MIME bundle a value provides itself (see MIME_BUNDLE_KEY), when it does and it is well formed. */
+function bundleOf(value: unknown): MimeBundle | undefined {
+  const make = (value as { [MIME_BUNDLE_KEY]?: unknown } | null | undefined)?.[MIME_BUNDLE_KEY];
+  if (typeof make !== 'function') return undefined;
+  const b = (make as () => unknown).call(value);
+  return b !== null && typeof b === 'object' && !Array.isArray(b) && Object.keys(b).length ? (b as MimeBundle) : undefined;
+}
+
 /**
  * The MIME bundle for `display(value, mime?)`. With a MIME type the value is that type's data; without,
  * PNG bytes become an image, plain objects and arrays become JSON (with a text fallback), and anything
@@ -75,6 +84,8 @@ export function toMimeBundle(value: unknown, mime?: string): MimeBundle {
     }
     return { [mime]: typeof value === 'string' ? value : formatText(value) };
   }
+  const own = bundleOf(value);
+  if (own) return own;
   if (value instanceof Uint8Array && PNG_SIGNATURE.every((b, i) => value[i] === b)) return { 'image/png': toBase64(value) };
   if (!isTensor(value) && !isModel(value) && value !== null && typeof value === 'object' &&
       (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)) {

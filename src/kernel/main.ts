@@ -69,6 +69,8 @@ async function main(): Promise<void> {
     streams: tail === undefined ? undefined : { headLines: Math.ceil(tail / 2), tailLines: Math.floor(tail / 2) },
   });
   captureStreams(runtime);
+  // WebGPU validation errors and device loss arrive as events: shown on the cell that runs.
+  engine.onGpuError?.((e) => runtime.reportUncaught(e, 'Uncaught error'));
 
   const notes = [...engine.notes];
   const sources = new LayerSources((call) => hooks.callSite(call));

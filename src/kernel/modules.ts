@@ -12,7 +12,7 @@ import type { SelectedBackend } from './backendChoice';
 const ENGINE_PACKAGES = [
   '@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-converter',
   '@tensorflow/tfjs-data', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm',
-  '@tensorflow/tfjs-backend-webgl',
+  '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu',
 ];
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 

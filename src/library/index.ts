@@ -30,7 +30,8 @@ import { installMonitorPlugin } from '../training/monitorSeam';
 import { fit as trainingFit, type FitArgs as TrainingFitArgs } from '../training/fit';
 import { fitDataset as trainingFitDataset, type FitDatasetArgs as TrainingFitDatasetArgs } from '../training/fitDataset';
 import type { TrainArgs as TrainingArgs } from '../training/run';
-import type { FitHistory } from '../training/history';
+import { FitHistory } from '../training/history';
+import { runRegistry, type Run } from '../diagnostics/runs/registry';
 
 registerFileRouters(tf);
 
@@ -78,7 +79,37 @@ export type FitArgs = Omit<TrainingFitArgs, 'diagnostics'> & Diagnostics;
 /** Arguments of {@link fitDataset}. */
 export type FitDatasetArgs = Omit<TrainingFitDatasetArgs, 'diagnostics'> & Diagnostics;
 
-/** Trains `model` on `x`/`y` like `model.fit` (see src/training/fit.ts), with the health monitor available. */
-export const fit: (model: tf.LayersModel, x: Parameters<typeof trainingFit>[1], y: Parameters<typeof trainingFit>[2], args?: FitArgs) => Promise<FitHistory> = trainingFit;
-/** Trains `model` on a `tf.data.Dataset` like `model.fitDataset` (see src/training/fitDataset.ts), with the health monitor available. */
-export const fitDataset: (model: tf.LayersModel, dataset: Parameters<typeof trainingFitDataset>[1], args?: FitDatasetArgs) => Promise<FitHistory> = trainingFitDataset;
+/** What gs.fit returns: the history, with `run` (the run's entry of gs.runs()) when the monitor observed it. */
+export type RunHistory = FitHistory & { run?: Run };
+
+/**
+ * Runs `train` and hands back its history with the run the monitor recorded for `model` (also on the
+ * history a failed or interrupted run's error carries).
+ */
+async function withRun(model: tf.LayersModel, train: () => Promise<FitHistory>): Promise<RunHistory> {
+  const before = runRegistry.total;
+  const attach = (h: unknown) => {
+    const run = runRegistry.latestOf(model, before);
+    if (run && h instanceof FitHistory) Object.defineProperty(h, 'run', { value: run, enumerable: false, configurable: true });
+  };
+  try {
+    const h = await train();
+    attach(h);
+    return h;
+  } catch (e) {
+    attach((e as { history?: unknown } | null)?.history);
+    throw e;
+  }
+}
+
+/** Trains `model` on `x`/`y` like `model.fit` (see src/training/fit.ts), with the health monitor available; `history.run` is the run's entry of gs.runs(). */
+export const fit = (model: tf.LayersModel, x: Parameters<typeof trainingFit>[1], y: Parameters<typeof trainingFit>[2], args?: FitArgs): Promise<RunHistory> =>
+  withRun(model, () => trainingFit(model, x, y, args));
+/** Trains `model` on a `tf.data.Dataset` like `model.fitDataset` (see src/training/fitDataset.ts), with the health monitor available; `history.run` as gs.fit's. */
+export const fitDataset = (model: tf.LayersModel, dataset: Parameters<typeof trainingFitDataset>[1], args?: FitDatasetArgs): Promise<RunHistory> =>
+  withRun(model, () => trainingFitDataset(model, dataset, args));
+
+export { runs, compare, RunList, Comparison } from '../diagnostics/runs/compare';
+export type { RunLike } from '../diagnostics/runs/compare';
+export { Run, MAX_RUNS } from '../diagnostics/runs/registry';
+export type { RunOptions } from '../protocol/health';

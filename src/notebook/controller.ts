@@ -13,6 +13,9 @@ import { cellFilename, cellLabel, runCell, toVscodeOutput } from './execution';
 import { untrustedRefusal, type KernelStartAction } from './kernelSettings';
 import { kernelOptionsOf } from './settings';
 import { settingsFor } from './settingsPrompt';
+import { CELL_LANGUAGE } from '../language/languageId';
+import { nodeExecutable } from './nodeExecutable';
+import { offerWebGpuInstall } from './webgpuInstall';
 
 /** Notebook types the kernel serves, with the controller id used for each. */
 const SERVED = [
@@ -39,7 +42,7 @@ export class GradscopeController implements vscode.Disposable {
   constructor(private readonly extensionPath: string, private readonly log: vscode.OutputChannel) {
     for (const { notebookType, id } of SERVED) {
       const c = vscode.notebooks.createNotebookController(id, notebookType, 'Gradscope (TypeScript)');
-      c.supportedLanguages = ['typescript'];
+      c.supportedLanguages = [CELL_LANGUAGE, 'typescript'];
       c.supportsExecutionOrder = true;
       c.description = 'TensorFlow.js kernel';
       c.executeHandler = (cells, notebook) => this.executeCells(cells, notebook, c);
@@ -80,6 +83,12 @@ export class GradscopeController implements vscode.Disposable {
         },
         get execArgv() {
           return settings().nodeOptions;
+        },
+        get execPath() {
+          const s = settings();
+          const choice = nodeExecutable(s.node, s.backend, { electron: !!process.versions.electron, path: process.env.PATH ?? '', extensions: process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE').split(';') : [] });
+          if ('error' in choice) throw new Error(choice.error);
+          return choice.execPath;
         },
         log,
         onStatus: (s) => this.showStatus(s.state === 'ready' ? s.info : undefined),
@@ -155,6 +164,7 @@ export class GradscopeController implements vscode.Disposable {
         if (info instanceof Error) {
           await exec.replaceOutput(errorOutput('KernelStartError', `${info.message}\nSee "Gradscope: Show Kernel Log".`));
           exec.end(false, Date.now());
+          void offerWebGpuInstall(info.message, notebookDir(notebook));
           return;
         }
       }

@@ -4,7 +4,7 @@
  *
  * Contract: a kernel starts only in a trusted workspace (see {@link untrustedRefusal}). The settings in
  * {@link CODE_RUNNING_SETTINGS} can make a kernel run code that the workspace chose (Node options such
- * as `--require`, a backend loaded from the workspace's `node_modules`); package.json lists them in
+ * as `--require`, a backend loaded from the workspace's `node_modules`, the node executable itself); package.json lists them in
  * `capabilities.untrustedWorkspaces.restrictedConfigurations`, and {@link settingValue} never applies
  * their workspace or folder value while the workspace is untrusted, even where a caller forgets the
  * trust check.
@@ -14,7 +14,7 @@
  */
 
 /** Settings (under `gradscope.`) whose workspace value could run workspace code. */
-export const CODE_RUNNING_SETTINGS = ['backend', 'kernel.nodeOptions'] as const;
+export const CODE_RUNNING_SETTINGS = ['backend', 'kernel.nodeOptions', 'kernel.node'] as const;
 
 /** What `WorkspaceConfiguration.inspect` reports for a setting (the fields this module reads). */
 export interface SettingInspection<T> {

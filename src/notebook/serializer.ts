@@ -13,6 +13,7 @@ import {
   decodeNotebook, fromCellOutput, parseNotebook, serializeNotebook, toCellOutput, type NotebookCell, type NotebookModel,
 } from './nbformat';
 import { respelled, spelledText as spelled } from './metadataText';
+import { editorLanguage, fileLanguage } from '../language/languageId';
 
 /** What a VS Code cell's metadata carries so that saving writes the nbformat cell back as it was. */
 interface CellMetadata { metadata?: Record<string, unknown>; metadataText?: string; id?: string; attachments?: NotebookCell['attachments']; extra?: Record<string, unknown> }
@@ -32,7 +33,7 @@ const RAW_LANGUAGE = 'raw';
 export function toNotebookData(model: NotebookModel): vscode.NotebookData {
   const cells = model.cells.map((cell) => {
     const kind = cell.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code;
-    const data = new vscode.NotebookCellData(kind, cell.source, cell.kind === 'raw' ? RAW_LANGUAGE : cell.language);
+    const data = new vscode.NotebookCellData(kind, cell.source, cell.kind === 'raw' ? RAW_LANGUAGE : editorLanguage(cell.language));
     const metadata: CellMetadata = { metadata: cell.metadata, ...spelled(cell.metadata) };
     if (cell.id !== undefined) metadata.id = cell.id;
     if (cell.attachments) metadata.attachments = cell.attachments;
@@ -63,7 +64,7 @@ export function fromNotebookData(data: vscode.NotebookData): NotebookModel {
     const meta = (c.metadata ?? {}) as CellMetadata;
     const kind = c.kind === vscode.NotebookCellKind.Markup ? 'markdown' : c.languageId === RAW_LANGUAGE ? 'raw' : 'code';
     const cell: NotebookCell = {
-      kind, source: c.value, language: kind === 'code' ? c.languageId : kind, outputs: [], metadata: respelled(meta.metadata, meta.metadataText) ?? {},
+      kind, source: c.value, language: kind === 'code' ? fileLanguage(c.languageId) : kind, outputs: [], metadata: respelled(meta.metadata, meta.metadataText) ?? {},
     };
     if (meta.id !== undefined) cell.id = meta.id;
     if (meta.extra) cell.extra = meta.extra;

@@ -9,7 +9,7 @@
  * const { settings, problems } = readSettings((name) => vscode.workspace.getConfiguration('gradscope', uri).get(name));
  * // settings.backend === 'auto', settings.nodeOptions === ['--max-old-space-size=8192']
  */
-import type { KernelOptions } from '../protocol/kernelMessages';
+import { KERNEL_BACKENDS, type KernelOptions } from '../protocol/kernelMessages';
 
 /** The settings as the host uses them. */
 export interface GradscopeSettings {
@@ -21,6 +21,8 @@ export interface GradscopeSettings {
   saturationFraction: number;
   /** `gradscope.kernel.nodeOptions` split into arguments. */
   nodeOptions: string[];
+  /** `gradscope.kernel.node`: `auto` or a node executable (nodeExecutable.ts). */
+  node: string;
 }
 
 /** One setting: where it lives under `gradscope.`, its default and what a valid value is. */
@@ -38,7 +40,7 @@ export interface SettingSpec {
   restart: boolean;
 }
 
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = KERNEL_BACKENDS;
 
 const positive = (v: number | string | boolean) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? undefined : 'must be a positive number');
 const fraction = (v: number | string | boolean) => (typeof v === 'number' && v > 0 && v <= 1 ? undefined : 'must be a fraction in (0, 1]');
@@ -55,6 +57,7 @@ export const SETTINGS: Record<keyof GradscopeSettings, SettingSpec> = {
   deadReluFraction: { name: 'diagnostics.deadReluFraction', type: 'number', default: 0.4, restart: true, invalid: fraction },
   saturationFraction: { name: 'diagnostics.saturationFraction', type: 'number', default: 0.3, restart: true, invalid: fraction },
   nodeOptions: { name: 'kernel.nodeOptions', type: 'string', default: '--max-old-space-size=8192', restart: true },
+  node: { name: 'kernel.node', type: 'string', default: 'auto', restart: true },
 };
 
 /**
@@ -84,6 +87,7 @@ export function readSettings(get: (name: string) => unknown): { settings: Gradsc
     deadReluFraction: value('deadReluFraction') as number,
     saturationFraction: value('saturationFraction') as number,
     nodeOptions: (value('nodeOptions') as string).split(/\s+/).filter(Boolean),
+    node: value('node') as string,
   };
   return { settings, problems };
 }

@@ -249,6 +249,45 @@ export interface HealthSnapshot {
   sources?: SourceMapOfModel;
   /** Set when status is 'failed'. */
   error?: string;
+  /** What the run was trained with (model shape, optimizer, rate, clipping, …). Absent from older producers. */
+  options?: RunOptions;
+}
+
+/**
+ * What a run was trained with, as the comparison's option diff shows it. Filled at the start of the
+ * run from the model and gs.fit's arguments; `null` where the run does not say (a dataset's batches
+ * have no fixed batch size).
+ */
+export interface RunOptions {
+  /** Units of each layer with weights, input size first, e.g. `16 → 32 ×10 → 1`. */
+  shape: string;
+  /** Layers with weights. */
+  weightedLayers: number;
+  /** Trainable and total parameters. */
+  params: string;
+  /** Activation of each layer with weights, run-length encoded, e.g. `sigmoid ×10, sigmoid`. */
+  activations: string;
+  /** Kernel initializers of the layers with weights, run-length encoded, e.g. `heNormal ×10, glorotUniform`. */
+  initializers: string;
+  /** Optimizer class and its settings other than the rate, e.g. `adam (β1 0.9, β2 0.999)`. */
+  optimizer: string;
+  /** Learning rate at the first step. */
+  learningRate: number | null;
+  /** Learning rate at the last step so far (the schedule's or the callbacks' end). Absent from older producers. */
+  lastLearningRate?: number | null;
+  /** Schedule kind (`constant`, `exponential`, `plateau`, …). */
+  schedule: string;
+  clipnorm: number | null;
+  globalClipnorm: number | null;
+  clipvalue: number | null;
+  batchSize: number | null;
+  epochs: number;
+  /** True when the model has a BatchNormalization layer. */
+  batchNorm: boolean;
+  /** Rates of the model's Dropout layers, run-length encoded (`0.3 ×2`), or `none`. Absent from older producers. */
+  dropout?: string;
+  /** Loss name (or `custom`). */
+  loss: string;
 }
 
 /** How the probe batch was drawn, for the panel header. */

@@ -10,6 +10,13 @@ import type { HealthSnapshot, SourceLocation, SourceMapOfModel } from './health'
 /** `globalThis[KERNEL_HOOKS_KEY]` holds the kernel's hooks while a kernel runs. */
 export const KERNEL_HOOKS_KEY = Symbol.for('gradscope.kernel');
 
+/**
+ * A value that knows how it is shown: the kernel shows an object with a method under this key (as a
+ * cell's last expression or through `display(value)`) as the MIME bundle the method returns
+ * (MIME type → data, e.g. a comparison's JSON with its SVG and text fallbacks).
+ */
+export const MIME_BUNDLE_KEY = Symbol.for('gradscope.mimeBundle');
+
 /** A rich output that can be updated in place. */
 export interface DisplayHandle {
   readonly id: string;

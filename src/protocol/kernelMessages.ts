@@ -74,12 +74,21 @@ export type WatchdogStatus =
   | { kind: 'waitingForStep'; step: number; runningMs: number }
   | { kind: 'busy'; what: 'tfjs' | 'js'; busyMs: number };
 
+/**
+ * The kernel backends as `gradscope.backend`, `gradscope run --backend` and `gradscope kernel
+ * --backend` spell them; after `auto`, the order `auto` tries them in.
+ */
+export const KERNEL_BACKENDS = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** One of {@link KERNEL_BACKENDS}. */
+export type KernelBackend = (typeof KERNEL_BACKENDS)[number];
+
 /** Start-up options, passed to the kernel in the `GRADSCOPE_KERNEL_OPTIONS` environment variable. */
 export interface KernelOptions {
   /** Folder that user requires resolve from (the notebook's folder; its node_modules and parents'). */
   workspaceDir: string;
   /** `auto` or one of the backend names. */
-  backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: KernelBackend;
   /** Install Gradscope's wasm kernel overrides. */
   wasmOverrides: boolean;
   /** Health-monitor defaults from the settings (see KernelHooks.diagnostics). */

@@ -91,10 +91,10 @@ export class EarlyStopping extends tf.Callback implements RunEventSource {
     if (this.wait >= this.patience && epoch > 0) {
       this.stoppedEpoch = epoch;
       model.stopTraining = true;
-      this.sink?.('early-stop', `${this.monitor} did not improve for ${this.wait} epochs (best ${this.best} at epoch ${this.bestEpoch + 1})`);
+      this.sink?.('early-stop', `${this.monitor} did not improve for ${this.wait} epochs (best ${brief(this.best)} at epoch ${this.bestEpoch + 1})`);
       if (this.restoreBestWeights && this.bestWeights) {
         model.setWeights(this.bestWeights);
-        this.sink?.('restored-best', `restored the weights of epoch ${this.bestEpoch + 1} (${this.monitor} = ${this.best})`);
+        this.sink?.('restored-best', `restored the weights of epoch ${this.bestEpoch + 1} (${this.monitor} = ${brief(this.best)})`);
       }
       this.dropSnapshot();
     }
@@ -113,4 +113,9 @@ export class EarlyStopping extends tf.Callback implements RunEventSource {
 /** Creates an {@link EarlyStopping} callback (see {@link EarlyStoppingArgs}). */
 export function earlyStopping(args: EarlyStoppingArgs = {}): EarlyStopping {
   return new EarlyStopping(args);
+}
+
+/** A monitored value as event details show it: 4 significant digits (6.846, not 6.845561981201172). */
+function brief(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
 }

@@ -34,6 +34,8 @@ export interface TrainBeginInfo {
   scheduleKind: string;
   /** Global step at which this run starts (0 for a fresh fit). */
   initialStep: number;
+  /** Samples per step, when the run has a fixed batch size (gs.fit's `batchSize`; a dataset's batches have none). */
+  batchSize?: number;
   /** `new Error().stack` captured synchronously at the gs.fit call (maps the fit call to its cell). */
   callStack?: string;
 }

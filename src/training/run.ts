@@ -28,7 +28,7 @@ export interface TrainArgs {
   /** Loss (name or function); recompiles the model when given. Defaults to the compiled one. */
   loss?: string | LossFn;
   /** Metrics, as `model.compile`; recompiles the model when given. Defaults to the compiled ones. */
-  metrics?: string | LossFn | (string | LossFn)[];
+  metrics?: string | LossFn | readonly (string | LossFn)[];
   /** Learning rate per step: `(step) => lr` or a `gs.schedules.*` object. Defaults to the optimizer's constant rate. */
   schedule?: ScheduleLike;
   /** Clip each gradient element to [-clipvalue, clipvalue]. Defaults to none. */
@@ -176,6 +176,7 @@ export class TrainingRun {
       optimizer: this.optimizer,
       scheduleKind: this.schedule?.kind ?? (hasPlateau(this.callbacks.items) ? 'plateau' : 'constant'),
       initialStep: this.initialStep,
+      ...(batchSize !== undefined ? { batchSize } : {}),
       callStack: this.setup.callStack,
     });
   }

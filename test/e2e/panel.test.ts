@@ -120,6 +120,35 @@ describe('the gradient-health panel in the browser workbench', () => {
       assert.ok(panels[0].badges.some((b) => /vanishing|sensitivity falls/i.test(b)),
         `the sigmoid run's panel shows no vanishing-gradient badge: ${panels[0].badges.join(' | ') || 'no badges'}`);
 
+      // The editor around it. The ten sigmoid layers come from one call: the Problems view lists the
+      // finding once, the Ctrl+. menu offers each fix once, the lens shows a codicon, not a missing glyph.
+      const badge = panels[0].badges.find((b) => b.includes('vanishing-gradient: '))!;
+      const message = badge.slice(badge.indexOf('vanishing-gradient: ') + 'vanishing-gradient: '.length).trim();
+      await page.keyboard.press('Control+Shift+M');
+      const problemRows = page.locator('.markers-panel .monaco-list-row');
+      await problemRows.first().waitFor({ timeout: 20_000 });
+      const listed = async () => (await problemRows.allInnerTexts()).filter((t) => t.includes(message.slice(0, 60)));
+      const deadline = Date.now() + 20_000;
+      while ((await listed()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+      assert.equal((await listed()).length, 1, `the vanishing-gradient finding is listed ${(await listed()).length} times in Problems:\n${(await problemRows.allInnerTexts()).join('\n')}`);
+      await screenshot(page, 'problems-sample-01');
+
+      const lens = page.locator('.codelens-decoration', { hasText: 'Switch sigmoid → ReLU' }).first();
+      await lens.waitFor({ state: 'visible', timeout: 20_000 });
+      assert.ok(await lens.locator('.codicon-warning').count() > 0, `the lens has no warning codicon: ${await lens.innerHTML()}`);
+
+      // Ctrl+. on the Problems entry: the quick fixes of that squiggle, as a menu.
+      await problemRows.filter({ hasText: message.slice(0, 60) }).first().click();
+      await page.waitForTimeout(1000);
+      await page.keyboard.press('Control+.');
+      const actions = page.locator('.context-view .monaco-menu .action-item .action-label, .action-widget .monaco-list-row.action');
+      await actions.first().waitFor({ state: 'visible', timeout: 15_000 });
+      const titles = (await actions.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+      await screenshot(page, 'quick-fixes-sample-01');
+      await page.keyboard.press('Escape');
+      assert.ok(titles.some((t) => /ReLU/.test(t)), `no ReLU quick fix: ${titles.join(' | ')}`);
+      assert.deepEqual(titles, [...new Set(titles)], `a quick fix is offered twice: ${titles.join(' | ')}`);
+
     } catch (e) {
       await screenshot(page, 'panel-failure');
       throw e;

@@ -22,6 +22,7 @@ import { setFusedAdam } from './adam';
 import { convFilterOverride } from './convFilter';
 import { convInputOverride } from './convInput';
 import { cpuFallbacks, onCpu } from './cpuFallbacks';
+import { installCpuCorrections } from '../corrections/resizeNearestNeighborGrad';
 import { checkWasmInternals, probeOf } from './internals';
 import { keepNaNOverrides } from './keepNaN';
 import { matMulOverrides } from './matmul';
@@ -48,7 +49,7 @@ export interface BackendPatchReport {
 /** The kernel names the overrides replace. */
 export const OVERRIDDEN_KERNELS: readonly string[] = [
   'BatchMatMul', '_FusedMatMul', 'Slice', 'StridedSlice', 'GatherV2', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
-  'MaxPoolGrad', 'ClipByValue', 'Relu6', 'FusedConv2D', 'FusedDepthwiseConv2D', 'Identity',
+  'MaxPoolGrad', 'ClipByValue', 'Relu6', 'FusedConv2D', 'FusedDepthwiseConv2D', 'Identity', 'ResizeNearestNeighborGrad',
 ];
 
 interface PatchState {
@@ -133,6 +134,10 @@ function installOverrides(tf: Tf, st: PatchState): string | undefined {
       k('Conv2DBackpropInput')),
     maxPoolGradOverride(tf, k('MaxPoolGrad')),
   ];
+  // The stock wasm kernel ignores halfPixelCenters; the corrected cpu one (engine/corrections) follows the forward pass.
+  installCpuCorrections(tf);
+  const resizeGrad = onCpu(tf, 'ResizeNearestNeighborGrad');
+  if (resizeGrad && k('ResizeNearestNeighborGrad')) configs.push({ kernelName: 'ResizeNearestNeighborGrad', backendName: 'wasm', kernelFunc: resizeGrad });
   const filterFallback = tf.getKernel('Conv2DBackpropFilter', 'wasm') as unknown as KernelConfig | undefined;
   if (filterFallback != null) {
     const byName = new Map(configs.map((c) => [c.kernelName, c]));

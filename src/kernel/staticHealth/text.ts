@@ -31,8 +31,9 @@ export function healthText(s: HealthSnapshot): string {
   const lines: string[] = [];
   lines.push(`Gradscope gradient health: ${s.status} · epoch ${Math.min(p.epoch + 1, p.epochs)}/${p.epochs} · step ${int(p.step)}/${int(p.totalSteps)} · ${loss(s)} · backend ${s.backend}`);
   if (s.status === 'failed' && s.error) lines.push(`error: ${cut(s.error, 300)}`);
-  const layers = s.model.layers.filter((l) => l.className !== 'InputLayer');
-  lines.push(`model ${s.model.name}: ${layers.filter((l) => l.trainable).length} of ${layers.length} layers trainable, ${int(s.model.trainableParams)} of ${int(s.model.totalParams)} parameters trainable`);
+  // Only layers with weights can be frozen; an InputLayer, Activation or Dropout has nothing to train.
+  const layers = s.model.layers.filter((l) => l.className !== 'InputLayer' && (l.hasWeights || l.params.trainable + l.params.nonTrainable > 0));
+  lines.push(`model ${s.model.name}: ${layers.filter((l) => l.trainable).length} of ${layers.length} layers with weights trainable, ${int(s.model.trainableParams)} of ${int(s.model.totalParams)} parameters trainable`);
   const v = s.training.epochValLoss;
   if (v?.value.length) lines.push(`validation loss (epoch ${v.step[v.step.length - 1]}): ${num(v.value[v.value.length - 1])}`);
   for (const e of s.training.events.slice(-10)) lines.push(`event at step ${e.step} (epoch ${e.epoch + 1}): ${e.kind} — ${cut(e.detail, 200)}`);

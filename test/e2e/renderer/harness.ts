@@ -34,13 +34,18 @@ function page(theme: ThemeName): string {
 </style></head><body class="${t.cls}"><div id="outputs"></div><script type="module">
 import { activate } from './renderer.js';
 const posted = [];
-const apis = { plain: await activate({}), messaging: await activate({ postMessage: (m) => posted.push(m) }) };
+const listeners = [];
+const apis = { plain: await activate({}), messaging: await activate({ postMessage: (m) => posted.push(m) }),
+  // Two-way messaging, as in VS Code: the renderer also hears what the host sends (gsHostSends).
+  host: await activate({ postMessage: (m) => posted.push(m), onDidReceiveMessage: (l) => { listeners.push(l); return { dispose() {} }; } }) };
 window.gsPosted = posted;
+// What the extension host would send to the renderer (renderer messaging).
+window.gsHostSends = (m) => { for (const l of listeners) l(m); };
 window.gsStore = {};
 window.gsRender = (outputId, payload, opts = {}) => {
   let host = document.getElementById('host-' + (opts.host ?? outputId));
   if (!host) { host = document.createElement('div'); host.id = 'host-' + (opts.host ?? outputId); host.className = 'cell-output'; document.getElementById('outputs').append(host); }
-  const item = { id: outputId, mime: 'application/vnd.gradscope.health+json', metadata: {},
+  const item = { id: outputId, mime: opts.mime ?? 'application/vnd.gradscope.health+json', metadata: {},
     // fromStore: parse stored JSON text on every json() call, as VS Code's OutputItem does with its bytes.
     json: () => { if (opts.badJson) throw new SyntaxError('Unexpected token'); return opts.fromStore ? JSON.parse(window.gsStore[opts.fromStore]) : payload; },
     text: () => JSON.stringify(payload) };
@@ -112,6 +117,6 @@ export async function store(page: Page, key: string, json: string): Promise<void
 }
 
 /** Renders `payload` as output `id` (optionally into another host element) and returns the elapsed ms. */
-export function render(page: Page, id: string, payload: unknown, opts: { host?: string; badJson?: boolean; api?: 'plain' | 'messaging'; fromStore?: string } = {}): Promise<number> {
+export function render(page: Page, id: string, payload: unknown, opts: { host?: string; badJson?: boolean; api?: 'plain' | 'messaging' | 'host'; fromStore?: string; mime?: string } = {}): Promise<number> {
   return page.evaluate(([i, p, o]) => (window as any).gsRender(i, p, o), [id, payload, opts] as const);
 }

@@ -158,6 +158,18 @@ describe('gradient-health renderer', () => {
     await shot('dead-relu-dark', 'dead');
   });
 
+  test('a layer without weights (Activation, Dropout) is shown as such, neither frozen nor trainable, and not counted', async () => {
+    const snap = transferFrozen();
+    const last = snap.model.layers[snap.model.layers.length - 1];
+    snap.model.layers.push({ ...last, name: 'head_act', className: 'Activation', index: last.index + 1, trainable: true, hasWeights: false, reused: false, params: { trainable: 0, nonTrainable: 0 } });
+    await render(page, 'weightless', snap);
+    const host = page.locator('#host-weightless');
+    const row = host.locator('.gs-layer[data-layer="head_act"]');
+    assert.equal(await row.locator('.gs-layer-state').innerText(), '· no weights');
+    assert.equal(await row.locator('.gs-layer-params').innerText(), 'no weights');
+    assert.match(await host.locator('.gs-section-frozen .gs-note').first().innerText(), /2 of 7 layers with weights trainable/);
+  });
+
   test('transfer learning: frozen reused base vs trainable head, not by colour alone, with param counts', async () => {
     const snap = transferFrozen();
     await render(page, 'transfer', snap);
@@ -174,7 +186,7 @@ describe('gradient-health renderer', () => {
       const total = l.params.trainable + l.params.nonTrainable;
       assert.equal(num(params[i].split(' params')[0]), total, params[i]);
     });
-    assert.match(await host.locator('.gs-section-frozen .gs-note').first().innerText(), /2 of 7 layers trainable/);
+    assert.match(await host.locator('.gs-section-frozen .gs-note').first().innerText(), /2 of 7 layers with weights trainable/);
     await shot('transfer-dark', 'transfer');
   });
 

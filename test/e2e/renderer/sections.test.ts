@@ -183,7 +183,7 @@ describe('panel sections', () => {
     const epochLoss = snap.training.epochLoss.value.at(-1)!;
     const m = /loss ([\d.]+) \(epoch 12 mean\)/.exec(await host.locator('.gs-header').innerText());
     assert.ok(m && close(Number(m[1]), epochLoss), `header: ${await host.locator('.gs-header').innerText()}`);
-    assert.match(await host.locator('.gs-section-frozen .gs-note').first().innerText(), /3 of 3 layers trainable/);
+    assert.match(await host.locator('.gs-section-frozen .gs-note').first().innerText(), /3 of 3 layers with weights trainable/);
     assert.deepEqual(await host.locator('.gs-layer .gs-layer-state').allInnerTexts(), ['⇥ input', '✎ trainable', '✎ trainable', '✎ trainable']);
 
     await render(page, 'live-loss', vanishingSigmoid());
@@ -232,6 +232,28 @@ describe('panel sections', () => {
     await sec.locator('.gs-table-wrap').evaluate((e) => { e.scrollTop = e.scrollHeight; e.dispatchEvent(new Event('scroll')); });
     assert.equal(await sec.locator('tbody tr:not(.gs-spacer) th').last().innerText(), snap.layers.at(-1)!.layer);
     assert.deepEqual(errors, []);
+  });
+
+  test('a theme change keeps the early-stop markers (drawn in the new theme\'s purple)', async () => {
+    const { page: p, errors: errs } = await openPage(h, 'dark');
+    try {
+      await render(p, 'retheme', earlyStopped());
+      const canvases = ['lr', 'epochs'].map((id) => p.locator(`#host-retheme .gs-section-${id} canvas`));
+      const purple = async (theme: 'dark' | 'light') => Promise.all(canvases.map(async (c) => (await extent(c, THEMES[theme].vars['charts-purple'])).n));
+      const dark = await purple('dark');
+      assert.ok(dark.every((n) => n > 20), `early-stop marker pixels before: ${dark}`);
+      // What VS Code does on a theme change: new variables on the root, a new class on the body.
+      await p.evaluate((vars) => {
+        for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(`--vscode-${k}`, v);
+        document.body.className = 'vscode-light';
+      }, THEMES.light.vars as Record<string, string>);
+      await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+      const light = await purple('light');
+      assert.ok(light.every((n) => n > 20), `early-stop marker pixels after the theme change: ${light}`);
+      assert.deepEqual(errs, []);
+    } finally {
+      await p.close();
+    }
   });
 
   test('screenshots of the new sections, dark and light', async () => {

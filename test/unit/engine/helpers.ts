@@ -6,11 +6,16 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { ensureBackendPatches, removeBackendPatches } from '../../../src/engine/wasm';
+import { installCpuCorrections } from '../../../src/engine/corrections/resizeNearestNeighborGrad';
 
 export { tf };
 
-/** Switches to `backend`, with Gradscope's overrides installed when it is wasm (one side of a cpu comparison). */
+/**
+ * Switches to `backend`, with Gradscope's overrides installed when it is wasm (one side of a cpu
+ * comparison) and the cpu corrections the kernel installs on every backend.
+ */
 export async function onBackend(backend: string): Promise<void> {
+  installCpuCorrections(tf);
   await tf.setBackend(backend);
   if (backend === 'wasm') ensureBackendPatches(tf);
 }

@@ -80,12 +80,23 @@ describe('text summary of the findings', () => {
     const text = healthText(earlyStopped());
     const lines = text.split('\n');
     assert.match(lines[0], /^Gradscope gradient health: stopped · epoch 12\/30 · step 600\/1\u202f500 · loss [\d.]+ \(epoch 12 mean\) · backend wasm$/);
-    assert.match(text, /model wide_mlp: 3 of 3 layers trainable/, 'the InputLayer is not counted');
+    assert.match(text, /model wide_mlp: 3 of 3 layers with weights trainable/, 'the InputLayer is not counted');
     assert.match(text, /^validation loss \(epoch 12\): 1\.1$/m);
     assert.match(text, /event at step 599 \(epoch 12\): early-stop — val_loss did not improve/);
     assert.match(text, /⚠ warning overfitting: validation loss rose for 5 epochs while the training loss fell/);
     assert.match(text, /evidence: step 600, epoch 12, bestEpoch 7, bestValLoss 0\.6/);
     assert.match(text, /suggested fixes: add-dropout, add-early-stopping/);
+  });
+
+  test('layers without weights (Activation, Dropout) are neither trainable nor frozen and are not counted', () => {
+    const s = earlyStopped();
+    const weighted = s.model.layers.filter((l) => l.className !== 'InputLayer').length;
+    const proto = s.model.layers[s.model.layers.length - 1];
+    s.model.layers = [...s.model.layers,
+      { ...proto, name: 'act', className: 'Activation', index: 90, trainable: true, hasWeights: false, params: { trainable: 0, nonTrainable: 0 } },
+      { ...proto, name: 'drop', className: 'Dropout', index: 91, trainable: true, hasWeights: false, params: { trainable: 0, nonTrainable: 0 } }];
+    s.model.layers[1] = { ...s.model.layers[1], trainable: false };
+    assert.match(healthText(s), new RegExp(`model wide_mlp: ${weighted - 1} of ${weighted} layers with weights trainable`));
   });
 
   test('a NaN stop shows the error and the non-finite last batch', () => {

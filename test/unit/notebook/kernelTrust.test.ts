@@ -44,6 +44,7 @@ test('an untrusted workspace\'s --require in kernel.nodeOptions is not applied; 
   assert.equal(settingValue('kernel.nodeOptions', evil, true, ''), '--require ./evil.js', 'trusted: the workspace value applies');
   assert.equal(settingValue('backend', { defaultValue: 'auto', workspaceValue: 'tensorflow' }, false, 'auto'), 'auto');
   assert.equal(settingValue('backend', undefined, false, 'auto'), 'auto');
+  assert.equal(settingValue('kernel.node', { defaultValue: 'auto', workspaceValue: './evil-node' }, false, 'auto'), 'auto', 'a workspace cannot pick the kernel executable');
   // Settings that run nothing keep their workspace value either way.
   assert.equal(settingValue('wasmOverrides', { defaultValue: true, workspaceValue: false }, false, true), false);
 });

@@ -37,20 +37,20 @@ describe('gradscope.* settings', () => {
     assert.deepEqual(problems, []);
     assert.deepEqual(settings, {
       backend: 'auto', wasmOverrides: true, sampleEvery: 0, vanishingFactor: 100, deadReluFraction: 0.4,
-      saturationFraction: 0.3, nodeOptions: ['--max-old-space-size=8192'],
+      saturationFraction: 0.3, nodeOptions: ['--max-old-space-size=8192'], node: 'auto',
     });
   });
 
   test('set values are used as they are', () => {
     const values: Record<string, unknown> = {
       backend: 'cpu', wasmOverrides: false, 'diagnostics.sampleEvery': 5, 'diagnostics.vanishingFactor': 10,
-      'diagnostics.deadReluFraction': 0.9, 'diagnostics.saturationFraction': 1, 'kernel.nodeOptions': '  --a   --b=1 ',
+      'diagnostics.deadReluFraction': 0.9, 'diagnostics.saturationFraction': 1, 'kernel.nodeOptions': '  --a   --b=1 ', 'kernel.node': '/opt/node/bin/node',
     };
     const { settings, problems } = readSettings((n) => values[n]);
     assert.deepEqual(problems, []);
     assert.deepEqual(settings, {
       backend: 'cpu', wasmOverrides: false, sampleEvery: 5, vanishingFactor: 10, deadReluFraction: 0.9,
-      saturationFraction: 1, nodeOptions: ['--a', '--b=1'],
+      saturationFraction: 1, nodeOptions: ['--a', '--b=1'], node: '/opt/node/bin/node',
     });
   });
 
@@ -60,7 +60,7 @@ describe('gradscope.* settings', () => {
     };
     const { settings, problems } = readSettings((n) => values[n]);
     assert.deepEqual(problems, [
-      'gradscope.backend must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu, got "tpu"; using the default "auto"',
+      'gradscope.backend must be one of auto, tensorflow-gpu, webgpu, tensorflow, wasm, cpu, got "tpu"; using the default "auto"',
       'gradscope.wasmOverrides must be a boolean, got "yes"; using the default true',
       'gradscope.diagnostics.sampleEvery must be a whole number ≥ 0 (0 adapts the rate), got 2.5; using the default 0',
       'gradscope.diagnostics.deadReluFraction must be a fraction in (0, 1], got 1.5; using the default 0.4',

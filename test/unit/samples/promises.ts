@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import type { NotebookModel } from '../../../src/notebook/nbformat';
 import { HEALTH_MIME, type Finding, type FindingCode, type HealthSnapshot, type Series } from '../../../src/protocol/health';
 import { fixTitle } from '../../../src/protocol/fixCatalogue';
+import { xMax } from '../../../renderers/charts';
+import { lrScale } from '../../../renderers/learningRateChart';
+import { COMPARE_PROMISES } from './comparePromises';
 
 /** One run of a sample, as a user sees it. */
 export interface SampleRun {
@@ -241,25 +244,37 @@ export const SAMPLE_PROMISES: Record<string, SamplePromise[]> = {
   ],
   '04': [
     {
-      says: 'on a logarithmic axis when it spans more than a factor of 10 (the performance run\'s does once the callback has halved it four times: 0.05 → 0.003) and as a flat line labelled `constant` when it does not change',
+      says: 'as a flat line labelled `constant` when it does not change, on a logarithmic axis when the rates the steps used span more than a factor of 10, and on a linear axis otherwise. The power and exponential runs end above η₀/10, so theirs are linear; the performance run\'s is logarithmic only if the callback halves the rate four times before the last step (0.05 → 0.003; a halving at the end of the last epoch is used by no step).',
       check: ({ nb, text }) => {
         const [constant, power, exponential, plateau] = panelsOf(nb, 'runs.push(');
-        assert.equal(constant.training.scheduleKind, 'constant');
+        // The axis each panel draws (the renderer's own rule), against what the sentence says of each run.
+        assert.equal(lrScale(constant), 'constant');
         assert.ok(allValues(constant.training.lr).every((v) => Math.abs(v - 0.05) < 1e-9), 'the constant run\'s rate is 0.05 at every point');
+        for (const s of [power, exponential]) {
+          const lr = allValues(s.training.lr);
+          assert.ok(Math.min(...lr) > 0.05 / 10, `${s.training.scheduleKind} ends above η₀/10: ${Math.min(...lr)}`);
+          assert.equal(lrScale(s), 'linear', s.training.scheduleKind);
+        }
         const lr = allValues(plateau.training.lr);
         const halvings = num(text, /reduced the rate (\d+) time/);
-        // The chart draws the rates steps used: a reduction at the end of the last epoch is used by none.
-        const used = Math.log2(Math.max(...lr) / Math.min(...lr));
-        assert.ok([halvings - 1, halvings].some((h) => Math.abs(used - h) < 1e-6), `the performance run spans 2^${used}, ${halvings} halvings`);
+        const reductions = plateau.training.events.filter((e) => e.kind === 'lr-reduced');
+        // Halvings the steps used: those before the last step (an event's step is the last of its epoch).
+        const lastStep = plateau.progress.step - 1;
+        const used = reductions.filter((e) => e.step < lastStep).length;
+        assert.ok(used === halvings || (used === halvings - 1 && reductions.at(-1)!.step === lastStep), `${used} of ${halvings} halvings used`);
+        assert.ok(Math.abs(Math.log2(Math.max(...lr) / Math.min(...lr)) - used) < 1e-6, `the drawn rates span 2^${used}`);
+        assert.equal(lrScale(plateau), used >= 4 ? 'log' : 'linear', `${used} halvings used`);
         assert.ok(Math.abs(0.05 / 2 ** 4 - 0.003125) < 1e-12, 'four halvings of 0.05 are 0.003');
-        for (const s of [power, exponential]) assert.ok(Math.max(...allValues(s.training.lr)) > Math.min(...allValues(s.training.lr)), `${s.training.scheduleKind} changes`);
       },
     },
     {
-      says: 'and it marks each `lr-reduced` event of the plateau callback.',
+      says: 'The chart marks each `lr-reduced` event of the plateau callback.',
       check: ({ nb, text }) => {
         const reduced = panelsOf(nb, 'runs.push(')[3].training.events.filter((e) => e.kind === 'lr-reduced');
         assert.equal(reduced.length, num(text, /reduced the rate (\d+) time/), 'one event per printed reduction');
+        // Every marker lies on the step axis the chart draws (a marker past its end would be cut off).
+        const s = panelsOf(nb, 'runs.push(')[3];
+        for (const e of reduced) assert.ok(e.step <= xMax(s), `lr-reduced at step ${e.step}, axis ends at ${xMax(s)}`);
       },
     },
     {
@@ -275,6 +290,29 @@ export const SAMPLE_PROMISES: Record<string, SamplePromise[]> = {
     {
       says: 'Each run\'s panel shows its own learning-rate curve and schedule kind in the legend (`constant`, `power`, `exponential`, `plateau`).',
       check: ({ nb }) => assert.deepEqual(panelsOf(nb, 'runs.push(').map((s) => s.training.scheduleKind), ['constant', 'power', 'exponential', 'plateau']),
+    },
+    {
+      says: 'The constant run\'s panel may even report `overfitting` when its validation loss bounces up at the end while the training loss, still above 0.25, goes on falling',
+      check: ({ nb }) => {
+        const [constant] = panelsOf(nb, 'runs.push(');
+        if (!codes(constant).includes('overfitting')) return;
+        const train = finite(constant.training.epochLoss.value);
+        assert.ok(train[train.length - 1] > 0.25, `overfitting reported with a training loss of ${train[train.length - 1]}`);
+      },
+    },
+    {
+      says: 'the loss curves in the panels show the bouncing directly',
+      check: ({ nb }) => {
+        // The training-loss points of the last quarter of each run: the constant rate's spread more.
+        const spread = (s: HealthSnapshot) => {
+          const v = finite(s.training.loss.value);
+          const late = v.slice(Math.floor(v.length * 0.75));
+          const mean = late.reduce((a, b) => a + b, 0) / late.length;
+          return Math.sqrt(late.reduce((a, b) => a + (b - mean) ** 2, 0) / late.length);
+        };
+        const [constant, , exponential] = panelsOf(nb, 'runs.push(');
+        assert.ok(spread(constant) > 1.3 * spread(exponential), `late loss spread: constant ${spread(constant)}, exponential ${spread(exponential)}`);
+      },
     },
     {
       says: 'exponential scheduling is a straight line on the log scale; performance scheduling is a staircase whose steps the validation loss decided.',
@@ -393,6 +431,9 @@ export const ADAM_01_PROMISE: SamplePromise = {
     assert.ok(Number.isFinite(num(text, /test accuracy ([\d.]+) %/)), 'the run prints its test accuracy');
   },
 };
+
+// The samples' gs.compare cells (comparePromises.ts).
+for (const [k, ps] of Object.entries(COMPARE_PROMISES)) SAMPLE_PROMISES[k].push(...ps);
 
 /** Checks that every promise of `sample` is in its markdown and holds on `run`. */
 export function checkPromises(promises: readonly SamplePromise[], run: SampleRun): void {

@@ -19,7 +19,10 @@ import { notebookText, samplePath, sourceFiles } from './generate';
 import { ADAM_01_PROMISE, SAMPLE_PROMISES, checkPromises, markdownOf } from './promises';
 
 const cli = path.join(root, 'dist', 'cli.js');
-const TIMEOUT_MS = 180_000;
+/** The backend the samples run on: wasm, or `GRADSCOPE_SAMPLES_BACKEND` (CI also runs them on webgpu). */
+const BACKEND = process.env.GRADSCOPE_SAMPLES_BACKEND || 'wasm';
+// Software WebGPU (CI's lavapipe) runs the samples several times slower than wasm.
+const TIMEOUT_MS = (process.env.GRADSCOPE_SAMPLES_BACKEND || 'wasm') === 'wasm' ? 180_000 : 900_000;
 
 /** What one headless run of a sample showed. */
 interface Ran {
@@ -49,7 +52,7 @@ function runSample(name: string, folder = path.join(root, 'samples'), edit?: (te
   }
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'run', input, '--out', out, '--backend', 'wasm'], {
+    const child = spawn(process.execPath, [cli, 'run', input, '--out', out, '--backend', BACKEND], {
       env: { ...process.env, GRADSCOPE_VERBOSE: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -132,7 +135,7 @@ test('every sample is the up-to-date output of its source, saved without outputs
   }
 });
 
-describe('samples run headless on wasm', { concurrency: 2 }, () => {
+describe(`samples run headless on ${BACKEND}`, { concurrency: 2 }, () => {
   test('01 vanishing gradients: sigmoid vanishes, SELU does not', async (t) => {
     const r = await ran(t, '01-vanishing-gradients');
     keepsPromises('01', r);
@@ -255,10 +258,10 @@ describe('samples run headless on wasm', { concurrency: 2 }, () => {
     }
   });
 
-  test('07 small CNN: trains on wasm and classifies the generated images', async (t) => {
+  test(`07 small CNN: trains on ${BACKEND} and classifies the generated images`, async (t) => {
     const r = await ran(t, '07-small-cnn');
     keepsPromises('07', r);
-    assert.match(r.stdout, /backend: wasm/);
+    assert.match(r.stdout, new RegExp(`backend: ${BACKEND}`));
     assert.ok(num(r.stdout, /test accuracy ([\d.]+) %/) >= 80);
     const [p] = panels(r.nb, 'tf.layers.conv2d');
     assert.equal(p.status, 'finished');

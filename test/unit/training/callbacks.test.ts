@@ -101,6 +101,20 @@ describe('gs.callbacks.earlyStopping', () => {
     assert.equal(cb.best, 0.6);
   });
 
+  test('the events name the best value in 4 significant digits, as the panel lists them', async () => {
+    const m = model();
+    const cb = earlyStopping({ patience: 1, restoreBestWeights: true });
+    const events: string[] = [];
+    cb.setEventSink((kind, detail) => events.push(`${kind}: ${detail}`));
+    cb.setModel(m);
+    await cb.onTrainBegin();
+    for (const [e, v] of [6.845561981201172, 6.9].entries()) await cb.onEpochEnd(e, { val_loss: v });
+    assert.deepEqual(events, [
+      'early-stop: val_loss did not improve for 1 epochs (best 6.846 at epoch 1)',
+      'restored-best: restored the weights of epoch 1 (val_loss = 6.846)',
+    ]);
+  });
+
   for (const runner of ['model.fit', 'gs.fit'] as const) {
     test(`restoreBestWeights restores the best epoch's real weights in ${runner}`, async () => {
       const m = model();
