@@ -11,7 +11,9 @@
 //   dist/language/     grammar and configuration of the cells' language id (gradscope-typescript)
 // Flags: --production minifies (names kept: tfjs serializes layers by class name), --watch rebuilds
 // on change until Ctrl-C. The sizes of the bundles are printed after each build.
-import { statSync } from 'node:fs';
+// dist/CHANGELOG.md is written from the README's Changelog section (its one source), for the
+// vsix's changelog page (`vsce package --changelog-path dist/CHANGELOG.md`).
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -65,6 +67,18 @@ function report() {
   return ok;
 }
 
+/** The README's Changelog section as a changelog file: its headings one level up, the title `# Changelog`. */
+export function changelogFromReadme(readme) {
+  const m = /^## Changelog\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(readme);
+  if (!m) throw new Error('README.md has no "## Changelog" section');
+  return `# Changelog\n${m[1].replace(/^#(#+) /gm, '$1 ').trimEnd()}\n`;
+}
+
+function writeChangelog() {
+  mkdirSync(path.join(root, 'dist'), { recursive: true });
+  writeFileSync(path.join(root, 'dist', 'CHANGELOG.md'), changelogFromReadme(readFileSync(path.join(root, 'README.md'), 'utf8')));
+}
+
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -73,6 +87,13 @@ const common = {
   keepNames: production,
   logLevel: 'warning',
 };
+
+try {
+  writeChangelog();
+} catch (e) {
+  console.error(`build: ${e.message}`);
+  process.exit(1);
+}
 
 /** Builds dist/types; false (with the compiler's messages printed) when the library's declarations fail. */
 function types() {

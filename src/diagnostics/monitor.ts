@@ -57,9 +57,8 @@ export interface HealthMonitorArgs {
   probeTraining?: boolean;
   /**
    * Samples in the probe batch, drawn once per run at random from the whole training set (per class
-   * when the targets are classes; a dataset's first batch for gs.fitDataset). Defaults to 32: one probe
-   * then costs about a quarter to a third of a 128-sample training step on wasm (every-step sampling
-   * stays within 1.5×);
+   * when the targets are classes; a dataset's first batch for gs.fitDataset). Defaults to 32 (what a
+   * probe costs beside a training step: test/bench/diagnostics.bench.ts);
    * a unit active on 10 % of inputs is wrongly counted dead with probability 0.9^32 ≈ 3 %, far from
    * moving a layer past the 40 % dead-relu threshold. Raise it for finer saturation statistics.
    */

@@ -56,7 +56,8 @@ export interface FixResult {
  * (e.g. `activation-elu` on a layer that is not ReLU, `add-clipnorm` when it is already set).
  */
 export function applyFix(id: FixId, source: string, target: FixTarget): FixResult | undefined {
-  const fix = FIXES[id];
+  // Ids arrive as data (a health payload): `__proto__` or `constructor` must not find Object's members.
+  const fix = Object.prototype.hasOwnProperty.call(FIXES, id) ? FIXES[id] : undefined;
   if (!fix) throw new Error(`unknown fix id '${id}'`);
   const edits = fix(parse(source), target);
   if (!edits || edits.length === 0) return undefined;

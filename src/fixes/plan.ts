@@ -5,7 +5,7 @@
  * side (feature.ts) only turns these plans into API objects.
  */
 import type { Finding, FindingsReport, FixId, Severity, SourceLocation } from '../protocol/health';
-import { FIX_CATALOGUE, fixTitle } from '../protocol/fixCatalogue';
+import { fixInfo, fixTitle } from '../protocol/fixCatalogue';
 import { applyFix } from './applyFix';
 import { allCalls, callAt, callName, objectArg, parse, stringProperty } from './ast';
 import { findLearningRate } from './learningRateFixes';
@@ -109,7 +109,7 @@ function targets(report: FindingsReport, finding: Finding, texts: CellTexts): Ma
 
 /** True for fixes that edit the model definition (their lens goes above it), not the training call. */
 export function editsModel(id: FixId): boolean {
-  return FIX_CATALOGUE[id]?.edits === 'model';
+  return fixInfo(id)?.edits === 'model';
 }
 
 function activationOf(text: string, offset: number | undefined): string | undefined {
@@ -130,6 +130,8 @@ export function fixesFor(report: FindingsReport, findingIndex: number, texts: Ce
   const byCell = targets(report, finding, texts);
   const out: PlannedFix[] = [];
   for (const id of finding.fixes) {
+    // A payload's id that no fix has (a newer kernel's, a forged one) offers nothing.
+    if (!fixInfo(id)) continue;
     let activation: string | undefined;
     const edits: PlannedEdit[] = [];
     // The training call's cell first: its options (schedule, optimizer) override the compiled ones.

@@ -31,6 +31,12 @@ export interface RewriteResult {
 /** The globals the kernel puts in the context for imports (see CompiledCell). */
 const REQUIRE = '__gs_require';
 const IMPORT = '__gs_import';
+/**
+ * Called with the value of every `await` in a cell, and at each turn of a `for await`: it returns the
+ * value, or throws when the code resuming belongs to a cell that was interrupted, so an abandoned async
+ * loop stops at its next await even when it makes no TensorFlow.js call.
+ */
+const RESUME = '__gs_resume';
 /** esModuleInterop as TypeScript's `__importDefault` and esbuild's `__toESM` do it, plus real ES namespaces. */
 const DEFAULT_INTEROP = '((m) => m != null && (m.__esModule || m[Symbol.toStringTag] === "Module") ? m.default : m)';
 
@@ -74,7 +80,9 @@ function patternNames(p: Node, out: string[]): void {
  * - classes become `var C = class C {…}`; functions stay declarations (hoisted, global), moved in front
  *   of the async wrapper in an async cell;
  * - imports and `require('m')` become `__gs_require` calls, `import()` becomes `__gs_import()`,
- *   `export` is stripped.
+ *   `export` is stripped;
+ * - `await x` becomes `__gs_resume(await x)` everywhere in the cell (in its functions too), and each
+ *   turn of a `for await` loop starts with `__gs_resume()`.
  */
 export function rewriteCell(js: string): RewriteResult {
   let program: Node;
@@ -100,6 +108,15 @@ export function rewriteCell(js: string): RewriteResult {
       s.overwrite(n.start, n.source.start, `${IMPORT}(`);
     } else if (n.type === 'MetaProperty' && n.meta.name === 'import') {
       throw new RewriteError('import.meta is not available in a notebook cell', n.start);
+    } else if (n.type === 'AwaitExpression') {
+      s.prependRight(n.start, `${RESUME}(`);
+      s.appendLeft(n.end, ')');
+    } else if (n.type === 'ForOfStatement' && n.await) {
+      if (n.body.type === 'BlockStatement') s.appendLeft(n.body.start + 1, ` ${RESUME}();`);
+      else {
+        s.prependRight(n.body.start, `{ ${RESUME}(); `);
+        s.appendLeft(n.body.end, ' }');
+      }
     }
   });
   walk(program, (n) => {

@@ -16,6 +16,8 @@ import { InputRequests } from './input';
 import type * as Gradscope from '../library';
 import { KernelActivity } from './activity';
 import { EngineGuard, type GuardedTf } from './engineGuard';
+import { assertNotAbandoned } from './cellContext';
+import { dropRethrowingListeners } from './fatalHandlers';
 import { startWatchdog } from './watchdog';
 import { registerFileRouters } from '../engine/fileIO';
 
@@ -93,6 +95,11 @@ async function main(): Promise<void> {
   g[KERNEL_HOOKS_KEY] = hooks;
   g.__gs_require = (s: string) => modules.require(s);
   g.__gs_import = (s: string) => modules.import(s);
+  // Every await of a cell resumes through this: code of an interrupted cell stops there.
+  g.__gs_resume = <T>(value: T): T => {
+    assertNotAbandoned();
+    return value;
+  };
   g.require = g.__gs_require;
   g.display = (value: unknown, mime?: string) => runtime.display(value, mime);
   const inputs = new InputRequests(send, () => runtime.currentId);
@@ -101,12 +108,20 @@ async function main(): Promise<void> {
 
   process.on('SIGINT', () => runtime.interrupt());
   // Errors from timers or promises a cell left behind: show them, keep the kernel and its variables.
+  // The wasm backend's runtime rethrows such errors, ending the process: drop its listeners now and
+  // around every cell (a cell may switch to wasm).
+  dropRethrowingListeners();
   process.on('uncaughtException', (e) => runtime.reportUncaught(e, 'Uncaught error'));
   process.on('unhandledRejection', (e) => runtime.reportUncaught(e, 'Unhandled promise rejection'));
 
   let queue = Promise.resolve();
   process.on('message', (m: HostMessage) => {
-    if (m.type === 'execute') queue = queue.then(() => runtime.execute(m));
+    if (m.type === 'execute') {
+      queue = queue.then(() => {
+        dropRethrowingListeners();
+        return runtime.execute(m);
+      }).then(() => void dropRethrowingListeners());
+    }
     else if (m.type === 'shutdown') process.exit(0);
     else if (m.type === 'complete') send({ type: 'completeReply', id: m.id, ...completeAt(m.code, m.cursor, globalThis) });
     else if (m.type === 'inspect') send({ type: 'inspectReply', id: m.id, text: inspectAt(m.code, m.cursor, globalThis, m.detail) });

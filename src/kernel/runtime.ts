@@ -19,6 +19,11 @@ import { StreamCollector, type StreamCollectorArgs } from './streams';
  * cell is active it is renewed (the run stops at the end of its step and the cell ends with it).
  */
 const INTERRUPT_GRACE_MS = 500;
+/**
+ * Uncaught errors shown per cell execution (a timer that throws at every tick would add an output, or
+ * on an ended cell an editor execution, each time); later ones go to the kernel log, after one notice.
+ */
+export const UNCAUGHT_SHOWN = 5;
 /** Grace periods a gs.fit run of the interrupted cell gets to stop (time its steps take is not counted). */
 const RUN_STOP_RENEWALS = 4;
 
@@ -53,6 +58,8 @@ export class CellRuntime {
   private interruptRequested = false;
   private readonly interruptListeners = new Set<() => void>();
   private displayCounter = 0;
+  /** Uncaught errors reported so far, per execution id (or cell, when no execution owns the code). */
+  private readonly uncaughtCounts = new Map<number | string, number>();
   /** The running cell's execution as its code sees it (cellContext). */
   private scope: (CellScope & { runs: number }) | undefined;
   private collector: StreamCollector | undefined;
@@ -124,7 +131,9 @@ export class CellRuntime {
   /**
    * An error nobody caught (a timer's callback threw, a promise was rejected with no handler): shown
    * with its stack mapped on the cell whose code threw: on the running cell, or as a late output of an
-   * ended cell, or (no cell's code on the stack) as a kernel-level output.
+   * ended cell, or (no cell's code on the stack) as a kernel-level output. At most
+   * {@link UNCAUGHT_SHOWN} per execution, then one notice; the rest, and the interruption errors that
+   * stop code of an interrupted cell (the cell already says it was interrupted), go to the kernel log.
    */
   reportUncaught(e: unknown, kind: 'Uncaught error' | 'Unhandled promise rejection'): void {
     const err = e instanceof Error ? e : new Error(formatText(e));
@@ -135,15 +144,32 @@ export class CellRuntime {
     const cellUri = owner?.cellUri ?? frameCell?.cellUri;
     const running = this.currentId !== undefined && (owner ? owner.id === this.currentId : cellUri === this.currentCellUri);
     const lines = text.split('\n');
-    if (running) {
-      this.emit({ output_type: 'error', ename: name, evalue: err.message, traceback: [`${kind}:`, ...lines] });
+    const where = owner?.label ?? frameCell?.label;
+    const heading = running ? `${kind}:` : `${kind}${where ? ` in code that ${where} left running, after it ended` : ' in code that no cell owns'}:`;
+    if (err instanceof CellInterruptedError) {
+      this.send({ type: 'log', text: [heading, ...lines].join('\n') });
       return;
     }
-    const where = owner?.label ?? frameCell?.label;
-    const output: KernelOutput = {
-      output_type: 'error', ename: name, evalue: err.message,
-      traceback: [`${kind}${where ? ` in code that ${where} left running, after it ended` : ' in code that no cell owns'}:`, ...lines],
-    };
+    const key = owner?.id ?? cellUri ?? '';
+    const count = (this.uncaughtCounts.get(key) ?? 0) + 1;
+    this.uncaughtCounts.set(key, count);
+    let output: KernelOutput = { output_type: 'error', ename: name, evalue: err.message, traceback: [heading, ...lines] };
+    if (count > UNCAUGHT_SHOWN + 1) {
+      this.send({ type: 'log', text: output.traceback.join('\n') });
+      return;
+    }
+    if (count === UNCAUGHT_SHOWN + 1) {
+      this.send({ type: 'log', text: output.traceback.join('\n') });
+      const text = `${UNCAUGHT_SHOWN} uncaught errors were shown${where ? ` for ${where}` : ''}; further ones go to the kernel log only (Gradscope: Show Kernel Log).\n`;
+      output = { output_type: 'stream', name: 'stderr', text };
+      if (running) this.emit(output);
+      else this.send({ type: 'lateOutput', cellUri: cellUri ?? '', output });
+      return;
+    }
+    if (running) {
+      this.emit(output);
+      return;
+    }
     this.send({ type: 'log', text: output.traceback.join('\n') });
     this.send({ type: 'lateOutput', cellUri: cellUri ?? '', output });
   }

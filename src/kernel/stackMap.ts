@@ -120,7 +120,8 @@ function rewriteFrame(f: ParsedFrame, lookup: CellLookup, kernelDir: string | un
     frames.push({ cellLabel: entry.label, filename: file, line: at.line, column: at.column, ...(functionName ? { functionName } : {}) });
     return withName(`${entry.label}, line ${at.line}, column ${at.column}`);
   }
-  if (file.startsWith('node:internal/') || file === 'node:vm' || file.startsWith('evalmachine.')) return null;
+  // node:async_hooks: the AsyncLocalStorage.run the kernel runs every cell in.
+  if (file.startsWith('node:internal/') || file === 'node:vm' || file === 'node:async_hooks' || file.startsWith('evalmachine.')) return null;
   const filePath = toPath(file);
   if (kernelDir && filePath && isInside(filePath, kernelDir)) return null;
   if (filePath) {

@@ -55,6 +55,8 @@ export interface NotebookModel {
   extra?: Record<string, unknown>;
   /** `\r\n` when the file's lines end so (it is written back so); absent for `\n`. */
   lineEnding?: '\r\n';
+  /** True when the file starts with a UTF-8 byte order mark (it is written back with one). */
+  bom?: true;
 }
 
 /** The kernelspec every `.tfnb` names. */
@@ -113,7 +115,8 @@ export function parseNotebook(text: string, where = 'notebook'): NotebookModel {
   if ((minor as number) >= 5) giveMissingIds(cells);
   const extra = pickExtra(json, NOTEBOOK_KEYS);
   const lineEnding = /\r?\n/.exec(text)?.[0] === '\r\n' ? { lineEnding: '\r\n' as const } : {};
-  return { metadata, nbformat: 4, nbformatMinor: minor as number, cells, ...(extra ? { extra } : {}), ...lineEnding };
+  const bom = text.charCodeAt(0) === 0xfeff ? { bom: true as const } : {};
+  return { metadata, nbformat: 4, nbformatMinor: minor as number, cells, ...(extra ? { extra } : {}), ...lineEnding, ...bom };
 }
 
 /**
@@ -133,7 +136,7 @@ function giveMissingIds(cells: NotebookCell[]): void {
 
 /**
  * Notebook file bytes as text. Invalid UTF-8 throws {@link NotebookFormatError} naming the first bad
- * byte and its line, instead of turning it into U+FFFD (saving that would change the file). A leading BOM stays in the text; parseNotebook skips it.
+ * byte and its line, instead of turning it into U+FFFD (saving that would change the file). A leading BOM stays in the text; parseNotebook notes it (`bom`) and serializeNotebook writes it back.
  */
 export function decodeNotebook(bytes: Uint8Array, where = 'notebook'): string {
   try {
@@ -218,7 +221,8 @@ export function serializeNotebook(model: NotebookModel): string {
   const nb = { ...model.extra, cells, metadata: model.metadata ?? {}, nbformat: model.nbformat ?? 4, nbformat_minor: model.nbformatMinor ?? 5 };
   const text = stringifyJupyter(nb) + '\n';
   // Raw line breaks occur only between JSON tokens (strings escape theirs), so this keeps contents.
-  return model.lineEnding === '\r\n' ? text.replace(/\n/g, '\r\n') : text;
+  const ended = model.lineEnding === '\r\n' ? text.replace(/\n/g, '\r\n') : text;
+  return model.bom ? `\uFEFF${ended}` : ended;
 }
 
 /** A code cell in another language than the notebook's records it where VS Code's Jupyter support does. */

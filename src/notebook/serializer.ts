@@ -22,6 +22,8 @@ interface NotebookMetadata {
   metadata?: Record<string, unknown>; metadataText?: string; nbformat?: number; nbformat_minor?: number; extra?: Record<string, unknown>;
   /** The file's line ending when it is `\r\n`, so that saving keeps it. */
   lineEnding?: '\r\n';
+  /** True when the file starts with a UTF-8 byte order mark, so that saving keeps it. */
+  bom?: true;
 }
 
 /** Raw cells have no kind of their own in VS Code: they are code cells in the `raw` language. */
@@ -50,6 +52,7 @@ export function toNotebookData(model: NotebookModel): vscode.NotebookData {
   const metadata: NotebookMetadata = { metadata: model.metadata, ...spelled(model.metadata), nbformat: model.nbformat, nbformat_minor: model.nbformatMinor };
   if (model.extra) metadata.extra = model.extra;
   if (model.lineEnding) metadata.lineEnding = model.lineEnding;
+  if (model.bom) metadata.bom = true;
   data.metadata = metadata as Record<string, unknown>;
   return data;
 }
@@ -80,6 +83,7 @@ export function fromNotebookData(data: vscode.NotebookData): NotebookModel {
   };
   if (nbMeta.extra) model.extra = nbMeta.extra;
   if (nbMeta.lineEnding === '\r\n') model.lineEnding = '\r\n';
+  if (nbMeta.bom === true) model.bom = true;
   return model;
 }
 

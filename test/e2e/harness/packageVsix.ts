@@ -12,15 +12,19 @@ import { REPO_ROOT } from './buildSuite';
 
 /** Packages the extension into `outFile` and returns its path; throws with vsce's output on failure. */
 export function packageVsix(outFile: string, root = REPO_ROOT): string {
-  if (!existsSync(join(root, 'dist', 'extension.js'))) {
-    throw new Error(`no ${join(root, 'dist', 'extension.js')}: run \`npm run build\` before packaging`);
+  for (const built of ['extension.js', 'CHANGELOG.md']) {
+    if (!existsSync(join(root, 'dist', built))) {
+      throw new Error(`no ${join(root, 'dist', built)}: run \`npm run build\` before packaging`);
+    }
   }
   mkdirSync(dirname(outFile), { recursive: true });
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  // vsce asks y/N about a missing LICENSE file or repository field; without a TTY the question would
-  // fail the run, so answer up front. Relative README links stay relative: VS Code resolves them
-  // inside the installed extension (media/ ships in the vsix), and no repository URL is needed.
-  const flags = ['--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'];
+  // vsce asks y/N about a missing repository field; without a TTY the question would fail the run, so
+  // answer up front (a missing license still fails it: package.json names .build/LICENSE.txt). Relative
+  // README links stay relative: VS Code resolves them inside the installed extension (media/ ships in
+  // the vsix), and no repository URL is needed. The changelog is the one the build writes from the
+  // README's Changelog section. The same flags as `npm run package`.
+  const flags = ['--allow-missing-repository', '--no-rewrite-relative-links', '--changelog-path', 'dist/CHANGELOG.md'];
   const r = spawnSync(process.execPath, [vsce, 'package', ...flags, '--out', outFile], {
     cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000,
   });

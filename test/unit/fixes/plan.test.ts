@@ -115,6 +115,15 @@ describe('fixesFor', () => {
     assert.equal(apply(modelText, elu.edits), modelText.replace("units: 64, activation: 'relu' })", "units: 64, activation: 'elu' })"));
   });
 
+  test('fix ids the catalogue does not know (__proto__, constructor, a typo) are skipped, not thrown on', () => {
+    const base = report();
+    const odd = ['__proto__', 'constructor', 'toString', 'no-such-fix'] as unknown as FindingsReport['findings'][number]['fixes'];
+    const r = report({ findings: [{ ...base.findings[1], fixes: [...odd, 'add-clipnorm'] }] });
+    assert.deepEqual(fixesFor(r, 0, texts()).map((f) => f.id), ['add-clipnorm']);
+    assert.doesNotThrow(() => lensesFor(r, texts()));
+    assert.doesNotThrow(() => diagnosticsFor(r, texts()));
+  });
+
   test('a run-level fix edits the fit cell; the learning rate is found in the compile cell', () => {
     const fixes = fixesFor(report(), 1, texts());
     assert.deepEqual(fixes.map((f) => f.id), ['add-clipnorm', 'lr-divide-10']);

@@ -1,5 +1,5 @@
 // A small stand-in for the kernel's vm context, so the compiler tests run compiled cells the way the
-// kernel does: one persistent context, cells run in sequence, `__gs_require`/`__gs_import` globals.
+// kernel does: one persistent context, cells run in sequence, `__gs_require`/`__gs_import`/`__gs_resume` globals.
 import vm from 'node:vm';
 import { createRequire } from 'node:module';
 import { compileCell, type CompiledCell } from '../../../src/kernel/compiler';
@@ -20,6 +20,7 @@ export class Notebook {
     this.ctx = vm.createContext({
       __gs_require: load,
       __gs_import: async (spec: string) => load(spec),
+      __gs_resume: <T>(value: T): T => value,
       console,
     });
   }

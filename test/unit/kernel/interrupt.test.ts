@@ -152,6 +152,36 @@ for (const backend of ['cpu', 'wasm'] as const) {
       assert.equal(later.outputs.filter((o) => o.output_type === 'error').length, 0);
     });
 
+    test('an abandoned async loop that makes no tfjs call stops at its next await', async () => {
+      await k.run('let counter = 0;\nasync function tick() { counter++; await new Promise((r) => setTimeout(r, 5)); }');
+      const r = await interruptAfter(k, `for (;;) {
+    counter++;
+    await new Promise((r) => setTimeout(r, 5));
+    for await (const _ of [1]) counter++;
+    await tick();
+  }`, 400);
+      assert.equal(r.status, 'interrupted', r.errorText);
+      const a = Number((await k.run('counter')).value);
+      await sleep(600);
+      const b = Number((await k.run('counter')).value);
+      assert.ok(a > 0, 'the loop ran before the interrupt');
+      assert.equal(b, a, 'the loop went on changing a variable after the interrupt');
+      // A function the interrupted cell defined still works when a later cell calls it.
+      assert.equal((await k.run('await tick();\ncounter')).value, String(b + 1));
+    });
+
+    test('a timer an interrupted cell left calling tfjs stops there without an error output at every tick', async () => {
+      await k.run('const v = tf.variable(tf.scalar(0));');
+      const late = k.late.length;
+      const r = await interruptAfter(k, 'setInterval(() => { v.assign(v.add(1)); }, 10);\nawait new Promise(() => {});', 400);
+      assert.equal(r.status, 'interrupted', r.errorText);
+      const a = Number((await k.run('v.dataSync()[0]')).value);
+      await sleep(600);
+      assert.equal(Number((await k.run('v.dataSync()[0]')).value), a, 'the timer went on changing the variable');
+      assert.deepEqual(k.late.slice(late), [], 'the cell already says it was interrupted; the timer added outputs');
+      assert.ok(k.log.some((l) => /was interrupted; its code that was still running/.test(l)), 'the stopped timer is in the kernel log');
+    });
+
     test('gs.fit on a model that is still training is refused, even with optimizer and loss', async () => {
       const first = k.run(`globalThis.firstRun = gs.fit(model, x, y, { epochs: 3000, batchSize: 16, diagnostics: false, onInterrupt: 'return' });`);
       const started = await first;

@@ -6,9 +6,11 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestKernel } from './kernelHarness';
+import { UNCAUGHT_SHOWN } from '../../../src/kernel/runtime';
 
-describe('uncaught errors', () => {
-  const k = new TestKernel({ backend: 'cpu' });
+// On wasm too: its Emscripten runtime rethrows uncaught errors, which ended the kernel (fatalHandlers.ts).
+for (const backend of ['cpu', 'wasm'] as const) describe(`uncaught errors (${backend})`, () => {
+  const k = new TestKernel({ backend });
   after(() => k.dispose());
 
   test('a timer that throws after its cell ended: shown on that cell, mapped, not on the cell running then', async () => {
@@ -23,7 +25,7 @@ describe('uncaught errors', () => {
     const tb = late.output.output_type === 'error' ? late.output.traceback.join('\n') : '';
     assert.match(tb, /Uncaught error in code that Cell T left running, after it ended/);
     assert.match(tb, /at Timeout._onTimeout \(Cell T, line 3, column 9\)/);
-    assert.doesNotMatch(tb, /dist[/\\]kernel\.js|node:internal/);
+    assert.doesNotMatch(tb, /dist[/\\]kernel\.js|node:internal|node:async_hooks|AsyncLocalStorage/);
   });
 
   test('a timer that throws while its cell still runs: an error output on the cell, mapped', async () => {
@@ -41,7 +43,28 @@ describe('uncaught errors', () => {
     const tb = err.traceback.join('\n');
     assert.match(tb, /^Unhandled promise rejection:\nTypeError: rejected/);
     assert.match(tb, /at bad \(Cell W, line 2, column 9\)|at Cell W, line 2, column 9/);
-    assert.doesNotMatch(tb, /dist[/\\]kernel\.js|node:internal/);
+    assert.doesNotMatch(tb, /dist[/\\]kernel\.js|node:internal|node:async_hooks|AsyncLocalStorage/);
+  });
+
+  test('a timer that throws at every tick: a few errors on its cell, one notice, the rest in the kernel log', async () => {
+    const before = k.late.length;
+    await k.run("let ticks = 0;\nglobalThis.iv = setInterval(() => { ticks++; throw new Error('tick ' + ticks); }, 5);", undefined, 'X');
+    await k.run('await new Promise((r) => setTimeout(r, 600));\nclearInterval(iv);');
+    const shown = k.late.slice(before).filter((l) => l.cellUri === 'cell-X');
+    const ticks = Number((await k.run('ticks')).value);
+    assert.ok(ticks > UNCAUGHT_SHOWN + 1, `only ${ticks} ticks`);
+    assert.deepEqual(shown.map((l) => (l.output.output_type === 'error' ? l.output.evalue : l.output.output_type)),
+      [...Array.from({ length: UNCAUGHT_SHOWN }, (_, i) => `tick ${i + 1}`), 'stream']);
+    const notice = shown[UNCAUGHT_SHOWN].output;
+    assert.ok(notice.output_type === 'stream');
+    assert.match(notice.text, /5 uncaught errors were shown for Cell X; further ones go to the kernel log only/);
+    assert.ok(k.log.some((l) => l.includes(`Error: tick ${ticks}`)), 'the last error is in the kernel log');
+  });
+
+  test('a timer that throws at every tick while its cell runs: the same bound on the running cell', async () => {
+    const r = await k.run("const iv2 = setInterval(() => { throw new Error('again'); }, 5);\nawait new Promise((r) => setTimeout(r, 400));\nclearInterval(iv2);", undefined, 'Y');
+    assert.equal(r.outputs.filter((o) => o.output_type === 'error').length, UNCAUGHT_SHOWN);
+    assert.match(r.text, /5 uncaught errors were shown for Cell Y; further ones go to the kernel log only/);
   });
 
   test('console output of a timer from an ended cell goes to the kernel log, not to the running cell', async () => {
@@ -50,6 +73,13 @@ describe('uncaught errors', () => {
     assert.doesNotMatch(r.text, /from the past/);
     await sleep(10);
     assert.ok(k.log.some((l) => /from the past/.test(l)));
+  });
+  test('the kernel and its variables outlive those errors', async () => {
+    const r = await k.run("const kept = 'still here';\nsetTimeout(() => { throw new Error('late'); }, 20);\nPromise.reject(new Error('nobody waits'));");
+    assert.equal(r.status, 'ok', r.errorText);
+    await sleep(300);
+    assert.equal((await k.run('kept')).value, 'still here');
+    assert.ok(!k.log.some((l) => /kernel exited/.test(l)), k.log.join('\n'));
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Nothing the user wrote is silently changed by reading and saving a notebook: invalid UTF-8 is refused
- * (not turned into U+FFFD), CRLF stays CRLF, nbformat 4.5 cells without ids get an id once and keep it,
+ * (not turned into U+FFFD), CRLF stays CRLF, a byte order mark stays, nbformat 4.5 cells without ids get an id once and keep it,
  * and metadata numbers keep their spellings, also after VS Code's JSON copy of the metadata
  * (`-0` → `0`, `1e400` → `null`) on an editor save.
  */
@@ -43,6 +43,16 @@ describe('reading and saving keeps what the user wrote', () => {
     assert.equal(model.cells[0].source, 'const a = 1;\r\na');
     assert.equal(serializeNotebook(parseNotebook(lf)), lf, 'an LF file stays LF');
     assert.equal(parseNotebook(lf).lineEnding, undefined);
+  });
+
+  test('a file that starts with a UTF-8 byte order mark is written back with it, byte for byte', () => {
+    const text = notebookText([CODE_CELL_WITH_ID]);
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text.replace(/\n/g, '\r\n'))]);
+    const model = parseNotebook(decodeNotebook(withBom, 'bom.tfnb'), 'bom.tfnb');
+    assert.equal(model.bom, true);
+    assert.deepEqual(new TextEncoder().encode(serializeNotebook(model)), withBom);
+    assert.equal(parseNotebook(text).bom, undefined);
+    assert.equal(serializeNotebook(parseNotebook(text)), text, 'no mark is added to a file without one');
   });
 
   test('nbformat 4.5 cells without ids get an id once: every later save writes the same ids', () => {

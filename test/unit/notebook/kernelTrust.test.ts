@@ -11,14 +11,26 @@ import { CODE_RUNNING_SETTINGS, settingValue, untrustedRefusal } from '../../../
 
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 
+/** A declared setting's JSON-schema types. */
+function typesOf(schema: { type?: string | string[] }): string[] {
+  return schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+}
+
 test('package.json declares every setting that can run code as restricted in untrusted workspaces', () => {
   const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
-  const declared = Object.keys(pkg.contributes.configuration.properties);
-  for (const key of CODE_RUNNING_SETTINGS) assert.ok(restricted.includes(`gradscope.${key}`), `gradscope.${key} is not restricted`);
-  // Any setting naming a path, an executable, a command or process options can point the kernel at
-  // workspace code (a workspace's `gradscope.kernel.nodeExecutable: ./evil` would run it).
-  for (const key of declared.filter((k) => /path|dir|file|command|options|backend|require|module|executable|binary|program|script|env/i.test(k))) {
-    assert.ok(restricted.includes(key), `${key} can run code but is not in restrictedConfigurations`);
+  const properties: Record<string, { type?: string | string[] }> = pkg.contributes.configuration.properties;
+  const declared = Object.keys(properties);
+  // The manifest's list and the rule settingValue applies are the same list, in both directions.
+  assert.deepEqual([...restricted].sort(), CODE_RUNNING_SETTINGS.map((k) => `gradscope.${k}`).sort(),
+    'restrictedConfigurations and CODE_RUNNING_SETTINGS differ');
+  // A string (or array, object) setting can name a path, an executable, a module or process options,
+  // and so point the kernel at workspace code (a workspace's `gradscope.kernel.node: ./evil` would run
+  // it): each one is restricted. Only numbers and booleans are inert, unless their name says they load
+  // or execute something.
+  for (const key of declared) {
+    const inert = typesOf(properties[key]).length > 0 && typesOf(properties[key]).every((t) => t === 'number' || t === 'integer' || t === 'boolean');
+    const named = /path|dir|file|command|options|backend|require|module|node|exec|binary|program|script|env|load|workspace/i.test(key);
+    if (!inert || named) assert.ok(restricted.includes(key), `${key} can run code but is not in restrictedConfigurations`);
   }
   for (const key of restricted) assert.ok(declared.includes(key), `restricted ${key} is not a declared setting`);
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
