@@ -63,3 +63,20 @@ export function toggleButton(label: string, pressed: boolean, onToggle: (pressed
   });
   return b;
 }
+
+/**
+ * Sizes `canvas` to `width` × `height` CSS pixels at the screen's pixel density and returns its cleared
+ * 2D context, scaled so drawing code works in CSS pixels. `setWidth` also fixes the CSS width (a
+ * canvas that does not fill its container).
+ */
+export function hiDpiContext(canvas: HTMLCanvasElement, width: number, height: number, setWidth = false): CanvasRenderingContext2D {
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = Math.round(width * dpr);
+  canvas.height = Math.round(height * dpr);
+  if (setWidth) canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  return ctx;
+}

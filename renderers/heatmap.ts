@@ -4,6 +4,7 @@
  * gradients show as a fade toward the top rows. Non-finite samples are drawn in a hatched red. The
  * colour bar is labelled at powers of ten (`1e-3`, `0.01`).
  */
+import { hiDpiContext } from './dom';
 import type { LayerSeries } from '../src/protocol/health';
 import { logTick } from './charts';
 import { fmtNum } from './format';
@@ -33,13 +34,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, layers: LayerSeries[], th
   const rowH = rows > 65 ? 260 / rows : Math.max(4, Math.min(16, Math.floor(260 / Math.max(1, rows))));
   const plotW = Math.max(60, width - LABEL_W - BAR_W);
   const height = rows * rowH + AXIS_H;
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(width * dpr);
-  canvas.height = Math.round(height * dpr);
-  canvas.style.height = `${height}px`;
-  const ctx = canvas.getContext('2d')!;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, width, height);
+  const ctx = hiDpiContext(canvas, width, height);
   if (rows === 0) return;
 
   let s0 = Infinity, s1 = -Infinity, lo = Infinity, hi = -Infinity;

@@ -7,7 +7,7 @@
  * hidden when the payload has no histograms (older producers, `histograms: false`).
  */
 import type { HealthSnapshot, Histogram, LayerHistograms } from '../src/protocol/health';
-import { el, replaceChildren, toggleButton } from './dom';
+import { el, replaceChildren, toggleButton, hiDpiContext } from './dom';
 import { fmtNum } from './format';
 import { colormap } from './heatmap';
 import { SectionFrame, type Section, type TableData } from './section';
@@ -45,13 +45,7 @@ export function drawHistogram(canvas: HTMLCanvasElement, h: Histogram, theme: Th
   const plotW = Math.max(60, width - LABEL_W);
   const plotH = bins * ROW_PX;
   const height = PAD + plotH + 2 * (ROW_PX + EDGE_GAP) + AXIS_H;
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(width * dpr);
-  canvas.height = Math.round(height * dpr);
-  canvas.style.height = `${height}px`;
-  const ctx = canvas.getContext('2d')!;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, width, height);
+  const ctx = hiDpiContext(canvas, width, height);
   if (frames === 0) return;
   const colW = plotW / frames;
   const top = PAD + ROW_PX + EDGE_GAP; // y of the first bin row (the highest bin)

@@ -6,7 +6,7 @@
 import type { HealthSnapshot, LayerSeries, Series } from '../src/protocol/health';
 import { Chart, axisColors } from './charts';
 import { axisTitle, rethemeChart } from './chartOptions';
-import { el, replaceChildren } from './dom';
+import { el, replaceChildren, hiDpiContext } from './dom';
 import { fmtNum, fmtPct } from './format';
 import { SectionFrame, type Section, type TableData } from './section';
 import { toPoints } from './series';
@@ -48,12 +48,8 @@ function mainField(l: LayerSeries): Field | undefined {
 }
 
 function drawSparkline(canvas: HTMLCanvasElement, s: Series | undefined, color: string, grid: string): void {
-  const w = 120, h = 22, dpr = window.devicePixelRatio || 1;
-  canvas.width = w * dpr; canvas.height = h * dpr;
-  canvas.style.width = `${w}px`; canvas.style.height = `${h}px`;
-  const ctx = canvas.getContext('2d')!;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
+  const w = 120, h = 22;
+  const ctx = hiDpiContext(canvas, w, h, true);
   ctx.strokeStyle = grid; ctx.lineWidth = 1;
   ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
   if (!s || s.step.length === 0) return;

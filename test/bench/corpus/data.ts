@@ -6,18 +6,10 @@
  * addition-rnn example, and plain regression / classification tasks.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededRandom } from '../../../src/diagnostics/probeBatch';
 
-/** mulberry32: a small seeded generator (numbers in [0, 1)). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The probe batch's seeded generator (mulberry32, numbers in [0, 1)), so scenarios and the monitor draw alike. */
+export const rng: (seed: number) => () => number = seededRandom;
 
 /** A standard normal draw from `r` (Box–Muller). */
 export function gauss(r: () => number): number {
