@@ -97,7 +97,7 @@ describe('TypeScript that knows the notebook', () => {
     assert.match(hover, /const features: 16/);
     const fitAt = text.indexOf('gs.fit(') + 4;
     const fit = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', use.document.uri, use.document.positionAt(fitAt)));
-    assert.match(fit, /const fit: \(model: tf\.LayersModel/);
+    assert.match(fit, /function fit\(model: tf\.LayersModel, x: gs\.FitData, y: gs\.FitData, args\?: gs\.FitArgs\)/);
     assert.doesNotMatch(fit, /\bany\b/, 'no second service says any');
   });
 
