@@ -23,7 +23,7 @@ import { NotebookLanguageFeature } from './language/feature';
 export function activate(context: vscode.ExtensionContext): { controller: GradscopeController; language: NotebookLanguageFeature } {
   const log = vscode.window.createOutputChannel('Gradscope Kernel');
   // Completions, hovers and type errors in cells; the TypeScript compiler runs in its worker thread.
-  const language = new NotebookLanguageFeature(context.extensionPath, (line) => log.appendLine(line));
+  const language = new NotebookLanguageFeature(context.extensionPath, (line) => log.appendLine(line), path.join(context.globalStorageUri.fsPath, 'language-cache'));
   const controller = new GradscopeController(context.extensionPath, log);
   let fixesFeature: Fixes.FixesFeature | undefined;
   const fixes = (): Fixes.FixesFeature => {

@@ -121,8 +121,9 @@ export class NotebookLanguageFeature implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('gradscope-typescript');
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(extensionPath: string, private readonly log: (line: string) => void = () => undefined) {
-    this.client = new LanguageClient(path.join(extensionPath, 'dist', 'languageWorker.js'), log);
+  /** `cacheDir`: the worker's code cache folder (the extension's global storage); none when not given. */
+  constructor(extensionPath: string, private readonly log: (line: string) => void = () => undefined, cacheDir?: string) {
+    this.client = new LanguageClient(path.join(extensionPath, 'dist', 'languageWorker.js'), log, cacheDir);
     this.client.onRestart = () => {
       for (const t of this.tracked.values()) {
         t.sent.clear();
