@@ -8,6 +8,7 @@
 //   dist/renderer.js   the gradient-health panel (browser, ES module)
 //   dist/languageWorker.js  entry of the worker thread of the extension host that runs the notebook TypeScript
 //                      service: loads dist/languageServer.js (the service and its compiler) through V8's code cache
+//   dist/typescriptPlugin.js  keeps VS Code's own TypeScript out of the .ipynb cells the language service serves
 //   dist/types/        declarations the language service reads (gradscope's, tfjs's, Node's; .build/types.mjs)
 //   dist/language/     grammar and configuration of the cells' language id (gradscope-typescript)
 // Flags: --production minifies (names kept: tfjs serializes layers by class name), --watch rebuilds
@@ -16,7 +17,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { buildTypes, writeCellLanguage } from './types.mjs';
+import { buildTypes, writeCellLanguage, writeTypescriptPluginPackage } from './types.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -47,6 +48,8 @@ export const BUNDLES = [
   }],
   ['languageServer', { ...node, entryPoints: ['src/language/worker.ts'], outfile: 'dist/languageServer.js' }],
   ['languageWorker', { ...node, entryPoints: ['src/language/workerLoader.ts'], outfile: 'dist/languageWorker.js' }],
+  // tsserver loads a plugin by package name and wants the module to be the plugin's init function.
+  ['typescriptPlugin', { ...node, entryPoints: ['src/language/typescriptPlugin.ts'], outfile: 'dist/typescriptPlugin.js', footer: { js: 'module.exports = module.exports.init;' } }],
   ['renderer', { platform: 'browser', format: 'esm', target: 'es2022', entryPoints: ['renderers/index.ts'], outfile: 'dist/renderer.js' }],
 ];
 
@@ -80,6 +83,7 @@ const common = {
 function types() {
   try {
     writeCellLanguage(root);
+    writeTypescriptPluginPackage(root);
     const built = buildTypes(root);
     if (built.length) console.log(`types: ${built.join(', ')}`);
     return true;
