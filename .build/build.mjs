@@ -17,7 +17,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { buildTypes, writeCellLanguage, writeTypescriptPluginPackage } from './types.mjs';
+import { buildTypes, writeCellLanguage } from './types.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -83,7 +83,6 @@ const common = {
 function types() {
   try {
     writeCellLanguage(root);
-    writeTypescriptPluginPackage(root);
     const built = buildTypes(root);
     if (built.length) console.log(`types: ${built.join(', ')}`);
     return true;

@@ -135,15 +135,3 @@ export function writeCellLanguage(root) {
   writeFileSync(path.join(out, 'gradscope-typescript.tmLanguage.json'), `${JSON.stringify(grammar, null, 1)}\n`);
   writeFileSync(path.join(out, 'language-configuration.json'), `${JSON.stringify(configuration, null, 1)}\n`);
 }
-
-/**
- * Writes node_modules/gradscope-typescript-plugin, the package VS Code's TypeScript server loads
- * the plugin by (`contributes.typescriptServerPlugins` names packages only, resolved from the
- * extension's node_modules). Its main is dist/typescriptPlugin.js, two folders up as in the package.
- */
-export function writeTypescriptPluginPackage(root) {
-  const dir = path.join(root, 'node_modules/gradscope-typescript-plugin');
-  mkdirSync(dir, { recursive: true });
-  const pkg = { name: 'gradscope-typescript-plugin', version: '0.0.0', private: true, main: '../../dist/typescriptPlugin.js' };
-  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-}

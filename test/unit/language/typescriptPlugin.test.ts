@@ -88,9 +88,11 @@ test('each configuration replaces the list; a bad one mutes nothing', () => {
 
 test('the built bundle is what tsserver loads: the package by its name, exporting the init function', () => {
   const pkgDir = path.join(root, 'node_modules', PLUGIN_NAME);
-  assert.ok(fs.existsSync(path.join(pkgDir, 'package.json')), `${pkgDir} is missing: run \`node .build/build.mjs\``);
-  const contributed = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.typescriptServerPlugins as { name: string }[];
-  assert.deepEqual(contributed.map((p) => p.name), [PLUGIN_NAME]);
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  assert.deepEqual((manifest.contributes.typescriptServerPlugins as { name: string }[]).map((p) => p.name), [PLUGIN_NAME]);
+  assert.equal(manifest.dependencies[PLUGIN_NAME], 'file:.build/typescript-plugin', 'a dependency, so that it is linked into node_modules and packaged');
+  assert.ok(fs.existsSync(path.join(pkgDir, 'package.json')), `${pkgDir} is missing: run \`npm install\``);
+  assert.ok(fs.existsSync(path.join(root, 'dist', 'typescriptPlugin.js')), 'dist/typescriptPlugin.js is missing: run `node .build/build.mjs`');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const factory = require(path.join(pkgDir, JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).main)) as typeof init;
   assert.equal(typeof factory, 'function');
