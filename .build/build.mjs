@@ -6,7 +6,9 @@
 //   dist/gradscope.js  the library cells import (engine, training, diagnostics)
 //   dist/cli.js        the command line
 //   dist/renderer.js   the gradient-health panel (browser, ES module)
-//   dist/languageWorker.js  the notebook TypeScript service, run in a worker thread of the extension host
+//   dist/languageWorker.js  entry of the worker thread of the extension host that runs the notebook TypeScript
+//                      service: loads dist/languageServer.js (the service and its compiler) through V8's code cache
+//   dist/typescriptPlugin.js  keeps VS Code's own TypeScript out of the .ipynb cells the language service serves
 //   dist/types/        declarations the language service reads (gradscope's, tfjs's, Node's; .build/types.mjs)
 //   dist/language/     grammar and configuration of the cells' language id (gradscope-typescript)
 // Flags: --production minifies (names kept: tfjs serializes layers by class name), --watch rebuilds
@@ -46,7 +48,10 @@ export const BUNDLES = [
     ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', external: [...ENGINE, 'esbuild', 'zeromq'],
     banner: { js: '#!/usr/bin/env node' },
   }],
-  ['languageWorker', { ...node, entryPoints: ['src/language/worker.ts'], outfile: 'dist/languageWorker.js' }],
+  ['languageServer', { ...node, entryPoints: ['src/language/worker.ts'], outfile: 'dist/languageServer.js' }],
+  ['languageWorker', { ...node, entryPoints: ['src/language/workerLoader.ts'], outfile: 'dist/languageWorker.js' }],
+  // tsserver loads a plugin by package name and wants the module to be the plugin's init function.
+  ['typescriptPlugin', { ...node, entryPoints: ['src/language/typescriptPlugin.ts'], outfile: 'dist/typescriptPlugin.js', footer: { js: 'module.exports = module.exports.init;' } }],
   ['renderer', { platform: 'browser', format: 'esm', target: 'es2022', entryPoints: ['renderers/index.ts'], outfile: 'dist/renderer.js' }],
 ];
 

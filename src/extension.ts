@@ -24,7 +24,7 @@ import { RunCompare } from './notebook/runCompare';
 export function activate(context: vscode.ExtensionContext): { controller: GradscopeController; language: NotebookLanguageFeature } {
   const log = vscode.window.createOutputChannel('Gradscope Kernel');
   // Completions, hovers and type errors in cells; the TypeScript compiler runs in its worker thread.
-  const language = new NotebookLanguageFeature(context.extensionPath, (line) => log.appendLine(line));
+  const language = new NotebookLanguageFeature(context.extensionPath, (line) => log.appendLine(line), path.join(context.globalStorageUri.fsPath, 'language-cache'));
   const controller = new GradscopeController(context.extensionPath, log);
   // The panel's renderer posts "Apply" and the comparison bar's requests here (requiresMessaging: optional).
   const messaging = vscode.notebooks.createRendererMessaging('gradscope.health');

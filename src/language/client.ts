@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Method, Requests, ResponseMessage } from './protocol';
+import type { LanguageWorkerData } from './workerLoader';
 
 export class LanguageClient {
   private worker: Worker | undefined;
@@ -14,12 +15,16 @@ export class LanguageClient {
   /** Called after a replacement worker started (every notebook must be synced again). */
   onRestart: () => void = () => undefined;
 
-  constructor(private readonly workerPath: string, private readonly log: (line: string) => void = () => undefined) {}
+  /**
+   * `cacheDir`: the folder of the worker's code cache (src/language/workerLoader.ts), private to this
+   * user. Defaults to none: every worker compiles the TypeScript compiler afresh.
+   */
+  constructor(private readonly workerPath: string, private readonly log: (line: string) => void = () => undefined, private readonly cacheDir?: string) {}
 
   private start(): Worker {
     if (this.worker) return this.worker;
     const restarted = this.seq > 0;
-    const w = new Worker(this.workerPath);
+    const w = new Worker(this.workerPath, { workerData: { cacheDir: this.cacheDir } satisfies LanguageWorkerData });
     w.on('message', (m: ResponseMessage) => {
       const p = this.pending.get(m.id);
       if (!p) return;

@@ -3,7 +3,8 @@
  * dist/languageWorker.js) in sync with the open notebooks' TypeScript cells and answers completion,
  * hover, signature help, definition, references, rename and diagnostics for them. Served: Gradscope
  * notebooks (cells in {@link CELL_LANGUAGE}) and `.ipynb` notebooks whose kernelspec is Gradscope's
- * (cells in `typescript`). A notebook is synced and its diagnostics computed as soon as it opens, so the
+ * (cells in `typescript`; VS Code's own TypeScript is kept out of them by src/language/typescriptPlugin.ts).
+ * A notebook is synced and its diagnostics computed as soon as it opens, so the
  * worker is warm before the first completion.
  *
  * ```ts
@@ -15,10 +16,16 @@ import * as vscode from 'vscode';
 import { LanguageClient } from './client';
 import { CELL_LANGUAGE } from './languageId';
 import type { SyncCell } from './protocol';
+import { PLUGIN_NAME, type PluginConfig } from './typescriptPlugin';
 import type { CellDiagnostic, Location as ServiceLocation, Position as ServicePosition } from './service';
 
 /** Wait after the last edit before diagnostics are computed again. */
 const DIAGNOSTICS_DELAY_MS = 300;
+
+/** The part of the TypeScript extension's API this uses. */
+interface TypeScriptExtension {
+  getAPI?(version: 0): { configurePlugin(pluginId: string, configuration: unknown): void } | undefined;
+}
 
 /** Which cells the providers answer for. */
 export const CELL_SELECTOR: vscode.DocumentSelector = [
@@ -121,8 +128,9 @@ export class NotebookLanguageFeature implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('gradscope-typescript');
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(extensionPath: string, private readonly log: (line: string) => void = () => undefined) {
-    this.client = new LanguageClient(path.join(extensionPath, 'dist', 'languageWorker.js'), log);
+  /** `cacheDir`: the worker's code cache folder (the extension's global storage); none when not given. */
+  constructor(extensionPath: string, private readonly log: (line: string) => void = () => undefined, cacheDir?: string) {
+    this.client = new LanguageClient(path.join(extensionPath, 'dist', 'languageWorker.js'), log, cacheDir);
     this.client.onRestart = () => {
       for (const t of this.tracked.values()) {
         t.sent.clear();
@@ -165,6 +173,7 @@ export class NotebookLanguageFeature implements vscode.Disposable {
     if (this.tracked.has(key) || !isServed(nb)) return;
     const t: Tracked = { notebook: nb, sent: new Map(), order: [], generation: 0, shown: new Set(), pending: true, waiters: [] };
     this.tracked.set(key, t);
+    if (nb.notebookType === 'jupyter-notebook') void this.muteBuiltinTypeScript();
     // Warm the worker now: the first program (tfjs's and Node's declarations) takes the longest.
     this.sync(t);
     this.schedule(t, 0);
@@ -180,6 +189,31 @@ export class NotebookLanguageFeature implements vscode.Disposable {
     for (const id of t.shown) this.collection.delete(vscode.Uri.parse(id));
     for (const id of t.order) this.cellOwner.delete(id);
     void this.client.request('close', { notebook: key }).catch(() => undefined);
+    if (nb.notebookType === 'jupyter-notebook') void this.muteBuiltinTypeScript();
+  }
+
+  /** The .ipynb paths last sent to the TypeScript server plugin. */
+  private mutedNotebooks = '';
+
+  /**
+   * Tells the TypeScript server plugin (src/language/typescriptPlugin.ts) the served `.ipynb`
+   * notebooks, whose `typescript` cells VS Code's own TypeScript must leave to this service.
+   * Gradscope notebooks need nothing: their cells have a language of their own.
+   */
+  private async muteBuiltinTypeScript(): Promise<void> {
+    const notebooks = [...this.tracked.values()].filter((t) => t.notebook.notebookType === 'jupyter-notebook').map((t) => t.notebook.uri.path).sort();
+    const key = notebooks.join('\n');
+    if (key === this.mutedNotebooks) return;
+    this.mutedNotebooks = key;
+    const ext = vscode.extensions.getExtension<TypeScriptExtension>('vscode.typescript-language-features');
+    if (!ext) return; // VS Code's TypeScript is disabled: nothing to mute.
+    try {
+      const api = (await ext.activate())?.getAPI?.(0);
+      if (!api) throw new Error('the TypeScript extension offers no plugin API');
+      api.configurePlugin(PLUGIN_NAME, { notebooks } satisfies PluginConfig);
+    } catch (e) {
+      this.log(`could not keep VS Code's TypeScript out of .ipynb cells: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** Sends the cells that changed since the last sync (and the order, when it changed); false when nothing did. */

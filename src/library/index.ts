@@ -27,8 +27,8 @@ import * as tf from '@tensorflow/tfjs';
 import { fileSystem, registerFileRouters, type FileSystemArgs } from '../engine/fileIO';
 import { HealthMonitor, healthMonitor, type HealthMonitorArgs } from '../diagnostics';
 import { installMonitorPlugin } from '../training/monitorSeam';
-import { fit as trainingFit, type FitArgs as TrainingFitArgs } from '../training/fit';
-import { fitDataset as trainingFitDataset, type FitDatasetArgs as TrainingFitDatasetArgs } from '../training/fitDataset';
+import { fit as trainingFit, type FitArgs as TrainingFitArgs, type FitData } from '../training/fit';
+import { fitDataset as trainingFitDataset, type FitDatasetArgs as TrainingFitDatasetArgs, type DatasetBatch } from '../training/fitDataset';
 import type { TrainArgs as TrainingArgs } from '../training/run';
 import { FitHistory } from '../training/history';
 import { runRegistry, type Run } from '../diagnostics/runs/registry';
@@ -75,17 +75,28 @@ installMonitorPlugin({
   wantsGradients: (observer) => observer instanceof HealthMonitor,
 });
 
-/** The monitor setting of {@link TrainArgs}: on, off, or on with these options. */
-type Diagnostics = { diagnostics?: boolean | HealthMonitorArgs };
+/** The monitor setting of the training arguments: on, off, or on with these options. */
+interface MonitorSetting {
+  /**
+   * Gradient-health monitoring: true, false or the monitor's options (`gs.diagnostics.HealthMonitorArgs`).
+   * Defaults to true inside a Gradscope kernel, false elsewhere.
+   */
+  diagnostics?: boolean | HealthMonitorArgs;
+}
 
-/** Arguments shared by `gs.fit` and `gs.fitDataset`; `diagnostics` defaults to true inside a Gradscope kernel, false elsewhere. */
-export type TrainArgs = Omit<TrainingArgs, 'diagnostics'> & Diagnostics;
-/** Arguments of {@link fit}. */
-export type FitArgs = Omit<TrainingFitArgs, 'diagnostics'> & Diagnostics;
-/** Arguments of {@link fitDataset}. */
-export type FitDatasetArgs = Omit<TrainingFitDatasetArgs, 'diagnostics'> & Diagnostics;
+/** Arguments shared by `gs.fit` and `gs.fitDataset`: epochs, optimizer and loss, schedule, clipping, callbacks, diagnostics. */
+export interface TrainArgs extends Omit<TrainingArgs, 'diagnostics'>, MonitorSetting {}
+/** Arguments of {@link fit}: those of `model.fit` (batch size, validation, shuffling, weights) plus {@link TrainArgs}. */
+export interface FitArgs extends Omit<TrainingFitArgs, 'diagnostics'>, MonitorSetting {}
+/** Arguments of {@link fitDataset}: batches per epoch and validation, plus {@link TrainArgs}. */
+export interface FitDatasetArgs extends Omit<TrainingFitDatasetArgs, 'diagnostics'>, MonitorSetting {}
+export type { FitData } from '../training/fit';
+export type { DatasetBatch } from '../training/fitDataset';
 
-/** What gs.fit returns: the history, with `run` (the run's entry of gs.runs()) when the monitor observed it. */
+/**
+ * What gs.fit and gs.fitDataset return: a `tf.History` ({@link FitHistory}) with `run`, the run's entry
+ * of gs.runs(), when the health monitor observed it.
+ */
 export type RunHistory = FitHistory & { run?: Run };
 
 /**
@@ -108,12 +119,38 @@ async function withRun(model: tf.LayersModel, train: () => Promise<FitHistory>):
   }
 }
 
-/** Trains `model` on `x`/`y` like `model.fit` (see src/training/fit.ts), with the health monitor available; `history.run` is the run's entry of gs.runs(). */
-export const fit = (model: tf.LayersModel, x: Parameters<typeof trainingFit>[1], y: Parameters<typeof trainingFit>[2], args?: FitArgs): Promise<RunHistory> =>
-  withRun(model, () => trainingFit(model, x, y, args));
-/** Trains `model` on a `tf.data.Dataset` like `model.fitDataset` (see src/training/fitDataset.ts), with the health monitor available; `history.run` as gs.fit's. */
-export const fitDataset = (model: tf.LayersModel, dataset: Parameters<typeof trainingFitDataset>[1], args?: FitDatasetArgs): Promise<RunHistory> =>
-  withRun(model, () => trainingFitDataset(model, dataset, args));
+/**
+ * Trains `model` on `x`/`y` like `model.fit` and returns its {@link FitHistory} (per-epoch logs, plus
+ * the learning rate and gradient norm of every step; `history.run` is the run's entry of gs.runs()). Adds learning-rate schedules, gradient clipping,
+ * NaN termination, kernel interrupts and the health monitor; see {@link FitArgs}. Throws
+ * `NonFiniteLossError` when the loss stops being finite.
+ *
+ * @example
+ * ```ts
+ * const h = await gs.fit(model, x, y, {
+ *   epochs: 5, batchSize: 32, validationSplit: 0.2, clipnorm: 1,
+ *   schedule: gs.schedules.exponential({ initial: 0.1, steps: 40 }),
+ * });
+ * ```
+ */
+export function fit(model: tf.LayersModel, x: FitData, y: FitData, args?: FitArgs): Promise<RunHistory> {
+  return withRun(model, () => trainingFit(model, x, y, args));
+}
+
+/**
+ * Trains `model` on a `tf.data.Dataset` of batches like `model.fitDataset` and returns its
+ * {@link FitHistory}, with {@link fit}'s schedules, clipping, history and health monitor; see
+ * {@link FitDatasetArgs}.
+ *
+ * @example
+ * ```ts
+ * const ds = tf.data.zip({ xs: tf.data.array(xRows), ys: tf.data.array(yRows) }).batch(32);
+ * const h = await gs.fitDataset(model, ds, { epochs: 5 });
+ * ```
+ */
+export function fitDataset(model: tf.LayersModel, dataset: tf.data.Dataset<DatasetBatch>, args?: FitDatasetArgs): Promise<RunHistory> {
+  return withRun(model, () => trainingFitDataset(model, dataset, args));
+}
 
 export { runs, compare, RunList, Comparison } from '../diagnostics/runs/compare';
 export type { RunLike } from '../diagnostics/runs/compare';

@@ -96,7 +96,11 @@ function lossWeights(who: string, fromClasses: (tf.Tensor | null)[] | null, samp
   });
 }
 
-type Data = tf.Tensor | tf.Tensor[] | { [name: string]: tf.Tensor };
+/**
+ * Inputs or targets of {@link fit}, as `model.fit` takes them: one tensor (one input or output), one
+ * tensor per input or output in model order, or tensors by input or output name.
+ */
+export type FitData = tf.Tensor | tf.Tensor[] | { [name: string]: tf.Tensor };
 
 function positiveInt(who: string, name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${who}: \`${name}\` must be a positive integer, got ${String(v)}`);
@@ -115,7 +119,7 @@ const one = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : ts);
  * Trains `model` on `x`/`y` like `model.fit` and returns a {@link FitHistory}. See {@link FitArgs}
  * and {@link TrainArgs} for the options; throws `NonFiniteLossError` when the loss stops being finite.
  */
-export async function fit(model: tf.LayersModel, x: Data, y: Data, args: FitArgs = {}): Promise<FitHistory> {
+export async function fit(model: tf.LayersModel, x: FitData, y: FitData, args: FitArgs = {}): Promise<FitHistory> {
   const callStack = new Error().stack;
   const who = 'gs.fit';
   if (!(model instanceof tf.LayersModel)) throw new Error(`${who}: the first argument must be a tf.LayersModel`);

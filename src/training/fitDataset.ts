@@ -16,7 +16,12 @@ import { checkTrainable, compileIfAsked, internals, type ModelInternals } from '
 import { TrainingRun, type TrainArgs } from './run';
 
 type Part = tf.Tensor | tf.Tensor[] | { [name: string]: tf.Tensor };
-type Element = { xs: Part; ys: Part } | [Part, Part];
+/**
+ * One batch of a {@link fitDataset} dataset, as `model.fitDataset` takes it: `{ xs, ys }` or
+ * `[xs, ys]`, each a tensor, one tensor per input or output, or tensors by input or output name.
+ */
+export type DatasetBatch = { xs: Part; ys: Part } | [Part, Part];
+type Element = DatasetBatch;
 
 /** Arguments of {@link fitDataset}. */
 export interface FitDatasetArgs extends TrainArgs {

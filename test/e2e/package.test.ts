@@ -65,7 +65,8 @@ describe('the Gradscope vsix', () => {
     for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', '.build/LICENSE.txt', 'media/icon.png', 'dist/extension.js', 'dist/kernel.js',
       'dist/cli.js', 'dist/gradscope.js', 'dist/fixes.js', 'dist/renderer.js', 'node_modules/@tensorflow/tfjs/dist/tf.node.js',
       'node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
-      'node_modules/esbuild/lib/main.js', 'dist/languageWorker.js', 'dist/types/node_modules/gradscope/library/index.d.ts',
+      'node_modules/esbuild/lib/main.js', 'dist/languageWorker.js', 'dist/languageServer.js', 'dist/typescriptPlugin.js',
+      'node_modules/gradscope-typescript-plugin/package.json', 'dist/types/node_modules/gradscope/library/index.d.ts',
       'dist/types/node_modules/@tensorflow/tfjs/dist/index.d.ts', 'dist/types/lib/lib.es2023.d.ts', 'dist/language/gradscope-typescript.tmLanguage.json']) {
       assert.ok(has(needed), `the vsix lacks ${needed}`);
     }

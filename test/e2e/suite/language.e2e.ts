@@ -97,7 +97,7 @@ describe('TypeScript that knows the notebook', () => {
     assert.match(hover, /const features: 16/);
     const fitAt = text.indexOf('gs.fit(') + 4;
     const fit = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', use.document.uri, use.document.positionAt(fitAt)));
-    assert.match(fit, /const fit: \(model: tf\.LayersModel/);
+    assert.match(fit, /function fit\(model: tf\.LayersModel, x: gs\.FitData, y: gs\.FitData, args\?: gs\.FitArgs\)/);
     assert.doesNotMatch(fit, /\bany\b/, 'no second service says any');
   });
 
@@ -117,6 +117,35 @@ describe('TypeScript that knows the notebook', () => {
     } finally {
       await removeCell(nb, cell);
     }
+  });
+
+  it(".ipynb with Gradscope's kernel: served across cells, VS Code's own TypeScript stays out of its cells", async () => {
+    const { language } = await api();
+    /** Every diagnostic VS Code shows on the notebook's cells, hints included. */
+    const shown = (nb: vscode.NotebookDocument) => nb.getCells().flatMap((c, i) => vscode.languages.getDiagnostics(c.document.uri).map((d) => `Cell ${i + 1}: ${d.message}`));
+    // The same cells in a notebook of another kernel: only VS Code's own TypeScript answers there, and
+    // it sees each cell alone (cell 1 imports, so it is a module, and `rate` looks unused).
+    const other = await openNotebook('language-other.ipynb');
+    assert.equal(codeCells(other)[1].document.languageId, 'typescript');
+    const unusedRate = "Cell 1: 'rate' is declared but its value is never read.";
+    const deadline = Date.now() + 90_000;
+    while (!shown(other).includes(unusedRate) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    assert.ok(shown(other).includes(unusedRate), `VS Code's TypeScript runs on other notebooks' cells: ${shown(other).join('; ')}`);
+    const nb = await openNotebook('language-gradscope.ipynb');
+    assert.equal(await language.settled(nb), true, 'the .ipynb is served by the language service');
+    const label = codeCells(nb)[1];
+    assert.equal(label.document.languageId, 'typescript', 'the cells keep their language');
+    // VS Code's TypeScript answered the other notebook's cells already; give it time here too.
+    await new Promise((r) => setTimeout(r, 5000));
+    await language.settled(nb);
+    const here = shown(nb);
+    assert.ok(!here.includes(unusedRate), `no contradicting finding of VS Code's TypeScript: ${here.join('; ')}`);
+    assert.equal(new Set(here).size, here.length, `no duplicates: ${here.join('; ')}`);
+    assert.deepEqual(cellErrors(nb), ["Cell 2, line 1: Type 'number' is not assignable to type 'string'. (ts 2322)"]);
+    const hover = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', label.document.uri, new vscode.Position(0, 'const label: string = ra'.length)));
+    assert.match(hover, /const rate: 0\.1/);
+    assert.doesNotMatch(hover, /\bany\b/, 'no second service says any');
+    assert.equal(nb.isDirty, false, 'the file is not changed');
   });
 
   it('shows zero Problems on every sample', async () => {

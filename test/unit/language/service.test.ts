@@ -38,7 +38,7 @@ test('imports and names of one cell are known in the others, and an import is no
   const hover = service.hover('use', 1);
   assert.equal(hover?.signature, 'const model: tf.Sequential');
   const h = service.hover('use', "model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });\nconst ".length);
-  assert.equal(h?.signature, 'const h: gs.FitHistory');
+  assert.equal(h?.signature, 'const h: gs.RunHistory');
 });
 
 test('gs. and tf. complete in a cell that does not import them, with documentation', () => {
@@ -48,7 +48,7 @@ test('gs. and tf. complete in a cell that does not import them, with documentati
   const tfItems = service.completions('tf', 'const m = tf.'.length, '.').items.map((i) => i.name);
   for (const name of ['sequential', 'layers', 'tensor2d', 'train']) assert.ok(tfItems.includes(name), `tf.${name}`);
   const detail = service.completionDetail('gs', 3, 'fit');
-  assert.match(detail?.detail ?? '', /^const fit: \(model: tf\.LayersModel/);
+  assert.match(detail?.detail ?? '', /^function fit\(model: tf\.LayersModel/);
   assert.match(detail?.documentation ?? '', /health monitor/);
 });
 
@@ -142,6 +142,20 @@ test('definition, references and rename go across cells; definition of a tfjs na
   assert.equal(summary.length, 1);
   assert.match(summary[0].file ?? '', /node_modules[\\/]@tensorflow[\\/]tfjs-layers[\\/].*\.d\.ts$/);
   assert.ok('error' in service.rename('3', 'model.su'.length), 'a tfjs method cannot be renamed from a notebook');
+});
+
+test('hovering gs.fit shows its named argument types and doc comment; the options show their own docs', () => {
+  const text = 'const h = await gs.fit(null, x, x, { epochs: 2, diagnostics: false });\nconst opts: gs.FitArgs = {};';
+  service.setCells([{ id: '1', text: IMPORTS }, { id: '2', text: text }]);
+  const fit = service.hover('2', text.indexOf('fit(') + 1);
+  assert.equal(fit?.signature, 'function fit(model: tf.LayersModel, x: gs.FitData, y: gs.FitData, args?: gs.FitArgs): Promise<gs.RunHistory>');
+  assert.match(fit?.documentation ?? '', /^Trains `model` on `x`\/`y` like `model.fit`/);
+  assert.match(fit?.documentation ?? '', /\*@example\*\n```ts\nconst h = await gs\.fit\(model, x, y, \{/);
+  const args = service.hover('2', text.indexOf('FitArgs') + 1);
+  assert.equal(args?.signature, 'interface FitArgs');
+  assert.match(args?.documentation ?? '', /^Arguments of \{@link fit\}/);
+  assert.equal(service.hover('2', text.indexOf('epochs') + 1)?.documentation, 'Number of epochs. Defaults to 1.');
+  assert.match(service.hover('2', text.indexOf('diagnostics') + 1)?.documentation ?? '', /Defaults to true inside a Gradscope kernel, false elsewhere/);
 });
 
 test('signature help inside gs.fit( names its parameters', () => {
