@@ -1,0 +1,197 @@
+/**
+ * The health monitor on plain `model.fit` in a Gradscope kernel: the kernel calls
+ * {@link observeModelFit} once, which wraps `tf.LayersModel.prototype.fit` (and Sequential's) so that
+ * a cell's `await model.fit(x, y, {...})` is observed as `gs.fit` is, and a loop of fit calls on one
+ * model from one cell continues one run (the monitor's per-model timeline). The call itself is
+ * model.fit's own: the same arguments (only a callback appended, after the user's callbacks put in
+ * the form model.fit itself gives them), the same History, errors and return value.
+ *
+ * What is measured: loss, metrics, learning rate and validation per step and epoch, and the per-layer
+ * probes on a probe batch drawn from the call's `x`/`y`. The global gradient norm of each step is
+ * not: that needs gs.fit's metering optimizer, so the panel shows no per-step gradient-norm chart
+ * (the probes measure each layer's gradient on the probe batch). Outside a kernel, or after
+ * `gs.monitorModelFit(false)`, model.fit runs untouched.
+ *
+ * @example
+ * ```ts
+ * for (let i = 0; i < 100; i++) await model.fit(x, y, { epochs: 1 }); // one health panel
+ * gs.monitorModelFit(false); // plain model.fit is no longer observed in this kernel
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs';
+import { kernelHooks } from '../protocol/kernelHooks';
+import { healthMonitor } from '../diagnostics';
+import { ObserverHub } from '../training/observerHub';
+import { internals } from '../engine/modelInternals';
+import { getLearningRate } from '../training/learningRate';
+import { hasPlateau } from '../training/callbackList';
+
+const WRAPPED = Symbol.for('gradscope.observedFit');
+
+let enabled = true;
+/** True while an observed fit call runs its synchronous start (Sequential.fit calls its inner model's fit there). */
+let nested = false;
+
+/**
+ * Turns the observation of plain `model.fit` in the kernel on or off for this kernel session
+ * (`gs.fit` is not affected: its `diagnostics` option governs it). Defaults to on.
+ */
+export function monitorModelFit(on: boolean): void {
+  if (typeof on !== 'boolean') throw new TypeError(`gs.monitorModelFit: pass true or false, got ${String(on)}`);
+  enabled = on;
+}
+
+type FitFn = (this: tf.LayersModel, x: unknown, y: unknown, args?: tf.ModelFitArgs) => Promise<tf.History>;
+type Tensors = tf.Tensor | tf.Tensor[] | { [name: string]: tf.Tensor };
+
+/** Wraps model.fit on `tfjs`'s LayersModel and Sequential prototypes (once; the kernel calls this at start). */
+export function observeModelFit(tfjs: typeof tf): void {
+  for (const proto of [tfjs.LayersModel.prototype, tfjs.Sequential.prototype] as unknown as Record<string, FitFn & { [WRAPPED]?: true }>[]) {
+    if (!Object.prototype.hasOwnProperty.call(proto, 'fit') || proto.fit[WRAPPED]) continue;
+    const original = proto.fit;
+    const fit = function (this: tf.LayersModel, x: unknown, y: unknown, args?: tf.ModelFitArgs): Promise<tf.History> {
+      if (nested || !enabled || !kernelHooks()) return original.call(this, x, y, args);
+      return observedFit(this, original, x, y, args, new Error().stack);
+    } as FitFn & { [WRAPPED]?: true };
+    fit[WRAPPED] = true;
+    proto.fit = fit;
+  }
+}
+
+/** tfjs's base class of callbacks (not exported by tfjs itself). */
+const BaseCallback = Object.getPrototypeOf(tf.CustomCallback) as new () => object;
+
+/**
+ * The user's callbacks as model.fit would make them (tfjs's standardizeCallbacks: a list whose first
+ * entry is a plain object has every entry wrapped in a CustomCallback with `yieldEvery`; none gives
+ * one empty CustomCallback, which keeps model.fit's yielding), then `extra`.
+ */
+function withCallback(user: unknown, yieldEvery: tf.ModelFitArgs['yieldEvery'], extra: object): object[] {
+  if (user == null) return [new tf.CustomCallback({}, yieldEvery), extra];
+  if (user instanceof BaseCallback) return [user, extra];
+  if (Array.isArray(user) && user[0] instanceof BaseCallback) return [...user, extra];
+  const list = Array.isArray(user) ? user : [user];
+  return [...list.map((c) => new tf.CustomCallback(c as tf.CustomCallbackArgs, yieldEvery)), extra];
+}
+
+/** The tensors of `x` in the model's order (a map by input or output name), or undefined when they are not tensors. */
+function tensorsOf(v: unknown, names: string[]): tf.Tensor[] | undefined {
+  const list = v instanceof tf.Tensor ? [v] : Array.isArray(v) ? v : v && typeof v === 'object' ? names.map((n) => (v as Record<string, unknown>)[n]) : [];
+  return list.length > 0 && list.every((t) => t instanceof tf.Tensor) ? (list as tf.Tensor[]) : undefined;
+}
+
+function observedFit(model: tf.LayersModel, original: FitFn, x: unknown, y: unknown, args: tf.ModelFitArgs | undefined, callStack: string | undefined): Promise<tf.History> {
+  const observer = new FitObserver(model, x as Tensors, y as Tensors, args ?? {}, callStack);
+  let callbacks: object[];
+  try {
+    callbacks = withCallback(args?.callbacks, args?.yieldEvery, observer.callback);
+  } catch {
+    // Bad callbacks: model.fit reports them itself, as it would without the monitor.
+    return original.call(model, x, y, args);
+  }
+  let training: Promise<tf.History>;
+  nested = true;
+  try {
+    training = original.call(model, x, y, { ...args, callbacks: callbacks as tf.ModelFitArgs['callbacks'] });
+  } finally {
+    nested = false;
+  }
+  return training.then(
+    async (history) => {
+      await observer.end();
+      return history;
+    },
+    async (e: unknown) => {
+      await observer.end(e);
+      throw e;
+    },
+  );
+}
+
+/** Feeds one model.fit call's callback events to a health monitor through an observer hub. */
+class FitObserver {
+  readonly callback: tf.CustomCallback;
+  private hub?: ObserverHub;
+  private owned: tf.Tensor[] = [];
+  private step = 0;
+  private epoch = 0;
+  private ended = false;
+
+  constructor(
+    private readonly model: tf.LayersModel,
+    private readonly x: Tensors,
+    private readonly y: Tensors,
+    private readonly args: tf.ModelFitArgs,
+    private readonly callStack: string | undefined,
+  ) {
+    // 'never': this callback adds no yielding of its own (the user's callbacks keep model.fit's).
+    this.callback = new tf.CustomCallback({
+      onTrainBegin: () => this.begin(),
+      onEpochBegin: async (epoch) => void (this.epoch = epoch),
+      onBatchBegin: async () => {
+        await this.hub?.batchBegin(this.step, this.epoch);
+      },
+      onBatchEnd: async (_batch, logs) => this.batchEnd(logs ?? {}),
+      onEpochEnd: async (epoch, logs) => {
+        await this.hub?.epochEnd(epoch, { ...(logs ?? {}) } as Record<string, number>);
+      },
+    }, 'never');
+  }
+
+  private async begin(): Promise<void> {
+    const params = this.callback.params as { epochs?: number; initialEpoch?: number; samples?: number; steps?: number; batchSize?: number };
+    const m = internals(this.model);
+    const xs = tensorsOf(this.x, m.inputNames);
+    const ys = tensorsOf(this.y, m.outputNames);
+    if (!xs || !ys) return;
+    const epochs = params.epochs ?? 1;
+    const batchSize = params.batchSize ?? 32;
+    const samples = params.samples ?? xs[0].shape[0];
+    const stepsPerEpoch = params.steps ?? Math.ceil(samples / batchSize);
+    const initialEpoch = params.initialEpoch ?? 0;
+    // The probe batch comes from the training samples (validationSplit takes the last ones apart).
+    const train = (ts: tf.Tensor[]) => ts.map((t) => {
+      if (t.shape[0] === samples) return t;
+      const s = t.slice(0, samples);
+      this.owned.push(s);
+      return s;
+    });
+    const one = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : ts);
+    const mean = (fn: (typeof m.lossFunctions)[number]) => (yt: tf.Tensor, yp: tf.Tensor) => tf.tidy(() => tf.mean(fn(yt, yp)) as tf.Scalar);
+    this.step = initialEpoch * stepsPerEpoch;
+    this.hub = new ObserverHub([healthMonitor()]);
+    const callbacks = this.args.callbacks;
+    await this.hub.trainBegin({
+      model: this.model, epochs, stepsPerEpoch,
+      probe: { x: one(train(xs)), y: one(train(ys)) }, probeFrom: 'training set',
+      loss: mean(m.lossFunctions[0]), losses: m.lossFunctions.map(mean),
+      optimizer: m.optimizer_,
+      scheduleKind: hasPlateau(Array.isArray(callbacks) ? callbacks : [callbacks]) ? 'plateau' : 'constant',
+      initialStep: this.step, batchSize, callStack: this.callStack,
+    });
+  }
+
+  private async batchEnd(logs: tf.Logs): Promise<void> {
+    if (!this.hub) return;
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(logs)) if (k !== 'batch' && k !== 'size' && k !== 'loss' && typeof v === 'number') metrics[k] = v;
+    const loss = typeof logs.loss === 'number' ? logs.loss : NaN;
+    await this.hub.batchEnd(this.step, { epoch: this.epoch, loss, lr: getLearningRate(internals(this.model).optimizer_), metrics });
+    this.step++;
+  }
+
+  /** Ends the monitor's run once: finished, or stopped/failed with model.fit's error. */
+  async end(error?: unknown): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      if (this.hub) {
+        const status = error === undefined ? 'finished' : kernelHooks()?.interrupted ? 'stopped' : 'failed';
+        await this.hub.trainEnd(status, error === undefined ? undefined : ((error as Error)?.message ?? String(error)));
+      }
+    } finally {
+      tf.dispose(this.owned);
+      this.owned = [];
+    }
+  }
+}
