@@ -7,7 +7,8 @@
  * the form model.fit itself gives them), the same History, errors and return value.
  *
  * What is measured: loss, metrics, learning rate and validation per step and epoch, and the per-layer
- * probes on a probe batch drawn from the call's `x`/`y`. The global gradient norm of each step is
+ * probes on a probe batch drawn from the call's `x`/`y` (for model.fitDataset, from a copy of the
+ * first batch, as gs.fitDataset's; the dataset is passed on through an identity `map`). The global gradient norm of each step is
  * not: that needs gs.fit's metering optimizer, so the panel shows no per-step gradient-norm chart
  * (the probes measure each layer's gradient on the probe batch). Outside a kernel, or after
  * `gs.monitorModelFit(false)`, model.fit runs untouched.
@@ -42,20 +43,74 @@ export function monitorModelFit(on: boolean): void {
 }
 
 type FitFn = (this: tf.LayersModel, x: unknown, y: unknown, args?: tf.ModelFitArgs) => Promise<tf.History>;
+type FitDatasetFn = (this: tf.LayersModel, dataset: unknown, args?: tf.ModelFitDatasetArgs<tf.TensorContainer>) => Promise<tf.History>;
 type Tensors = tf.Tensor | tf.Tensor[] | { [name: string]: tf.Tensor };
+type Wrapped<F> = F & { [WRAPPED]?: true };
 
-/** Wraps model.fit on `tfjs`'s LayersModel and Sequential prototypes (once; the kernel calls this at start). */
+/** Wraps model.fit and model.fitDataset on `tfjs`'s LayersModel and Sequential prototypes (once; the kernel calls this at start). */
 export function observeModelFit(tfjs: typeof tf): void {
-  for (const proto of [tfjs.LayersModel.prototype, tfjs.Sequential.prototype] as unknown as Record<string, FitFn & { [WRAPPED]?: true }>[]) {
-    if (!Object.prototype.hasOwnProperty.call(proto, 'fit') || proto.fit[WRAPPED]) continue;
-    const original = proto.fit;
-    const fit = function (this: tf.LayersModel, x: unknown, y: unknown, args?: tf.ModelFitArgs): Promise<tf.History> {
-      if (nested || !enabled || !kernelHooks()) return original.call(this, x, y, args);
-      return observedFit(this, original, x, y, args, new Error().stack);
-    } as FitFn & { [WRAPPED]?: true };
-    fit[WRAPPED] = true;
-    proto.fit = fit;
+  const own = (proto: object, name: string) => Object.prototype.hasOwnProperty.call(proto, name) && !(proto as Record<string, Wrapped<object>>)[name][WRAPPED];
+  for (const proto of [tfjs.LayersModel.prototype, tfjs.Sequential.prototype] as unknown as { fit: Wrapped<FitFn>; fitDataset: Wrapped<FitDatasetFn> }[]) {
+    if (own(proto, 'fit')) {
+      const original = proto.fit;
+      const fit: Wrapped<FitFn> = function (this: tf.LayersModel, x, y, args) {
+        if (nested || !enabled || !kernelHooks()) return original.call(this, x, y, args);
+        const observer = new FitObserver(this, { x: x as Tensors, y: y as Tensors }, args?.callbacks, new Error().stack);
+        return observed(observer, args, (a) => original.call(this, x, y, a), () => original.call(this, x, y, args));
+      };
+      fit[WRAPPED] = true;
+      proto.fit = fit;
+    }
+    if (own(proto, 'fitDataset')) {
+      const original = proto.fitDataset;
+      const fitDataset: Wrapped<FitDatasetFn> = function (this: tf.LayersModel, dataset, args) {
+        const map = (dataset as { map?: unknown } | null)?.map;
+        if (nested || !enabled || !kernelHooks() || typeof map !== 'function') return original.call(this, dataset, args);
+        const observer = new FitObserver(this, { dataset: true, initialEpoch: args?.initialEpoch ?? 0 }, args?.callbacks, new Error().stack);
+        // The first batch (the probe batch's source, as gs.fitDataset's) is copied as it passes; the
+        // mapped dataset yields the same elements and has the same size.
+        const seen = (dataset as tf.data.Dataset<tf.TensorContainer>).map((el) => {
+          observer.firstBatch(el);
+          return el as tf.TensorContainer;
+        });
+        return observed(observer, args, (a) => original.call(this, seen, a), () => original.call(this, dataset, args));
+      };
+      fitDataset[WRAPPED] = true;
+      proto.fitDataset = fitDataset;
+    }
   }
+}
+
+/**
+ * Runs one observed call: `train` with the observer's callback appended to `args.callbacks`; `plain`
+ * (the call untouched) when the callbacks cannot be put in model.fit's form, so model.fit reports them.
+ */
+function observed<A extends { callbacks?: unknown; yieldEvery?: tf.ModelFitArgs['yieldEvery'] }>(
+  observer: FitObserver, args: A | undefined, train: (args: A) => Promise<tf.History>, plain: () => Promise<tf.History>,
+): Promise<tf.History> {
+  let callbacks: object[];
+  try {
+    callbacks = withCallback(args?.callbacks, args?.yieldEvery, observer.callback);
+  } catch {
+    return plain();
+  }
+  let training: Promise<tf.History>;
+  nested = true;
+  try {
+    training = train({ ...args, callbacks } as A);
+  } finally {
+    nested = false;
+  }
+  return training.then(
+    async (history) => {
+      await observer.end();
+      return history;
+    },
+    async (e: unknown) => {
+      await observer.end(e);
+      throw e;
+    },
+  );
 }
 
 /** tfjs's base class of callbacks (not exported by tfjs itself). */
@@ -80,55 +135,34 @@ function tensorsOf(v: unknown, names: string[]): tf.Tensor[] | undefined {
   return list.length > 0 && list.every((t) => t instanceof tf.Tensor) ? (list as tf.Tensor[]) : undefined;
 }
 
-function observedFit(model: tf.LayersModel, original: FitFn, x: unknown, y: unknown, args: tf.ModelFitArgs | undefined, callStack: string | undefined): Promise<tf.History> {
-  const observer = new FitObserver(model, x as Tensors, y as Tensors, args ?? {}, callStack);
-  let callbacks: object[];
-  try {
-    callbacks = withCallback(args?.callbacks, args?.yieldEvery, observer.callback);
-  } catch {
-    // Bad callbacks: model.fit reports them itself, as it would without the monitor.
-    return original.call(model, x, y, args);
-  }
-  let training: Promise<tf.History>;
-  nested = true;
-  try {
-    training = original.call(model, x, y, { ...args, callbacks: callbacks as tf.ModelFitArgs['callbacks'] });
-  } finally {
-    nested = false;
-  }
-  return training.then(
-    async (history) => {
-      await observer.end();
-      return history;
-    },
-    async (e: unknown) => {
-      await observer.end(e);
-      throw e;
-    },
-  );
-}
-
-/** Feeds one model.fit call's callback events to a health monitor through an observer hub. */
+/**
+ * Feeds one model.fit / model.fitDataset call's callback events to a health monitor through an
+ * observer hub (which keeps the monitor's failures out of training).
+ */
 class FitObserver {
   readonly callback: tf.CustomCallback;
   private hub?: ObserverHub;
+  /** Tensors this observer made (the training part of `x`/`y`, a copy of a dataset's first batch). */
   private owned: tf.Tensor[] = [];
+  private first?: { x: tf.Tensor[]; y: tf.Tensor[] };
+  private pending?: () => Promise<void>;
   private step = 0;
   private epoch = 0;
   private ended = false;
 
   constructor(
     private readonly model: tf.LayersModel,
-    private readonly x: Tensors,
-    private readonly y: Tensors,
-    private readonly args: tf.ModelFitArgs,
+    private readonly data: { x: Tensors; y: Tensors } | { dataset: true; initialEpoch: number },
+    private readonly userCallbacks: unknown,
     private readonly callStack: string | undefined,
   ) {
     // 'never': this callback adds no yielding of its own (the user's callbacks keep model.fit's).
     this.callback = new tf.CustomCallback({
-      onTrainBegin: () => this.begin(),
+      onTrainBegin: async () => this.begin(),
       onEpochBegin: async (epoch) => void (this.epoch = epoch),
       onBatchBegin: async () => {
+        // Over a dataset the monitor starts at the first batch, which is read before this call.
+        if (this.pending) await this.pending();
         await this.hub?.batchBegin(this.step, this.epoch);
       },
       onBatchEnd: async (_batch, logs) => this.batchEnd(logs ?? {}),
@@ -138,17 +172,52 @@ class FitObserver {
     }, 'never');
   }
 
-  private async begin(): Promise<void> {
+  /** Copies the first element of a dataset (`{ xs, ys }` or `[xs, ys]`) as the probe batch's source. */
+  firstBatch(el: unknown): void {
+    if (this.first || this.ended || el == null || typeof el !== 'object') return;
+    const m = internals(this.model);
+    const [x, y] = Array.isArray(el) ? el : [(el as { xs?: unknown }).xs, (el as { ys?: unknown }).ys];
+    const xs = tensorsOf(x, m.inputNames);
+    const ys = tensorsOf(y, m.outputNames);
+    if (!xs || !ys) return;
+    const copy = (ts: tf.Tensor[]) => ts.map((t) => tf.keep(t.clone()));
+    this.first = { x: copy(xs), y: copy(ys) };
+    this.owned.push(...this.first.x, ...this.first.y);
+  }
+
+  private begin(): void {
     const params = this.callback.params as { epochs?: number; initialEpoch?: number; samples?: number; steps?: number; batchSize?: number };
     const m = internals(this.model);
-    const xs = tensorsOf(this.x, m.inputNames);
-    const ys = tensorsOf(this.y, m.outputNames);
-    if (!xs || !ys) return;
     const epochs = params.epochs ?? 1;
+    const one = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : ts);
+    const mean = (fn: (typeof m.lossFunctions)[number]) => (yt: tf.Tensor, yp: tf.Tensor) => tf.tidy(() => tf.mean(fn(yt, yp)) as tf.Scalar);
+    const callbacks = this.userCallbacks;
+    const common = {
+      model: this.model, epochs,
+      loss: mean(m.lossFunctions[0]), losses: m.lossFunctions.map(mean),
+      optimizer: m.optimizer_,
+      scheduleKind: hasPlateau(Array.isArray(callbacks) ? callbacks : [callbacks]) ? 'plateau' : 'constant',
+      callStack: this.callStack,
+    };
+    if ('dataset' in this.data) {
+      // model.fitDataset passes no initialEpoch to its callbacks; it starts at args.initialEpoch.
+      const stepsPerEpoch = params.steps != null && Number.isFinite(params.steps) && params.steps > 0 ? params.steps : 0;
+      const initialEpoch = this.data.initialEpoch;
+      this.pending = async () => {
+        this.pending = undefined;
+        if (!this.first) return;
+        this.step = initialEpoch * stepsPerEpoch;
+        this.hub = new ObserverHub([healthMonitor()]);
+        await this.hub.trainBegin({ ...common, stepsPerEpoch, probe: { x: one(this.first.x), y: one(this.first.y) }, probeFrom: 'first batch', initialStep: this.step });
+      };
+      return;
+    }
+    const xs = tensorsOf(this.data.x, m.inputNames);
+    const ys = tensorsOf(this.data.y, m.outputNames);
+    if (!xs || !ys) return;
     const batchSize = params.batchSize ?? 32;
     const samples = params.samples ?? xs[0].shape[0];
     const stepsPerEpoch = params.steps ?? Math.ceil(samples / batchSize);
-    const initialEpoch = params.initialEpoch ?? 0;
     // The probe batch comes from the training samples (validationSplit takes the last ones apart).
     const train = (ts: tf.Tensor[]) => ts.map((t) => {
       if (t.shape[0] === samples) return t;
@@ -156,19 +225,11 @@ class FitObserver {
       this.owned.push(s);
       return s;
     });
-    const one = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : ts);
-    const mean = (fn: (typeof m.lossFunctions)[number]) => (yt: tf.Tensor, yp: tf.Tensor) => tf.tidy(() => tf.mean(fn(yt, yp)) as tf.Scalar);
-    this.step = initialEpoch * stepsPerEpoch;
+    this.step = (params.initialEpoch ?? 0) * stepsPerEpoch;
     this.hub = new ObserverHub([healthMonitor()]);
-    const callbacks = this.args.callbacks;
-    await this.hub.trainBegin({
-      model: this.model, epochs, stepsPerEpoch,
-      probe: { x: one(train(xs)), y: one(train(ys)) }, probeFrom: 'training set',
-      loss: mean(m.lossFunctions[0]), losses: m.lossFunctions.map(mean),
-      optimizer: m.optimizer_,
-      scheduleKind: hasPlateau(Array.isArray(callbacks) ? callbacks : [callbacks]) ? 'plateau' : 'constant',
-      initialStep: this.step, batchSize, callStack: this.callStack,
-    });
+    this.pending = () => this.hub!.trainBegin({
+      ...common, stepsPerEpoch, probe: { x: one(train(xs)), y: one(train(ys)) }, probeFrom: 'training set', initialStep: this.step, batchSize,
+    }).then(() => void (this.pending = undefined));
   }
 
   private async batchEnd(logs: tf.Logs): Promise<void> {

@@ -65,6 +65,30 @@ describe('plain model.fit in the kernel', () => {
     assert.deepEqual({ history: got.history, params: got.params, epoch: got.epoch }, { history: want.history, params: want.params, epoch: want.epoch });
   });
 
+  test('a loop of model.fitDataset calls gives one health output probed on the first batch, with fitDataset\'s own History', async () => {
+    const DS = `
+const ds = tf.data.zip({ xs: tf.data.array(x.unstack()), ys: tf.data.array(y.unstack()) }).batch(16);
+const seenDs = [];
+let hd;
+for (let i = 0; i < 5; i++) hd = await model.fitDataset(ds, { epochs: 1, callbacks: [{ onBatchEnd: async (_b, l) => { seenDs.push(l.loss); } }] });
+`;
+    const r = await k.run(`${DS}\nJSON.stringify({ history: hd.history, params: hd.params, epoch: hd.epoch, seen: seenDs.length })`);
+    assert.equal(r.status, 'ok', r.errorText);
+    const panels = healthOutputs(r);
+    assert.equal(panels.length, 1, 'one health output for the loop');
+    const s = panels[0];
+    assert.equal(s.status, 'finished');
+    assert.equal(s.progress.totalSteps, 20, '4 batches of 16 per call, 5 calls');
+    assert.equal(s.progress.step, 20);
+    assert.equal(s.training.epochLoss.step.length, 5);
+    assert.equal(s.probeBatch?.of, 16, 'the probe batch is drawn from the first batch');
+    assert.ok(s.layers.some((l) => l.sensitivityRms.step.length > 0), 'the per-layer probes ran');
+    const got = JSON.parse(r.value!.replace(/^'|'$/g, ''));
+    assert.equal(got.seen, 20, "the user's callback saw every batch");
+    const want = await new Function('tf', `return (async () => { ${SETUP} ${LOOP} ${DS} return { history: hd.history, params: hd.params, epoch: hd.epoch }; })();`)(tf);
+    assert.deepEqual({ history: got.history, params: got.params, epoch: got.epoch }, JSON.parse(JSON.stringify(want)));
+  });
+
   test('model.fit errors are its own', async () => {
     const r = await k.run(`const bare = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });\nawait bare.fit(x, y)`);
     assert.equal(r.status, 'error');
