@@ -10,7 +10,9 @@
  * probes on a probe batch drawn from the call's `x`/`y` (for model.fitDataset, from a copy of the
  * first batch, as gs.fitDataset's; the dataset is passed on through an identity `map`). The global gradient norm of each step is
  * not: that needs gs.fit's metering optimizer, so the panel shows no per-step gradient-norm chart
- * (the probes measure each layer's gradient on the probe batch). Outside a kernel, or after
+ * (the probes measure each layer's gradient on the probe batch). A kernel interrupt stops an observed
+ * call at the end of its batch, through `model.stopTraining`, and the cell with an `Interrupted`
+ * error whose `history` is the call's History, as gs.fit does. Outside a kernel, or after
  * `gs.monitorModelFit(false)`, model.fit runs untouched.
  *
  * @example
@@ -20,7 +22,7 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { kernelHooks } from '../protocol/kernelHooks';
+import { interruptedError, kernelHooks } from '../protocol/kernelHooks';
 import { healthMonitor } from '../diagnostics';
 import { ObserverHub } from '../training/observerHub';
 import { internals } from '../engine/modelInternals';
@@ -94,19 +96,41 @@ function observed<A extends { callbacks?: unknown; yieldEvery?: tf.ModelFitArgs[
   } catch {
     return plain();
   }
+  // A kernel interrupt stops the call at the end of its batch (as gs.fit stops), through
+  // model.stopTraining, and then stops the cell; the kernel waits for the running batch.
+  const hooks = kernelHooks();
+  let interrupted = false;
+  const unsubscribe = hooks?.onInterrupt(() => {
+    interrupted = true;
+    observer.model.stopTraining = true;
+  });
+  const endRun = hooks?.activity?.('trainRun');
+  const done = () => {
+    unsubscribe?.();
+    endRun?.();
+  };
   let training: Promise<tf.History>;
   nested = true;
   try {
     training = train({ ...args, callbacks } as A);
+  } catch (e) {
+    done();
+    throw e;
   } finally {
     nested = false;
   }
   return training.then(
     async (history) => {
+      done();
+      if (interrupted) {
+        await observer.end(undefined, true);
+        throw interruptedError(`${observer.name} stopped after step ${observer.lastStep} (epoch ${observer.lastEpoch + 1}); the weights it trained are kept`, { history });
+      }
       await observer.end();
       return history;
     },
     async (e: unknown) => {
+      done();
       await observer.end(e);
       throw e;
     },
@@ -149,9 +173,10 @@ class FitObserver {
   private step = 0;
   private epoch = 0;
   private ended = false;
+  private endStep?: () => void;
 
   constructor(
-    private readonly model: tf.LayersModel,
+    readonly model: tf.LayersModel,
     private readonly data: { x: Tensors; y: Tensors } | { dataset: true; initialEpoch: number },
     private readonly userCallbacks: unknown,
     private readonly callStack: string | undefined,
@@ -163,6 +188,7 @@ class FitObserver {
       onBatchBegin: async () => {
         // Over a dataset the monitor starts at the first batch, which is read before this call.
         if (this.pending) await this.pending();
+        this.endStep = kernelHooks()?.activity?.('trainStep', this.step);
         await this.hub?.batchBegin(this.step, this.epoch);
       },
       onBatchEnd: async (_batch, logs) => this.batchEnd(logs ?? {}),
@@ -232,8 +258,26 @@ class FitObserver {
     }).then(() => void (this.pending = undefined));
   }
 
+  /** `model.fit` or `model.fitDataset`, for messages. */
+  get name(): string {
+    return 'dataset' in this.data ? 'model.fitDataset' : 'model.fit';
+  }
+
+  /** The global step and epoch of the last batch that ran. */
+  get lastStep(): number {
+    return this.step - 1;
+  }
+  get lastEpoch(): number {
+    return this.epoch;
+  }
+
   private async batchEnd(logs: tf.Logs): Promise<void> {
-    if (!this.hub) return;
+    this.endStep?.();
+    this.endStep = undefined;
+    if (!this.hub) {
+      this.step++;
+      return;
+    }
     const metrics: Record<string, number> = {};
     for (const [k, v] of Object.entries(logs)) if (k !== 'batch' && k !== 'size' && k !== 'loss' && typeof v === 'number') metrics[k] = v;
     const loss = typeof logs.loss === 'number' ? logs.loss : NaN;
@@ -241,13 +285,14 @@ class FitObserver {
     this.step++;
   }
 
-  /** Ends the monitor's run once: finished, or stopped/failed with model.fit's error. */
-  async end(error?: unknown): Promise<void> {
+  /** Ends the monitor's run once: finished, stopped by an interrupt, or failed with model.fit's error. */
+  async end(error?: unknown, interrupted = false): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    this.endStep?.();
     try {
       if (this.hub) {
-        const status = error === undefined ? 'finished' : kernelHooks()?.interrupted ? 'stopped' : 'failed';
+        const status = interrupted || (error !== undefined && kernelHooks()?.interrupted) ? 'stopped' : error === undefined ? 'finished' : 'failed';
         await this.hub.trainEnd(status, error === undefined ? undefined : ((error as Error)?.message ?? String(error)));
       }
     } finally {

@@ -7,6 +7,7 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TestKernel, type CellRun } from './kernelHarness';
 import { HEALTH_MIME, type HealthSnapshot } from '../../../src/protocol/health';
 
@@ -105,6 +106,23 @@ for (let i = 0; i < 5; i++) hd = await model.fitDataset(ds, { epochs: 1, callbac
     assert.equal(panels.length, 1);
     assert.equal(panels[0].progress.totalSteps, 8);
     assert.equal(panels[0].progress.step, 8);
+  });
+
+  test('an interrupted model.fit loop stops after its batch: the cell is interrupted, its panel ends stopped, the variables are kept', async () => {
+    const running = k.run(`let calls = 0;\nfor (let i = 0; i < 100000; i++) { calls++; await model.fit(x, y, { epochs: 1, batchSize: 16 }); }\nglobalThis.ranOn = true;`);
+    await sleep(1500);
+    k.client.interrupt();
+    const r = await running;
+    assert.equal(r.status, 'interrupted', r.message ?? r.errorText);
+    assert.match(r.errorText ?? '', /model\.fit stopped after step \d+ \(epoch 1\); the weights it trained are kept/);
+    const panels = healthOutputs(r);
+    assert.equal(panels.length, 1);
+    assert.equal(panels[0].status, 'stopped');
+    assert.equal((await k.run('typeof ranOn')).value, 'undefined', 'the rest of the cell did not run');
+    assert.ok(Number((await k.run('calls')).value) > 1, 'the variables survive');
+    const next = await k.run('await model.fit(x, y, { epochs: 1, batchSize: 16 });');
+    assert.equal(next.status, 'ok', next.errorText);
+    assert.equal(healthOutputs(next)[0]?.status, 'finished');
   });
 
   test('gs.monitorModelFit(false) leaves model.fit unobserved', async () => {
