@@ -71,10 +71,15 @@ export function observeModelFit(tfjs: typeof tf): void {
         const observer = new FitObserver(this, { dataset: true, initialEpoch: args?.initialEpoch ?? 0 }, args?.callbacks, new Error().stack);
         // The first batch (the probe batch's source, as gs.fitDataset's) is copied as it passes; the
         // mapped dataset yields the same elements and has the same size.
-        const seen = (dataset as tf.data.Dataset<tf.TensorContainer>).map((el) => {
-          observer.firstBatch(el);
-          return el as tf.TensorContainer;
-        });
+        let seen: tf.data.Dataset<tf.TensorContainer>;
+        try {
+          seen = (dataset as tf.data.Dataset<tf.TensorContainer>).map((el) => {
+            observer.firstBatch(el);
+            return el as tf.TensorContainer;
+          });
+        } catch {
+          return original.call(this, dataset, args);
+        }
         return observed(observer, args, (a) => original.call(this, seen, a), () => original.call(this, dataset, args));
       };
       fitDataset[WRAPPED] = true;
@@ -99,11 +104,7 @@ function observed<A extends { callbacks?: unknown; yieldEvery?: tf.ModelFitArgs[
   // A kernel interrupt stops the call at the end of its batch (as gs.fit stops), through
   // model.stopTraining, and then stops the cell; the kernel waits for the running batch.
   const hooks = kernelHooks();
-  let interrupted = false;
-  const unsubscribe = hooks?.onInterrupt(() => {
-    interrupted = true;
-    observer.model.stopTraining = true;
-  });
+  const unsubscribe = hooks?.onInterrupt(() => observer.stop());
   const endRun = hooks?.activity?.('trainRun');
   const done = () => {
     unsubscribe?.();
@@ -122,7 +123,7 @@ function observed<A extends { callbacks?: unknown; yieldEvery?: tf.ModelFitArgs[
   return training.then(
     async (history) => {
       done();
-      if (interrupted) {
+      if (observer.interrupted || kernelHooks()?.interrupted) {
         await observer.end(undefined, true);
         throw interruptedError(`${observer.name} stopped after step ${observer.lastStep} (epoch ${observer.lastEpoch + 1}); the weights it trained are kept`, { history });
       }
@@ -174,6 +175,8 @@ class FitObserver {
   private epoch = 0;
   private ended = false;
   private endStep?: () => void;
+  /** True once a kernel interrupt asked this call to stop. */
+  interrupted = false;
 
   constructor(
     readonly model: tf.LayersModel,
@@ -188,6 +191,7 @@ class FitObserver {
       onBatchBegin: async () => {
         // Over a dataset the monitor starts at the first batch, which is read before this call.
         if (this.pending) await this.pending();
+        this.poll();
         this.endStep = kernelHooks()?.activity?.('trainStep', this.step);
         await this.hub?.batchBegin(this.step, this.epoch);
       },
@@ -271,9 +275,21 @@ class FitObserver {
     return this.epoch;
   }
 
+  /** Stops the call at the end of the running batch (model.fit reads `stopTraining` after each). */
+  stop(): void {
+    this.interrupted = true;
+    this.model.stopTraining = true;
+  }
+
+  /** The kernel's interrupt flag is read at every batch too: its message may wait behind the training. */
+  private poll(): void {
+    if (!this.interrupted && kernelHooks()?.interrupted) this.stop();
+  }
+
   private async batchEnd(logs: tf.Logs): Promise<void> {
     this.endStep?.();
     this.endStep = undefined;
+    this.poll();
     if (!this.hub) {
       this.step++;
       return;
