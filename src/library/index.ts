@@ -69,6 +69,8 @@ export type { LrFinderArgs } from '../diagnostics/lrFinder';
 /** `gs.exportSeries(run, { path: 'run1.csv' })`: a run's series as CSV or JSON (src/diagnostics/export/series.ts). */
 export { exportSeries } from '../diagnostics/export/series';
 export type { ExportSeriesArgs, ExportedSeries } from '../diagnostics/export/series';
+/** `gs.monitorModelFit(false)`: stop observing plain `model.fit` in the kernel; `observeModelFit` is the kernel's (src/library/modelFit.ts). */
+export { monitorModelFit, observeModelFit } from './modelFit';
 
 installMonitorPlugin({
   create: (options) => healthMonitor(options as HealthMonitorArgs | undefined),
