@@ -110,7 +110,8 @@ export class HistogramSection implements Section {
     parent.append(this.root);
     this.frame.tools.append(this.select, this.kinds);
     this.frame.body.append(this.canvas, this.note);
-    this.select.addEventListener('change', () => { this.layer = this.select.value; this.draw(); });
+    // The table shows the chosen layer too: rebuild it along with the heatmap.
+    this.select.addEventListener('change', () => { this.layer = this.select.value; this.draw(); this.frame.refreshTable(); });
     this.resize = new ResizeObserver(() => this.draw());
     this.resize.observe(this.frame.body);
     this.update(snap);

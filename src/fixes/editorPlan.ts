@@ -46,6 +46,8 @@ export interface PlannedQuickFix {
   edits: PlannedEdit[];
   /** Indices into the given diagnostics that this entry fixes. */
   diagnostics: number[];
+  /** The runs (and their run cells) whose findings this entry fixes: what a later run is compared with. */
+  runs: { runId: string; reportCell: string }[];
 }
 
 /**
@@ -62,12 +64,14 @@ export function quickFixesAt(reports: Iterable<FindingsReport>, cell: string, di
         if (p.cell !== cell || p.message !== d.message || !samePos(p.start, d.start) || !samePos(p.end, d.end)) continue;
         for (const fix of fixesFor(report, p.findingIndex, texts)) {
           const key = `${fix.title}\n${JSON.stringify(fix.edits)}`;
+          const run = { runId: report.runId, reportCell: report.cell };
           const known = byEdit.get(key);
           if (known) {
             if (!known.diagnostics.includes(di)) known.diagnostics.push(di);
+            if (!known.runs.some((r) => r.runId === run.runId)) known.runs.push(run);
             continue;
           }
-          const entry: PlannedQuickFix = { fix: fix.id, title: fix.title, preferred: fix.preferred && !out.some((q) => q.preferred), edits: fix.edits, diagnostics: [di] };
+          const entry: PlannedQuickFix = { fix: fix.id, title: fix.title, preferred: fix.preferred && !out.some((q) => q.preferred), edits: fix.edits, diagnostics: [di], runs: [run] };
           byEdit.set(key, entry);
           out.push(entry);
         }

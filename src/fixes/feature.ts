@@ -25,6 +25,15 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
+/**
+ * Internal command a quick fix carries (not in the command palette): VS Code runs it once the quick
+ * fix's edit is applied, since a code action's edit gives no other notice.
+ */
+export const QUICK_FIX_APPLIED = 'gradscope.quickFixApplied';
+
+/** What {@link QUICK_FIX_APPLIED} is called with. */
+interface QuickFixApplied { fix: ApplyFixArgs['fix']; runs: { runId: string; reportCell: string }[] }
+
 function toRange(r: CellRange): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
@@ -56,7 +65,7 @@ export class FixesFeature implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('gradscope');
   private readonly lensesChanged = new vscode.EventEmitter<void>();
   private readonly applied = new vscode.EventEmitter<{ runId: string; reportCell: string; fix: ApplyFixArgs['fix'] }>();
-  /** Fires after a fix was applied (panel button or code lens): the run it fixed and its cell. */
+  /** Fires after a fix was applied (panel button, code lens or Ctrl+. quick fix): the run it fixed and its cell, once per run. */
   readonly onDidApplyFix = this.applied.event;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -75,6 +84,7 @@ export class FixesFeature implements vscode.Disposable {
         { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
       ),
       vscode.commands.registerCommand('gradscope.applyFix', (args: ApplyFixArgs) => this.applyFix(args)),
+      vscode.commands.registerCommand(QUICK_FIX_APPLIED, (args: QuickFixApplied) => this.quickFixApplied(args)),
       vscode.commands.registerCommand('gradscope.showHealth', (args?: { cell?: string }) => this.showHealth(args?.cell)),
       vscode.workspace.registerTextDocumentContentProvider(EXPLANATION_SCHEME, {
         provideTextDocumentContent: (uri) => {
@@ -165,8 +175,19 @@ export class FixesFeature implements vscode.Disposable {
       action.diagnostics = q.diagnostics.map((i) => ours[i]);
       action.isPreferred = q.preferred;
       action.edit = toWorkspaceEdit(q.edits);
+      // VS Code runs the command after it applied the edit: the fix counts as applied, as from a lens.
+      const applied: QuickFixApplied = { fix: q.fix, runs: q.runs };
+      action.command = { command: QUICK_FIX_APPLIED, title: q.title, arguments: [applied] };
       return action;
     });
+  }
+
+  /** A quick fix's edit was applied by VS Code: announce it for each run it fixed. */
+  private quickFixApplied(args: QuickFixApplied): void {
+    if (!args || typeof args.fix !== 'string' || !Array.isArray(args.runs)) return;
+    for (const r of args.runs) {
+      if (typeof r?.runId === 'string' && typeof r.reportCell === 'string') this.applied.fire({ runId: r.runId, reportCell: r.reportCell, fix: args.fix });
+    }
   }
 
   /** A code lens's fix: only for the latest run of its cell. */

@@ -1,5 +1,5 @@
 // What the editor shows across reports: one squiggle per call and message (layers built in a loop or a
-// helper share a call), one Ctrl+. entry per distinct edit, the range a fix leaves selected, and why a
+// helper share a call), one Ctrl+. entry per distinct edit (naming the runs it fixes), the range a fix leaves selected, and why a
 // fix asked for from a lens or the panel cannot be applied.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,6 +85,15 @@ describe('quickFixesAt', () => {
     // Two runs of the same helper: still one entry each.
     const again = quickFixesAt([r, report(otherRunCell, 'run-2')], modelCell, shown, texts());
     assert.equal(again.length, 2);
+  });
+
+  test('each entry names the runs it fixes, so applying it from the menu offers "Compare with the run before the fix"', () => {
+    const shown = diagnosticsFor(report(), texts());
+    const one = quickFixesAt([report()], modelCell, shown, texts());
+    assert.deepEqual(one.map((q) => q.runs), [[{ runId: 'run-1', reportCell: runCell }], [{ runId: 'run-1', reportCell: runCell }]]);
+    // Two runs of the same helper from two cells: one entry fixes both runs.
+    const both = quickFixesAt([report(), report(otherRunCell, 'run-2')], modelCell, shown, texts());
+    assert.deepEqual(both[0].runs, [{ runId: 'run-1', reportCell: runCell }, { runId: 'run-2', reportCell: otherRunCell }]);
   });
 
   test('squiggles of another cell or another message get nothing', () => {
