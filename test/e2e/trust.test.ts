@@ -109,7 +109,11 @@ describe('Gradscope in an untrusted workspace', () => {
       await notification(page, REFUSAL);
       await runCommand(page, 'Notifications: Clear All Notifications');
       noMarkers('after Restart Kernel on an .ipynb');
-      await openNotebook(page, 'smoke.tfnb');
+      // Close the .ipynb first (with it open, a notebook editor is on screen before smoke.tfnb's is),
+      // then open smoke.tfnb again from the Explorer, as a user would.
+      await runCommand(page, 'View: Close All Editors');
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'smoke.tfnb' }).first().dblclick();
+      await page.locator('.notebook-editor .cell-list-container, .notebookOverlay').first().waitFor({ timeout: 30_000 });
 
       // Run All: VS Code asks for trust; refused, no cell runs.
       await runAll(page);
