@@ -66,9 +66,9 @@ export interface HealthMonitorArgs {
   /** Seed of the probe batch's draw. Defaults to 0 (the same samples every run of the same data). */
   probeSeed?: number;
   /**
-   * Continue the model's last run when this fit call follows it from the same cell (outside a
-   * kernel: any later call on the same model), so a model trained in a loop of fit calls is one run.
-   * false starts a new run. Defaults to true.
+   * Continue the model's last run when this fit call follows it in the same run of the same cell
+   * (outside a kernel: any later call on the same model), so a model trained in a loop of fit calls is
+   * one run; a re-run of the cell starts a new one. false starts a new run. Defaults to true.
    */
   continueRun?: boolean;
   /**
@@ -103,6 +103,11 @@ interface Timeline {
   sampler: Sampler;
   /** The cell of the fit call (its `callSite`), undefined outside a kernel. */
   cell: string | undefined;
+  /**
+   * The kernel execution the calls came from: a re-run of the cell (after a fix, say) is a new run,
+   * so it trains and is judged as such and can be compared with the run before it.
+   */
+  execution: number | undefined;
   /** The model's weighted layers when the run began: a model changed since starts a new run. */
   layerKey: string;
   /** The next global step and the epochs done so far. */
@@ -110,6 +115,9 @@ interface Timeline {
   epochsDone: number;
   /** True while a fit call is observed on it (a second monitor on the same model starts its own run). */
   active: boolean;
+  /** Histogram samples taken so far and the last one's cost, so the histograms' share holds across calls. */
+  histSamples: number;
+  histLastMs: number;
 }
 
 const timelines = new WeakMap<tf.LayersModel, Timeline>();
@@ -184,8 +192,8 @@ export class HealthMonitor implements TrainingObserver {
     const layerKey = layerKeyOf(model);
     const prev = timelines.get(model);
     const initialEpoch = known ? Math.round(info.initialStep / info.stepsPerEpoch) : 0;
-    if (this.args.continueRun !== false && prev && !prev.active && prev.cell === fit?.cell && prev.layerKey === layerKey) {
-      // A later fit call on the same model from the same cell: the same run goes on. Steps and epochs
+    if (this.args.continueRun !== false && prev && !prev.active && prev.cell === fit?.cell && prev.execution === fit?.execution && prev.layerKey === layerKey) {
+      // A later fit call on the same model from the same run of the same cell: the same run goes on. Steps and epochs
       // keep counting (a call that numbers its own, through initialEpoch, past the timeline is taken
       // as it is), the probe batch is drawn again from this call's data with the same seed.
       this.timeline = prev;
@@ -207,6 +215,10 @@ export class HealthMonitor implements TrainingObserver {
       if (sources) s.sources = sources;
       this.state = s;
       this.sampler = prev.sampler;
+      this.histSamples = prev.histSamples;
+      this.histLastMs = prev.histLastMs;
+      // This call's thresholds apply from now on (the run's options stay those of its first call).
+      s.thresholds = { ...kernelDefaults.thresholds, ...this.args.thresholds };
       this.sampler.continueTo(known ? this.stepOffset + info.epochs * info.stepsPerEpoch - 1 : undefined);
     } else {
       this.stepOffset = 0;
@@ -238,7 +250,7 @@ export class HealthMonitor implements TrainingObserver {
       this.sampler = new Sampler({ firstStep: info.initialStep, lastStep, fixed: every, maxOverhead: this.args.maxOverhead ?? DEFAULT_MAX_OVERHEAD, now: this.clock });
       // A second monitor observing the same model at the same time keeps its run to itself.
       if (!prev?.active) {
-        this.timeline = { state: this.state, sampler: this.sampler, cell: fit?.cell, layerKey, nextStep: info.initialStep, epochsDone: initialEpoch, active: true };
+        this.timeline = { state: this.state, sampler: this.sampler, cell: fit?.cell, execution: fit?.execution, layerKey, nextStep: info.initialStep, epochsDone: initialEpoch, active: true, histSamples: 0, histLastMs: 0 };
         timelines.set(model, this.timeline);
       }
     }
@@ -347,6 +359,8 @@ export class HealthMonitor implements TrainingObserver {
     if (this.timeline) {
       this.timeline.active = false;
       if (s.stepsDone > 0) this.timeline.nextStep = Math.max(this.timeline.nextStep, s.step + 1);
+      this.timeline.histSamples = this.histSamples;
+      this.timeline.histLastMs = this.histLastMs;
     }
     // The probe batch's tensors are freed now; gs.fit frees the training data after this call.
     this.prober?.dispose();

@@ -39,7 +39,7 @@ export function createKernelHooks(
     const frame = frames[0];
     if (!frame) return undefined;
     const cell = runtime.cells.get(frame.filename);
-    return { cell: cell?.cellUri ?? frame.filename, line: frame.line, column: frame.column, call };
+    return { cell: cell?.cellUri ?? frame.filename, line: frame.line, column: frame.column, call, ...(runtime.currentId !== undefined ? { execution: runtime.currentId } : {}) };
   }
 
   function report(snapshot: HealthSnapshot, ownerCell: string): FindingsReport {

@@ -193,6 +193,8 @@ export interface SourceLocation {
   column: number;
   /** The call that created it, e.g. `tf.layers.dense`, `tf.sequential`, `model.compile`, `gs.fit`. */
   call: string;
+  /** The kernel's execution (one run of a cell) that made the call, when known: a re-run of the cell is another. */
+  execution?: number;
 }
 
 /** Where the model's parts were defined, for the code lenses (src/fixes). */

@@ -30,6 +30,8 @@ export function ensureLogDir(dir: string, who: string): string {
 }
 
 /** One event file. */
+let fileCounter = 0;
+
 export class TensorBoardWriter {
   /** The event file's path. */
   readonly file: string;
@@ -42,7 +44,8 @@ export class TensorBoardWriter {
   constructor(dir: string, who = 'gs.fit') {
     const abs = ensureLogDir(dir, who);
     const now = Date.now() / 1000;
-    this.file = join(abs, `events.out.tfevents.${Math.floor(now)}.${hostname()}.${process.pid}.gradscope`);
+    // A counter as well: two runs logged to one folder in the same second must not share a file.
+    this.file = join(abs, `events.out.tfevents.${Math.floor(now)}.${hostname()}.${process.pid}.${++fileCounter}.gradscope`);
     try {
       appendFileSync(this.file, tfRecord(fileVersionEvent(now)));
     } catch (e) {

@@ -108,6 +108,21 @@ for (let i = 0; i < 5; i++) hd = await model.fitDataset(ds, { epochs: 1, callbac
     assert.equal(panels[0].progress.step, 8);
   });
 
+  test('running the same fit cell again is a new run (after a fix the user re-runs it): its own run id and steps, a new panel', async () => {
+    await k.run(`const m3 = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });\nm3.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });`);
+    const cell = 'the same fit cell';
+    const first = await k.run(`for (let i = 0; i < 2; i++) await m3.fit(x, y, { epochs: 1, batchSize: 16 });`, undefined, cell);
+    const second = await k.run(`for (let i = 0; i < 2; i++) await m3.fit(x, y, { epochs: 1, batchSize: 16 });`, undefined, cell);
+    assert.equal(first.status, 'ok', first.errorText);
+    assert.equal(second.status, 'ok', second.errorText);
+    const [a] = healthOutputs(first);
+    const [b] = healthOutputs(second);
+    assert.ok(a && b, 'each run of the cell shows a panel');
+    assert.notEqual(b.runId, a.runId, 'the re-run is another run');
+    assert.equal(a.progress.step, 8, 'the first run: 2 calls × 4 batches');
+    assert.equal(b.progress.step, 8, 'the second run counts its own steps, not the first run\'s');
+  });
+
   test('an interrupted model.fit loop stops after its batch: the cell is interrupted, its panel ends stopped, the variables are kept', async () => {
     const running = k.run(`let calls = 0;\nfor (let i = 0; i < 100000; i++) { calls++; await model.fit(x, y, { epochs: 1, batchSize: 16 }); }\nglobalThis.ranOn = true;`);
     await sleep(1500);
