@@ -84,7 +84,12 @@ export function saturationRules(run: RunView, t: Thresholds): Finding[] {
       }
     }
     seluDepth = s.kind === 'selu' ? seluDepth + 1 : 0;
-    if (s.kind === 'selu' && s.mean !== undefined && s.std !== undefined) {
+    // Self-normalization is a property of fully connected SELU layers (Klambauer et al.'s fixed-point
+    // theorem assumes many independent inputs per unit); a convolution's outputs share weights across
+    // positions, so the band would be judged on the wrong number of independent values. Only Dense
+    // layers are judged.
+    const className = run.model.layers.find((x) => x.name === l.layer)?.className;
+    if (s.kind === 'selu' && className === 'Dense' && s.mean !== undefined && s.std !== undefined) {
       const width = valuesPerSample(run, l.layer);
       const b = seluBand(seluDepth, width, batch, { omega: t.seluOmega, tauLow: t.seluTauLow, tauHigh: t.seluTauHigh, standardErrors: t.seluStandardErrors });
       if (s.mean < b.meanLow || s.mean > b.meanHigh || s.std < b.stdLow || s.std > b.stdHigh) {

@@ -136,6 +136,10 @@ describe('rules on constructed series', () => {
     assert.deepEqual(narrow.map((x) => x.code), []);
     const wide = evaluateRules(runView({ layers: [selu('w1', 0.5, 1.7, 512)], loss: healthyLoss(20) }));
     assert.deepEqual(wide.map((x) => x.code), ['selu-not-normalizing']);
+    // The same statistics on a convolution are not judged: the theorem is about dense layers.
+    const conv = runView({ layers: [selu('c1', 0.5, 1.7, 512)], loss: healthyLoss(20) });
+    conv.model.layers[0] = { ...conv.model.layers[0], className: 'Conv2D', outputShape: [null, 28, 28, 16] };
+    assert.deepEqual(evaluateRules(conv).map((x) => x.code), []);
   });
 
   test('lr-too-high: loss rising, or oscillating without progress', () => {
