@@ -160,6 +160,11 @@ export class HealthMonitor implements TrainingObserver {
   private tb?: TensorBoardExport;
 
   constructor(readonly args: HealthMonitorArgs = {}) {
+    // A misspelt or retired threshold would otherwise be dropped without a word.
+    for (const [k, v] of Object.entries(args.thresholds ?? {})) {
+      if (!Object.prototype.hasOwnProperty.call(DEFAULT_THRESHOLDS, k)) throw new TypeError(`healthMonitor: unknown threshold \`${k}\` (known: ${Object.keys(DEFAULT_THRESHOLDS).join(', ')})`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`healthMonitor: threshold ${k} must be a finite number, got ${String(v)}`);
+    }
     const every = args.sampleEvery ?? 0;
     if (!Number.isInteger(every) || every < 0) throw new RangeError(`healthMonitor: sampleEvery must be a whole number ≥ 0 (0 = adaptive), got ${args.sampleEvery}`);
     const size = args.probeSize ?? 32;

@@ -78,6 +78,12 @@ describe('health monitor on real trainings', () => {
     assert.ok(!codes(good.snapshot).includes('vanishing-gradient'), codes(good.snapshot).join());
   });
 
+  test('an unknown or non-numeric threshold is refused by name, never dropped', () => {
+    assert.throws(() => healthMonitor({ thresholds: { seluMeanDrift: 1 } as never }), /unknown threshold `seluMeanDrift` \(known: .*vanishingFactor/);
+    assert.throws(() => healthMonitor({ thresholds: { vanishingFactor: '20' as never } }), /threshold vanishingFactor must be a finite number, got 20/);
+    assert.doesNotThrow(() => healthMonitor({ thresholds: { vanishingFactor: 20 } }));
+  });
+
   test('a healthy He/ReLU CNN is not read as vanishing although its per-value RMS falls more than 20× from head to first convolution', async () => {
     let seed = 100;
     const he = () => tf.initializers.heNormal({ seed: seed++ });
