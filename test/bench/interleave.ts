@@ -14,6 +14,9 @@ export class Interleave {
   private readonly waiting: ((() => void) | undefined)[] = [undefined, undefined];
   private readonly finished = [false, false];
 
+  /** `now` is the clock, in ms. Defaults to `performance.now`. */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
   /** Ends `me`'s turn; resolves when it is `me`'s turn again. */
   turn(me: 0 | 1): Promise<void> {
     this.release(me);
@@ -47,16 +50,16 @@ export class Interleave {
 
   /** `me`'s own time so far, in ms: it runs while `me` holds the turn and stands still while it waits. */
   clock(me: 0 | 1): number {
-    return this.spent[me] + (this.holder === me ? performance.now() - this.since : 0);
+    return this.spent[me] + (this.holder === me ? this.now() - this.since : 0);
   }
 
   private release(me: number): void {
-    if (this.holder === me) this.spent[me] += performance.now() - this.since;
+    if (this.holder === me) this.spent[me] += this.now() - this.since;
     this.holder = -1;
   }
 
   private give(to: number): void {
     this.holder = to;
-    this.since = performance.now();
+    this.since = this.now();
   }
 }

@@ -6,10 +6,11 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Interleave } from '../../bench/interleave';
 
-const busy = (ms: number) => {
-  const end = performance.now() + ms;
-  while (performance.now() < end) { /* spin: the step's work */ }
-};
+// A clock that moves only when a step works: the accounting is checked exactly, never against the
+// machine's timing.
+let fakeNow = 0;
+const now = () => fakeNow;
+const busy = (ms: number) => { fakeNow += ms; };
 
 async function loop(turns: Interleave, me: 0 | 1, steps: number, ms: number, log: string[]): Promise<void> {
   await Promise.resolve(); // like gs.fit, reach the first step asynchronously
@@ -24,27 +25,24 @@ async function loop(turns: Interleave, me: 0 | 1, steps: number, ms: number, log
 
 describe('Interleave', () => {
   test('alternates step by step and charges each loop its own time', async () => {
-    const turns = new Interleave();
+    const turns = new Interleave(now);
     const log: string[] = [];
     await Promise.all([loop(turns, 0, 20, 2, log), loop(turns, 1, 20, 4, log)]);
     assert.equal(log.join(''), '01'.repeat(20));
-    // Each is charged its spinning plus its own awaits, and whatever the OS took meanwhile (bounded
-    // loosely: a loaded machine adds to both); what one loop spins is never charged to the other.
-    assert.ok(turns.spent[0] >= 40 && turns.spent[1] >= 80, `loops: ${turns.spent[0]} and ${turns.spent[1]} ms for 20 × 2 and 20 × 4 ms`);
-    assert.ok(turns.spent[1] - turns.spent[0] >= 30, `the 40 ms loop 1 spun more shows in its account: ${turns.spent[1] - turns.spent[0]} ms`);
+    // Each is charged exactly its own work; what one loop does is never charged to the other.
+    assert.deepEqual(turns.spent, [40, 80]);
   });
 
   test('a loop that ends first lets the other go on alone, still charged only its own time', async () => {
-    const turns = new Interleave();
+    const turns = new Interleave(now);
     const log: string[] = [];
     await Promise.all([loop(turns, 0, 3, 1, log), loop(turns, 1, 8, 3, log)]);
     assert.equal(log.join(''), '010101' + '11111');
-    assert.ok(turns.spent[1] >= 24 && turns.spent[0] >= 3, `loops: ${turns.spent[1]} and ${turns.spent[0]} ms for 8 × 3 and 3 × 1 ms`);
-    assert.ok(turns.spent[1] - turns.spent[0] >= 15, `loop 1 is charged its 21 ms more: ${turns.spent[1] - turns.spent[0]} ms`);
+    assert.deepEqual(turns.spent, [3, 24]);
   });
 
   test('each loop\'s clock runs only while it holds the turn', async () => {
-    const turns = new Interleave();
+    const turns = new Interleave(now);
     const seen: [number, number][] = [];
     const watch = async (me: 0 | 1, ms: number) => {
       await Promise.resolve();
@@ -59,7 +57,7 @@ describe('Interleave', () => {
     };
     await Promise.all([watch(0, 3), watch(1, 3)]);
     for (const [mine, theirs] of seen) {
-      assert.ok(mine >= 3, `my clock ran ${mine} ms while I spun 3 ms`);
+      assert.equal(mine, 3, 'my clock ran exactly while I worked');
       assert.equal(theirs, 0, 'the waiting loop\'s clock stood still');
     }
     assert.ok(Math.abs(turns.clock(0) - turns.spent[0]) < 1e-9, 'after the end, the clock is the time charged');
