@@ -19,13 +19,14 @@ export interface Outcome {
   /** A finding that named other layers than the scenario says it must. */
   wrongLayers: string[];
   ms: number;
+  seed: number;
   snapshot: HealthSnapshot;
 }
 
-/** Runs one scenario on the cpu backend and scores it. */
-export async function runScenario(s: Scenario): Promise<Outcome> {
+/** Runs one scenario (its seeded draw `seed`, default 0) on the cpu backend and scores it. */
+export async function runScenario(s: Scenario, seed = 0): Promise<Outcome> {
   const t0 = performance.now();
-  const snapshot = await scoped(s);
+  const snapshot = await scoped(s, seed);
   const ms = performance.now() - t0;
   const found = [...new Set(snapshot.findings.map((f) => f.code))];
   const allowed = new Set([...s.expect, ...(s.allow ?? [])]);
@@ -37,7 +38,7 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
     if (!want!.every((w) => names.includes(w)) || names.some((n) => !want!.includes(n))) wrongLayers.push(`${code}: ${f.layers.join(', ')} (want ${want!.join(', ')})`);
   }
   return {
-    scenario: s, found, snapshot, ms, wrongLayers,
+    scenario: s, found, snapshot, ms, seed, wrongLayers,
     hits: s.expect.filter((c) => found.includes(c)),
     missed: s.expect.filter((c) => !found.includes(c)),
     falsePositives: found.filter((c) => !allowed.has(c)),
@@ -45,10 +46,10 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
 }
 
 /** Runs the scenario inside a tfjs scope so its tensors are freed after it. */
-async function scoped(s: Scenario): Promise<HealthSnapshot> {
+async function scoped(s: Scenario, seed: number): Promise<HealthSnapshot> {
   tf.engine().startScope();
   try {
-    return await s.run();
+    return await s.run(seed);
   } finally {
     tf.engine().endScope();
   }
@@ -121,5 +122,27 @@ export function report(outcomes: Outcome[]): string {
   const m = confusion(outcomes);
   lines.push('', `| expected ↓ / found → | ${m.cols.join(' | ')} |`, `| --- | ${m.cols.map(() => '---').join(' | ')} |`);
   m.rows.forEach((r, i) => lines.push(`| ${r} | ${m.cells[i].map((v) => (v ? String(v) : '·')).join(' | ')} |`));
+  return lines.join('\n');
+}
+
+/**
+ * A seed sweep's report: per scenario, in how many of its draws each expected finding was missed and
+ * each false finding appeared; then the per-code scores and the matrix over all draws.
+ */
+export function sweep(outcomes: Outcome[], seeds: number): string {
+  const lines: string[] = ['| scenario | expected | draws ok | missed (draws) | false (draws) |', '| --- | --- | --- | --- | --- |'];
+  const ids = [...new Set(outcomes.map((o) => o.scenario.id))];
+  const tally = (xs: string[]) => {
+    const n = new Map<string, number>();
+    for (const x of xs) n.set(x, (n.get(x) ?? 0) + 1);
+    return [...n].map(([k, v]) => `${k} ${v}/${seeds}`).join(', ') || '—';
+  };
+  for (const id of ids) {
+    const os = outcomes.filter((o) => o.scenario.id === id);
+    const ok = os.filter((o) => !o.missed.length && !o.falsePositives.length && !o.wrongLayers.length).length;
+    lines.push(`| ${id} | ${os[0].scenario.expect.join(', ') || '—'} | ${ok}/${os.length} | ${tally(os.flatMap((o) => o.missed))} | ${tally(os.flatMap((o) => o.falsePositives))} |`);
+  }
+  lines.push('', '| finding | TP | FP | FN | precision | recall |', '| --- | --- | --- | --- | --- | --- |');
+  for (const s of scores(outcomes)) lines.push(`| ${s.code} | ${s.tp} | ${s.fp} | ${s.fn} | ${fmt(s.precision)} | ${fmt(s.recall)} |`);
   return lines.join('\n');
 }

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as gs from '../../../src/library';
 import type { FindingCode, HealthSnapshot } from '../../../src/protocol/health';
-import { additions, digits, housing, iris, regression, sequences, tokens } from './data';
+import { additions, digits, housing, iris, regression, rng, sequences, tokens } from './data';
 
 export interface Scenario {
   id: string;
@@ -21,7 +21,8 @@ export interface Scenario {
   /** Layers (by the name the scenario gives them) a finding must name, by finding. */
   layers?: Partial<Record<FindingCode, string[]>>;
   fast?: boolean;
-  run(): Promise<HealthSnapshot>;
+  /** Trains the scenario; `seed` (default 0) selects one seeded draw of its initial weights and shuffles. */
+  run(seed?: number): Promise<HealthSnapshot>;
 }
 
 type Fit = Parameters<typeof gs.fit>[3];
@@ -518,7 +519,9 @@ const written: Scenario[] = [
     },
   },
   {
-    id: 'embedding-text', source: 'tfjs-examples/sentiment-style Embedding + GlobalAveragePooling1D', healthy: true, expect: [],
+    // Adam 0.01 kills some of the 16 ReLU units on some draws (seed 3 of a sweep: 7 of 16 are zero on
+    // all 512 training samples, not just on the probe's), so dead-relu there reports a fact.
+    id: 'embedding-text', source: 'tfjs-examples/sentiment-style Embedding + GlobalAveragePooling1D', healthy: true, expect: [], allow: ['dead-relu'],
     async run() {
       const { x, y } = tokens(512, 20, 30, 27);
       const model = tf.sequential({ layers: [
@@ -571,11 +574,21 @@ const written: Scenario[] = [
   },
 ];
 
-/** The scenarios, each run with its own initializer seeds. */
+/**
+ * The scenarios, each run with its own seeds: the initializers' and, for the run's duration,
+ * Math.random's (fit's shuffling, dropout masks and unseeded tfjs random ops draw from it), so a
+ * scenario trains the same every time; `seed` picks another draw of the same scenario (a seed sweep).
+ */
 export const scenarios: Scenario[] = written.map((s) => ({
   ...s,
-  run: () => {
-    seedCounter = seedOf(s.id);
-    return s.run();
+  run: async (seed = 0) => {
+    seedCounter = seedOf(s.id) + seed * 7919;
+    const random = Math.random;
+    Math.random = rng(seedOf(s.id) + 104729 * (seed + 1));
+    try {
+      return await s.run();
+    } finally {
+      Math.random = random;
+    }
   },
 }));
