@@ -161,40 +161,99 @@ function plateau(run: RunView, t: Thresholds): Finding[] {
   }];
 }
 
+/**
+ * The epoch-to-epoch noise of a curve: the robust spread (median absolute deviation) of its second
+ * differences v[i] − (v[i−1] + v[i+1]) / 2, which a steady trend does not move and independent noise
+ * of standard deviation σ gives a spread of σ·√1.5; 0 when there are too few points.
+ */
+export function curveNoise(v: number[]): number {
+  const d: number[] = [];
+  for (let i = 1; i + 1 < v.length; i++) d.push(Math.abs(v[i] - (v[i - 1] + v[i + 1]) / 2));
+  const m = median(d);
+  return m === undefined ? 0 : m / 0.6745 / Math.sqrt(1.5);
+}
+
+/** The least-squares slope of v against its index, per point. */
+function slope(v: number[]): number {
+  const n = v.length;
+  const xm = (n - 1) / 2;
+  const ym = mean(v);
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (i - xm) * (v[i] - ym);
+    sxx += (i - xm) ** 2;
+  }
+  return sxx ? sxy / sxx : 0;
+}
+
+/**
+ * Overfitting, judged against the validation curve's own noise. The best epoch is sought after the
+ * first overfitEpochs epochs (a curve whose untrained first epoch happened to be its lowest, then fell
+ * for thirty, is learning). A rise: the mean of the last overfitEpochs epochs above the mean of the
+ * best epoch and its neighbours by overfitRise and by overfitNoiseMargin standard errors, and the last
+ * epoch above it by overfitRise. Without a rise: the validation loss no longer falling over the last
+ * quarter of the run (its fitted decline under overfitRise of it even at the upper end of its
+ * confidence interval), or not back below its best's level for longer than that quarter, while it
+ * stays overfitGap times above a training loss that keeps falling.
+ */
 function overfitting(run: RunView, t: Thresholds): Finding[] {
   const val = run.training.epochValLoss;
   const train = run.training.epochLoss;
-  if (!val || val.value.length < t.overfitEpochs + 1 || val.value.some((x) => x === null)) return [];
+  const w = t.overfitEpochs;
+  if (!val || val.value.length < w + 1 || val.value.some((x) => x === null)) return [];
   const vv = val.value as number[];
-  let best = 0;
-  for (let i = 1; i < vv.length; i++) if (vv[i] < vv[best]) best = i;
+  // The best is sought after the first w epochs: an untrained model's validation loss says nothing
+  // about generalization (on a one-class validation split it can start below anything training reaches).
+  let best = Math.min(w, vv.length - 1);
+  for (let i = best + 1; i < vv.length; i++) if (vv[i] < vv[best]) best = i;
   const since = vv.length - 1 - best;
   const now = vv[vv.length - 1];
-  // Judged on the mean of the last overfitEpochs epochs: the best is the minimum of a noisy curve, so
-  // one epoch above it by 5 % happens by chance; all of the recent ones on average is a trend.
-  const recent = mean(vv.slice(-t.overfitEpochs));
+  const recent = mean(vv.slice(-w));
   const epoch = val.step[val.step.length - 1];
   const bestEpoch = val.step[best];
   const trainAt = (e: number) => { const i = train.step.indexOf(e); return i >= 0 ? train.value[i] : null; };
   const trainBest = trainAt(bestEpoch);
   const trainNow = trainAt(epoch);
-  if (since < t.overfitEpochs || trainBest === null || trainNow === null || trainNow >= trainBest) return [];
-  if (recent <= vv[best] * (1 + t.overfitRise)) {
-    // Validation stopped improving while the training loss keeps falling far below it: the model
-    // learns its training set, not the task (a small data set memorized by a big net).
-    const recentTrain = mean(train.value.slice(-t.overfitEpochs).filter((x): x is number => x !== null));
-    if (!(recentTrain > 0) || recent < t.overfitGap * recentTrain) return [];
+  if (since < w || trainBest === null || trainNow === null || trainNow >= trainBest) return [];
+  const noise = curveNoise(vv);
+  // The level at the best: the best epoch with its neighbours, as the minimum of a noisy curve alone
+  // sits below the curve by chance.
+  const at = vv.slice(best - 1, best + 2);
+  const around = mean(at);
+  const margin = t.overfitNoiseMargin * noise * Math.sqrt(1 / w + 1 / at.length);
+  const noiseText = `epoch-to-epoch noise ${sci(noise)}`;
+  // The last epoch too above it: a rise that the latest epoch has already undone is not yet a trend.
+  if (recent > around * (1 + t.overfitRise) && recent - around > margin && now > around * (1 + t.overfitRise)) {
     return [{
       code: 'overfitting', severity: 'warning', layers: [],
-      message: `validation loss stopped improving at ${sci(vv[best])} (epoch ${bestEpoch}; ${since} epochs since) while training loss fell from ${sci(trainBest)} to ${sci(trainNow)}: the last ${t.overfitEpochs} epochs' validation loss ${sci(recent)} is ${sci(recent / recentTrain)}× the training loss ${sci(recentTrain)} (threshold ${t.overfitGap}×)`,
-      evidence: { step: run.progress.step, epoch, bestEpoch, bestValLoss: vv[best], valLoss: now, recentValLoss: recent, recentTrainLoss: recentTrain, gap: recent / recentTrain, threshold: t.overfitGap, trainLoss: trainNow },
+      message: `validation loss rose from ${sci(vv[best])} (epoch ${bestEpoch}) to ${sci(now)} (epoch ${epoch}; its last ${w} epochs average ${sci(recent)}, more than ${pct(t.overfitRise)} and ${t.overfitNoiseMargin} standard errors (${noiseText}) above the ${sci(around)} of the best epoch and its neighbours, as is the last) while training loss fell from ${sci(trainBest)} to ${sci(trainNow)}`,
+      evidence: { step: run.progress.step, epoch, bestEpoch, bestValLoss: vv[best], aroundBestValLoss: around, valLoss: now, recentValLoss: recent, noise, threshold: t.overfitRise, noiseMargin: t.overfitNoiseMargin, trainLoss: trainNow },
       fixes: ['add-early-stopping', 'add-dropout'],
     }];
   }
+  // Validation stopped improving while the training loss keeps falling far below it: the model
+  // learns its training set, not the task (a small data set memorized by a big net).
+  const h = Math.max(2 * w, Math.ceil(vv.length / 4));
+  if (vv.length < h) return [];
+  const tail = vv.slice(-h);
+  const decline = -slope(tail) * (h - 1);
+  const sxx = (h * (h * h - 1)) / 12;
+  const declineNoise = t.overfitNoiseMargin * (noise / Math.sqrt(sxx)) * (h - 1);
+  // Stopped: even the upper end of the decline's confidence interval is under overfitRise of the level
+  // (a noisy curve whose decline is merely not significant may still be falling), or the best is
+  // more than that quarter of the run ago and the recent epochs are no lower than the level there.
+  const flat = decline + declineNoise <= t.overfitRise * recent;
+  const stale = since >= h && recent >= around;
+  if (!flat && !stale) return [];
+  const recentTrain = mean(train.value.slice(-w).filter((x): x is number => x !== null));
+  if (!(recentTrain > 0) || recent < t.overfitGap * recentTrain) return [];
   return [{
     code: 'overfitting', severity: 'warning', layers: [],
-    message: `validation loss rose from ${sci(vv[best])} (epoch ${bestEpoch}) to ${sci(now)} (epoch ${epoch}; its last ${t.overfitEpochs} epochs average ${sci(recent)}, more than ${pct(t.overfitRise)} above the best) while training loss fell from ${sci(trainBest)} to ${sci(trainNow)}`,
-    evidence: { step: run.progress.step, epoch, bestEpoch, bestValLoss: vv[best], valLoss: now, recentValLoss: recent, threshold: t.overfitRise, trainLoss: trainNow },
+    message: `validation loss stopped improving at ${sci(vv[best])} (epoch ${bestEpoch}; ${flat
+      ? `${since} epochs since; over the last ${h} epochs its fitted trend ${decline > 0 ? `fell ${sci(decline)}` : `rose ${sci(-decline)}`}, ±${sci(declineNoise)} at ${t.overfitNoiseMargin} standard errors (${noiseText}): under ${pct(t.overfitRise)} of it`
+      : `not beaten in the ${since} epochs since; the last ${w} average ${sci(recent)}, no lower than the ${sci(around)} of the best epoch and its neighbours`}) while training loss fell from ${sci(trainBest)} to ${sci(trainNow)}: the last ${w} epochs' validation loss ${sci(recent)} is ${sci(recent / recentTrain)}× the training loss ${sci(recentTrain)} (threshold ${t.overfitGap}×)`,
+    evidence: { step: run.progress.step, epoch, bestEpoch, bestValLoss: vv[best], valLoss: now, recentValLoss: recent, recentTrainLoss: recentTrain, gap: recent / recentTrain, threshold: t.overfitGap, trainLoss: trainNow, noise, recentDecline: decline },
     fixes: ['add-early-stopping', 'add-dropout'],
   }];
 }

@@ -66,6 +66,12 @@ export interface Thresholds {
   overfitRise: number;
   /** overfitting without a rise: validation loss stopped improving at this many times the (still falling) training loss. */
   overfitGap: number;
+  /**
+   * overfitting: how many standard errors of the validation curve's own epoch-to-epoch noise a rise
+   * must exceed, and a still-falling trend must not; a minimum of a noisy curve is always a little
+   * below what follows it.
+   */
+  overfitNoiseMargin: number;
   /** Fewest loss points before the loss-shape rules (lr-too-high / lr-too-low) judge. */
   minLossPoints: number;
 }
@@ -119,5 +125,7 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   overfitRise: 0.05,
   // A generalization gap of 2×: the validation loss twice the training loss and no longer falling.
   overfitGap: 2,
+  // Two standard errors: a rise that noise alone makes about one time in forty.
+  overfitNoiseMargin: 2,
   minLossPoints: 10,
 });
