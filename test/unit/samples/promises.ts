@@ -104,17 +104,20 @@ export const SAMPLE_PROMISES: Record<string, SamplePromise[]> = {
       },
     },
     {
-      says: 'The panel should show **no `vanishing-gradient` finding**; its saturation chart shows each SELU layer\'s output mean and standard deviation: the means stay near 0 and the first layers\' standard deviations near 1, while in the deeper layers it drifts up',
+      says: 'The panel should show **no `vanishing-gradient` finding**; its saturation chart shows each SELU layer\'s output mean and standard deviation: the means stay near 0 and the first layer\'s standard deviation near 1, while deeper down it drifts up',
       check: ({ nb }) => {
         const s = one(nb, "run('selu'");
         assert.ok(!codes(s).includes('vanishing-gradient'), codes(s).join(', '));
         const selu = s.layers.filter((l) => l.latestSaturation?.kind === 'selu').map((l) => l.latestSaturation!);
         assert.equal(selu.length, 10);
         for (const x of selu) assert.ok(Math.abs(x.mean!) <= 0.3, `mean ${x.mean}`);
-        for (const x of selu.slice(0, 2)) assert.ok(Math.abs(x.std! - 1) <= 0.15, `first layers' std ${x.std}`);
+        // Only the first layer is held to 1: from the second on it drifts, by up to about 0.15 already there.
+        assert.ok(Math.abs(selu[0].std! - 1) <= 0.15, `first layer's std ${selu[0].std}`);
         assert.ok(selu[selu.length - 1].std! > selu[0].std!, `drifts up: ${selu[0].std} → ${selu[selu.length - 1].std}`);
-        // The finding, when it fires, is about exactly that drift.
-        for (const f of s.findings.filter((x) => x.code === 'selu-not-normalizing')) assert.ok(Math.abs(Number(f.evidence.std) - 1) > 0.5 || Math.abs(Number(f.evidence.mean)) > 0.5);
+        const highest = Math.max(...selu.map((x) => x.std!));
+        assert.ok(highest >= 1.2 && highest <= 1.8, `about 1.3–1.6 at its highest: ${highest}`);
+        // The finding, when it fires, is about exactly that drift: a std above the band it names.
+        for (const f of s.findings.filter((x) => x.code === 'selu-not-normalizing')) assert.ok(Number(f.evidence.std) > Number(f.evidence.stdHigh), JSON.stringify(f.evidence));
       },
     },
   ],
