@@ -21,6 +21,12 @@ import type { CellDiagnostic, Location as ServiceLocation, Position as ServicePo
 
 /** Wait after the last edit before diagnostics are computed again. */
 const DIAGNOSTICS_DELAY_MS = 300;
+/**
+ * Tries after a failed diagnostics request (the worker died, or lost a notebook's cells) before the
+ * notebook counts as settled without them: a retry starts a new worker and syncs every cell again.
+ */
+const DIAGNOSTICS_RETRIES = 3;
+const RETRY_DELAY_MS = 500;
 
 /** The part of the TypeScript extension's API this uses. */
 interface TypeScriptExtension {
@@ -43,9 +49,13 @@ interface Tracked {
   generation: number;
   /** Cells that have diagnostics in the collection. */
   shown: Set<string>;
-  /** True from an edit until its diagnostics are in the collection. */
+  /** True from an edit until its diagnostics are in the collection (or could not be had). */
   pending: boolean;
-  waiters: (() => void)[];
+  /** Failed diagnostics requests in a row. */
+  failures: number;
+  /** True when the last diagnostics could not be had after retries. */
+  failed: boolean;
+  waiters: ((served: boolean) => void)[];
 }
 
 /** True for an `.ipynb` whose kernelspec is one of Gradscope's kernels. */
@@ -171,7 +181,7 @@ export class NotebookLanguageFeature implements vscode.Disposable {
   private open(nb: vscode.NotebookDocument): void {
     const key = nb.uri.toString();
     if (this.tracked.has(key) || !isServed(nb)) return;
-    const t: Tracked = { notebook: nb, sent: new Map(), order: [], generation: 0, shown: new Set(), pending: true, waiters: [] };
+    const t: Tracked = { notebook: nb, sent: new Map(), order: [], generation: 0, shown: new Set(), pending: true, failures: 0, failed: false, waiters: [] };
     this.tracked.set(key, t);
     if (nb.notebookType === 'jupyter-notebook') void this.muteBuiltinTypeScript();
     // Warm the worker now: the first program (tfjs's and Node's declarations) takes the longest.
@@ -188,6 +198,7 @@ export class NotebookLanguageFeature implements vscode.Disposable {
     this.tracked.delete(key);
     for (const id of t.shown) this.collection.delete(vscode.Uri.parse(id));
     for (const id of t.order) this.cellOwner.delete(id);
+    for (const w of t.waiters.splice(0)) w(false);
     void this.client.request('close', { notebook: key }).catch(() => undefined);
     if (nb.notebookType === 'jupyter-notebook') void this.muteBuiltinTypeScript();
   }
@@ -256,11 +267,25 @@ export class NotebookLanguageFeature implements vscode.Disposable {
       try {
         results.set(id, await this.client.request('diagnostics', { notebook: key, cell: id }));
       } catch (e) {
-        if (t.generation === generation) this.log(`language diagnostics failed: ${(e as Error).message}`);
+        if (t.generation !== generation || !this.tracked.has(key)) return;
+        // Send every cell again: the worker that answers next may not have them.
+        t.sent.clear();
+        if (++t.failures <= DIAGNOSTICS_RETRIES) {
+          this.log(`language diagnostics failed (trying again): ${(e as Error).message}`);
+          this.schedule(t, RETRY_DELAY_MS);
+        } else {
+          this.log(`language diagnostics failed ${t.failures} times; this notebook's Problems stay as they were until its next edit: ${(e as Error).message}`);
+          t.failures = 0;
+          t.failed = true;
+          t.pending = false;
+          for (const w of t.waiters.splice(0)) w(false);
+        }
         return;
       }
     }
+    t.failures = 0;
     if (t.generation !== generation || !this.tracked.has(key)) return;
+    t.failed = false;
     for (const id of t.shown) if (!results.has(id)) this.collection.delete(vscode.Uri.parse(id));
     t.shown = new Set();
     for (const [id, list] of results) {
@@ -268,20 +293,21 @@ export class NotebookLanguageFeature implements vscode.Disposable {
       if (list.length) t.shown.add(id);
     }
     t.pending = false;
-    for (const w of t.waiters.splice(0)) w();
+    for (const w of t.waiters.splice(0)) w(true);
   }
 
   /**
-   * Resolves once the diagnostics of the notebook's current cells are in the Problems collection
-   * (at once when they are); false when the notebook is not served.
+   * Resolves true once the diagnostics of the notebook's current cells are in the Problems collection
+   * (at once when they are); false when the notebook is not served, is closed first, or its
+   * diagnostics could not be computed after retries (the log says why).
    */
   settled(notebook: vscode.NotebookDocument): Promise<boolean> {
     const t = this.tracked.get(notebook.uri.toString());
     if (!t) return Promise.resolve(false);
     // An edit whose change event has not come yet.
     if (this.sync(t)) this.schedule(t, 0);
-    if (!t.pending) return Promise.resolve(true);
-    return new Promise((resolve) => t.waiters.push(() => resolve(true)));
+    if (!t.pending) return Promise.resolve(!t.failed);
+    return new Promise((resolve) => t.waiters.push(resolve));
   }
 
   /** The tracked notebook of a cell document, synced, or undefined when the cell is not served. */
@@ -402,7 +428,7 @@ export class NotebookLanguageFeature implements vscode.Disposable {
   dispose(): void {
     for (const t of this.tracked.values()) {
       clearTimeout(t.timer);
-      for (const w of t.waiters.splice(0)) w();
+      for (const w of t.waiters.splice(0)) w(false);
     }
     this.tracked.clear();
     for (const d of this.disposables) d.dispose();
