@@ -10,10 +10,12 @@
  * respect to (tfjs's engine reads that list after the forward pass, 4.22.0 is pinned and checked), so
  * ∂L/∂n^k comes back as one of the gradients: no extra op on the tape.
  * Everything is restored afterwards, and the forward pass runs in training mode with the batch-norm
- * moving statistics saved and written back. A Dense layer on rank-2 inputs computes n as a plain
- * matMul + bias instead of the fused kernel: tfjs's fused matMul computes the gradients of all its
- * inputs in its backward pass whether asked or not, the plain ops only those on a path from the
- * tensors differentiated (so a probe without weight gradients skips the ∂L/∂W products).
+ * moving statistics saved and written back. A Dense layer on rank-2 inputs, a channels-last Conv2D
+ * and a SimpleRNN cell without dropout compute n with the plain ops (matMul or conv2d, then the bias)
+ * instead of the fused kernels: tfjs's fused ops compute the gradients of all their inputs in their
+ * backward pass whether asked or not, the plain ops only those on a path from the tensors
+ * differentiated (so a probe without weight gradients skips every ∂L/∂W product, and the first
+ * layer's ∂L/∂x). Same values, to float rounding.
  * Supported: Dense, Conv1D/2D/3D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose (net input =
  * pre-activation), SimpleRNN (pre-activation of every time step, RMS over batch × time), LSTM and GRU
  * (net input = every gate's pre-activation, z = x·W + h·U + b split per gate, at every time step: RMS
@@ -29,7 +31,7 @@ import { sumSqOf } from '../engine/hostValues';
 import { readOut, type ProbeLayer, type Slot } from './probeStats';
 
 export type { ProbeLayer } from './probeStats';
-import { GATES, captureGates, wrapActivation } from './recurrentCapture';
+import { GATES, captureGates, plainSimpleRnnCell, wrapActivation } from './recurrentCapture';
 import { sourceOf } from '../engine/graph';
 
 /** Options of {@link probeModel}. */
@@ -39,9 +41,9 @@ export interface ProbeArgs {
   /** Measure saturation and batch-norm statistics too. Defaults to true. */
   saturation?: boolean;
   /**
-   * Measure ‖∂L/∂W‖ per layer. Defaults to true. Without them the backward pass runs from one small
-   * weight per layer (its bias) and skips every ∂L/∂W product: the training loop already measures the
-   * step's own weight gradients.
+   * Measure ‖∂L/∂W‖ per layer. Defaults to true. Without them the backward pass differentiates with
+   * respect to the recorded net inputs only and skips every ∂L/∂W product where the layer's net input
+   * is computed with the plain ops: the training loop already measures the step's own weight gradients.
    */
   weightGrads?: boolean;
   /** Called with each layer's recorded activations (with saturation on) before they are freed. Defaults to none. */
@@ -83,6 +85,7 @@ export function probeModel(
     return n;
   };
   let grads: (tf.Tensor | undefined)[] = [];
+  let unused: tf.Tensor | undefined;
   try {
     const slotOf = new Map<tf.layers.Layer, Slot>();
     const standalone: tf.layers.Layer[] = [];
@@ -101,9 +104,11 @@ export function probeModel(
           // A recurrent cell applies its activation once per time step: wrap it.
           slot.kind = kindOfActivationName(act.getClassName());
           setActivation(owner, wrapActivation(act, capture(slot), slot, wantSaturation, keep), act, restore);
+          const plain = plainSimpleRnnCell(cell);
+          if (plain) patchCall(cell, restore, (_inputs, out) => out, plain);
         } else if (act) {
-          // Dense/Conv: make the layer compute n (fused matmul/conv + bias, as fast as training) and
-          // apply the activation after recording n ourselves.
+          // Dense/Conv: make the layer compute n (with the plain ops where they apply, else its own
+          // fused kernel with no activation) and apply the activation after recording n ourselves.
           slot.kind = kindOfActivationName(act.getClassName());
           setActivation(owner, LINEAR, act, restore);
           patchCall(layer, restore, (_inputs, n) => {
@@ -111,7 +116,7 @@ export function probeModel(
             const a = act.apply(net);
             if (wantSaturation) { slot.nets.push(keep(tf.reshape(net, net.shape))); slot.acts.push(keep(tf.reshape(a, a.shape))); }
             return a;
-          }, plainDense(layer));
+          }, plainDense(layer) ?? plainConv2d(layer));
         } else {
           const isBn = layer.getClassName() === 'BatchNormalization';
           patchCall(layer, restore, (inputs, out) => {
@@ -146,8 +151,10 @@ export function probeModel(
 
     const vars = weightGrads ? slots.flatMap((s) => s.layer.trainableWeights.map((w) => ({ slot: s, v: w.read() }))) : [];
     xs.push(...vars.map((e) => e.v));
-    // tfjs wants a source before the forward pass; without weight gradients one small weight will do.
-    if (xs.length === 0) xs.push(...firstSource(slots));
+    // tfjs wants a source before the forward pass. Without weight gradients, a scalar the forward
+    // pass never uses: the net inputs recorded during it are the sources that matter, and no weight
+    // (not even a bias, whose gradient is a reduction over the batch) is differentiated.
+    if (xs.length === 0) xs.push(unused = tf.scalar(0));
     const fixed = xs.length;
     const result = tf.engine().gradients(() => {
       const pred = model.apply(x, { training }) as tf.Tensor | tf.Tensor[];
@@ -181,22 +188,8 @@ export function probeModel(
     restore.reverse().forEach((f) => f());
     for (const s of slots) tf.dispose([...s.nets, ...s.acts, ...s.bnInputs]);
     for (const g of grads) g?.dispose();
+    unused?.dispose();
   }
-}
-
-/**
- * The source the probe differentiates with respect to when it needs no weight gradients: the first
- * layer's smallest weight (its bias, usually; a reduction away from the net input). The recorded net
- * inputs are sources too, so every layer's ∂L/∂n arrives, and no ∂L/∂W of a kernel is computed.
- */
-function firstSource(slots: Slot[]): tf.Tensor[] {
-  const sizeOf = (w: tf.LayerVariable) => w.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
-  for (const s of slots) {
-    let best: tf.LayerVariable | undefined;
-    for (const w of s.layer.weights) if (w.dtype === 'float32' && (!best || sizeOf(w) < sizeOf(best))) best = w;
-    if (best) return [best.read()];
-  }
-  return [];
 }
 
 /**
@@ -218,6 +211,32 @@ function plainDense(layer: tf.layers.Layer): ((inputs: tf.Tensor | tf.Tensor[]) 
   };
 }
 
+/**
+ * For a Conv2D in channels-last layout with dilation 1: n = conv2d(x, W) (+ b) with the plain ops (see
+ * the file comment), for rank-4 float32 inputs; anything else returns undefined and takes the layer's
+ * own (fused) path.
+ */
+function plainConv2d(layer: tf.layers.Layer): ((inputs: tf.Tensor | tf.Tensor[]) => tf.Tensor | undefined) | undefined {
+  if (layer.getClassName() !== 'Conv2D') return undefined;
+  const c = layer as unknown as {
+    kernel?: tf.LayerVariable; bias?: tf.LayerVariable | null; strides: number[]; padding: string; dataFormat: string; dilationRate: number | number[];
+  };
+  const kernel = c.kernel;
+  if (!kernel) return undefined;
+  const dilations = Array.isArray(c.dilationRate) ? c.dilationRate : [c.dilationRate];
+  if (c.dataFormat !== 'channelsLast' || (c.padding !== 'valid' && c.padding !== 'same') || !dilations.every((d) => d === 1) || c.strides.length !== 2) return undefined;
+  const strides = [c.strides[0], c.strides[1]] as [number, number];
+  const pad = c.padding;
+  return (inputs) => {
+    const x = single(inputs);
+    if (x.rank !== 4 || x.dtype !== 'float32') return undefined;
+    return tf.tidy(() => {
+      const xw = tf.conv2d(x as tf.Tensor4D, kernel.read() as tf.Tensor4D, strides, pad, 'NHWC');
+      return c.bias ? tf.add(xw, c.bias.read()) : xw;
+    });
+  };
+}
+
 /** The identity under the name tfjs fuses as "no activation". */
 const LINEAR: ActivationLike = { getClassName: () => 'linear', apply: (x) => x };
 
@@ -235,7 +254,7 @@ type CallFn = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>)
  */
 function patchCall(
   layer: tf.layers.Layer, restore: (() => void)[], after: (inputs: tf.Tensor | tf.Tensor[], out: tf.Tensor) => tf.Tensor,
-  compute?: (inputs: tf.Tensor | tf.Tensor[]) => tf.Tensor | undefined,
+  compute?: (inputs: tf.Tensor | tf.Tensor[]) => tf.Tensor | tf.Tensor[] | undefined,
 ): void {
   const target = layer as unknown as { call: CallFn };
   const original = target.call;

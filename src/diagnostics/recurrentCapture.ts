@@ -3,7 +3,7 @@
  * (SimpleRNN) or several times (LSTM, GRU) per time step inside the layer's loop: by wrapping the
  * cell's activation objects for the duration of the probe. The caller restores them.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { ActivationLike } from '../engine/activations';
 import type { Slot } from './probeStats';
 
@@ -46,4 +46,32 @@ export function captureGates(cell: tf.layers.Layer, lstm: boolean, cap: (n: tf.T
   c.recurrentActivation = recording(recurrentActivation, cap);
   c.activation = recording(activation, (n) => (lstm && calls++ % 2 === 1 ? n : cap(n)));
   restore.push(() => { c.activation = activation; c.recurrentActivation = recurrentActivation; });
+}
+
+/**
+ * A SimpleRNN cell's step with the plain ops: n = x·W + b + h·U, then the cell's (wrapped) activation,
+ * as tfjs 4.22's SimpleRNNCell computes it, whose fused matMuls compute ∂L/∂W, ∂L/∂U and ∂L/∂x at
+ * every time step of the probe's backward pass whether asked or not. Undefined for a cell with dropout
+ * (its masks are the cell's own business) or of another class; the step falls back to the cell's own
+ * call on inputs it does not expect.
+ */
+export function plainSimpleRnnCell(cell: tf.layers.Layer): ((inputs: tf.Tensor | tf.Tensor[]) => tf.Tensor[] | undefined) | undefined {
+  const c = cell as unknown as {
+    kernel?: tf.LayerVariable; recurrentKernel?: tf.LayerVariable; bias?: tf.LayerVariable | null;
+    dropout?: number; recurrentDropout?: number; activation?: ActivationLike;
+  };
+  if (cell.getClassName() !== 'SimpleRNNCell' || !c.kernel || !c.recurrentKernel || (c.dropout ?? 0) > 0 || (c.recurrentDropout ?? 0) > 0) return undefined;
+  const { kernel, recurrentKernel } = c;
+  return (inputs) => {
+    if (!Array.isArray(inputs) || inputs.length !== 2) return undefined;
+    const [x, h] = inputs;
+    if (x.rank !== 2 || h.rank !== 2 || x.dtype !== 'float32' || h.dtype !== 'float32') return undefined;
+    return tf.tidy(() => {
+      let xw = tf.matMul(x, kernel.read());
+      if (c.bias) xw = tf.add(xw, c.bias.read());
+      let out = tf.add(xw, tf.matMul(h, recurrentKernel.read()));
+      if (c.activation) out = c.activation.apply(out);
+      return [out, out];
+    });
+  };
 }

@@ -1,6 +1,6 @@
 /**
- * The probe gs.fit runs while training (no weight gradients: the backward pass starts from one small
- * weight per layer, Dense computes n as plain matMul + bias) measures what the full probe measures,
+ * The probe gs.fit runs while training (no weight gradients: the backward pass differentiates with
+ * respect to the recorded net inputs only) measures what the full probe measures,
  * whose sensitivities sensitivity.test.ts checks against float64 finite differences and a hand-written
  * backprop. On cpu and on wasm (with the backend overrides, as the kernel runs it).
  */
