@@ -6,6 +6,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { fit } from '../../../src/library';
 import { healthMonitor } from '../../../src/diagnostics';
 import { BINS, HEADROOM, HistogramBuffer, MAX_FRAMES, SAMPLE_VALUES, histogramDue } from '../../../src/diagnostics/histograms';
@@ -74,6 +75,36 @@ describe('HistogramBuffer', () => {
     const h = b.toHistogram(2)!;
     assert.equal(total(h, 0), SAMPLE_VALUES);
     assert.deepEqual(h.counts[1], h.counts[0], 'same values, same counts');
+  });
+
+  test('on a backend that keeps tensors off the host, a sample reads the same values as on the host, in one download', async () => {
+    // A device stand-in: the cpu kernels under another name, so the values are not read in place.
+    // Downloads are counted where a tensor's values are read back (the engine), not inside the
+    // stand-in's kernels, which read their inputs as the cpu backend does.
+    if (!tf.findBackendFactory('gs-device')) {
+      tf.registerBackend('gs-device', () => new MathBackendCPU());
+      for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'gs-device' });
+    }
+    let reads = 0;
+    const engine = tf.engine() as unknown as { readSync(id: object): unknown };
+    const readSync = engine.readSync.bind(engine);
+    engine.readSync = (id) => { reads++; return readSync(id); };
+    const sample = () => {
+      const b = new HistogramBuffer();
+      b.add(0, [['k', tf.randomNormal([40, 30], 0, 1, 'float32', 7)], ['b', tf.tensor1d([0.5, NaN, -2])], ['i', tf.range(0, 600, 1, 'int32')]]);
+      return b.latest!;
+    };
+    const host = sample();
+    await tf.setBackend('gs-device');
+    try {
+      reads = 0;
+      const device = sample();
+      assert.equal(reads, 1, 'one download for three tensors');
+      assert.deepEqual(device, host);
+    } finally {
+      engine.readSync = readSync;
+      await tf.setBackend('cpu');
+    }
   });
 
   test('a constant first sample (a zero bias) still gets a usable range', () => {
