@@ -3,10 +3,12 @@
  * probes. The bin edges of each layer and kind are fixed at its first sample: the range of those values
  * widened by {@link HEADROOM} of its span on each side (values outside fall into the under- and overflow
  * counts, non-finite ones are counted apart), so frames of one run are comparable bin for bin. Each
- * sample reads at most {@link SAMPLE_VALUES} values per tensor, at positions drawn once per tensor
- * (seeded), so a histogram costs the same for a 100-unit and a 10 000-unit layer; the counts are of
- * those values. Memory is bounded: past {@link MAX_FRAMES} frames, neighbours merge pairwise (each
- * then covers twice as many probes), as the series buffers do. The monitor takes a sample only at
+ * sample reads at most {@link SAMPLE_VALUES} values per tensor, at positions drawn once per tensor size
+ * (seeded, one per stratum), so a histogram costs the same for a 100-unit and a 10 000-unit layer; the
+ * counts are of those values, and so are the exact statistics kept with the latest sample (count, min,
+ * max, sum, sum of squares of the finite values, from the same pass that copies them for binning).
+ * Memory is bounded: past {@link MAX_FRAMES} frames, neighbours merge pairwise (each then covers twice
+ * as many probes), as the series buffers do. The monitor takes a sample only at
  * the probes that keep the histograms' time within {@link DEFAULT_HISTOGRAM_SHARE} of its own (see
  * {@link histogramDue}), so long runs get evenly spread frames and short ones at least the first.
  */
@@ -40,15 +42,78 @@ export function histogramDue(samples: number, spentMs: number, lastCostMs: numbe
 /** What a histogram is of. */
 export type HistogramKind = keyof LayerHistograms;
 
+/** Exact statistics of one sample's finite values, summed in float64 (what TensorBoard's HistogramProto carries). */
+export interface SampleStats {
+  /** Finite values counted (the bins and both tails). */
+  num: number;
+  min: number;
+  max: number;
+  sum: number;
+  sumSquares: number;
+}
+
+/** One sample as counted, unmerged: its bins, tails and the statistics of its finite values. */
+export interface Sample {
+  step: number;
+  counts: Uint32Array;
+  under: number;
+  over: number;
+  nonFinite: number;
+  stats: SampleStats;
+}
+
 interface Frame { step: number; probes: number; counts: Uint32Array; under: number; over: number; nonFinite: number }
 
-/** Positions read from a tensor of `size` values: all of them, or {@link SAMPLE_VALUES} drawn at random, ascending. */
-function positions(size: number, seed: number): Int32Array | undefined {
+/** Distinct tensor sizes whose positions are kept (a model has few; past this the cache starts over). */
+const POSITION_SIZES = 256;
+const positionCache = new Map<number, Int32Array>();
+
+/**
+ * Positions read from a tensor of `size` values: all of them (undefined), or one drawn at random in
+ * each of {@link SAMPLE_VALUES} equal strata, so they come ascending without a sort, distinct, and
+ * spread over the whole tensor (a stratified sample: no part of a kernel is left out by chance). Seeded
+ * by the size and drawn once per size: every tensor of that size is read at the same positions, at
+ * every probe, and a new run's first sample draws nothing for sizes seen before.
+ */
+function positions(size: number): Int32Array | undefined {
   if (size <= SAMPLE_VALUES) return undefined;
-  const rnd = seededRandom(seed);
+  const known = positionCache.get(size);
+  if (known) return known;
+  const rnd = seededRandom(size);
+  const stride = size / SAMPLE_VALUES;
   const out = new Int32Array(SAMPLE_VALUES);
-  for (let i = 0; i < SAMPLE_VALUES; i++) out[i] = Math.floor(rnd() * size);
-  return out.sort();
+  for (let i = 0; i < SAMPLE_VALUES; i++) out[i] = Math.min(size - 1, Math.floor((i + rnd()) * stride));
+  if (positionCache.size >= POSITION_SIZES) positionCache.clear();
+  positionCache.set(size, out);
+  return out;
+}
+
+/** The finite values of the sample being counted (shared: one buffer counts at a time). */
+let scratch = new Float64Array(4 * SAMPLE_VALUES);
+
+/** Statistics accumulated over the tensors of one sample. */
+interface Acc { n: number; bad: number; min: number; max: number; sum: number; sq: number }
+
+/**
+ * Copies the finite values of `v` (at positions `at`, or all of it) to the scratch from `acc.n` on and
+ * adds them to `acc`'s statistics in the same pass; NaN and ±Infinity are only counted (`acc.bad`).
+ * Two loops, with and without positions, so the common path has no branch on them.
+ */
+function gather(v: ArrayLike<number>, at: Int32Array | undefined, acc: Acc): void {
+  const out = scratch;
+  let n = acc.n, bad = acc.bad, min = acc.min, max = acc.max, sum = acc.sum, sq = acc.sq;
+  if (at) {
+    for (let i = 0; i < at.length; i++) {
+      const x = v[at[i]];
+      if (x - x === 0) { out[n++] = x; if (x < min) min = x; if (x > max) max = x; sum += x; sq += x * x; } else bad++;
+    }
+  } else {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x - x === 0) { out[n++] = x; if (x < min) min = x; if (x > max) max = x; sum += x; sq += x * x; } else bad++;
+    }
+  }
+  acc.n = n; acc.bad = bad; acc.min = min; acc.max = max; acc.sum = sum; acc.sq = sq;
 }
 
 /** One histogram over time (one layer, one kind). */
@@ -56,13 +121,13 @@ export class HistogramBuffer {
   private lo = 0;
   private scale = 0;
   private edges?: number[];
+  /** The edges as the payload carries them (5 significant digits), rounded once when fixed. */
+  private shown?: number[];
   private frames: Frame[] = [];
   private width = 1;
-  private readonly picks = new Map<string, Int32Array | undefined>();
-  private seed = 1;
   private cached?: { maxFrames: number; h: Histogram };
   /** The most recent sample, unmerged (what an exporter writes for that step). */
-  latest?: { step: number; counts: Uint32Array; under: number; over: number; nonFinite: number };
+  latest?: Sample;
   /** Milliseconds spent in {@link add} and {@link toHistogram} so far (the monitor reports it as `cost.histogramMs`). */
   spentMs = 0;
 
@@ -76,24 +141,10 @@ export class HistogramBuffer {
     return this.frames.length;
   }
 
-  /** The values this sample counts, by tensor key (`key` identifies a tensor across probes: same positions each time). */
-  private sampled(key: string, t: tf.Tensor): { v: ArrayLike<number>; at?: Int32Array } {
-    let at = this.picks.get(key);
-    if (!this.picks.has(key) || (at && at[at.length - 1] >= t.size)) {
-      at = positions(t.size, this.seed++);
-      this.picks.set(key, at);
-    }
-    const view = hostView(t);
-    if (view) return { v: view, at };
-    // Native and GPU backends: download only the sampled values.
-    if (!at) return { v: t.dataSync() as ArrayLike<number> };
-    const picked = tf.tidy(() => tf.gather(tf.reshape(t, [-1]), tf.tensor1d(at, 'int32')));
-    const v = picked.dataSync() as ArrayLike<number>;
-    picked.dispose();
-    return { v };
-  }
-
-  /** Adds a frame at `step` from `tensors` (keyed, see above); tensors the backend cannot read are skipped by the caller. */
+  /**
+   * Adds a frame at `step` from `tensors` (named; the positions read depend on a tensor's size only).
+   * Tensors the backend holds on the host are read in place; the others' sampled values come in one download.
+   */
   add(step: number, tensors: [string, tf.Tensor][]): void {
     const t0 = performance.now();
     try {
@@ -104,29 +155,33 @@ export class HistogramBuffer {
   }
 
   private addFrame(step: number, tensors: [string, tf.Tensor][]): void {
-    const views = tensors.filter(([, t]) => t.size > 0).map(([k, t]) => this.sampled(k, t));
-    if (views.length === 0) return;
-    if (!this.edges) this.fix(views);
+    const live = tensors.filter(([, t]) => t.size > 0);
+    if (live.length === 0) return;
+    const picks = live.map(([, t]) => positions(t.size));
+    let total = 0;
+    live.forEach(([, t], i) => (total += picks[i]?.length ?? t.size));
+    if (scratch.length < total) scratch = new Float64Array(total);
+    const acc: Acc = { n: 0, bad: 0, min: Infinity, max: -Infinity, sum: 0, sq: 0 };
+    const device: tf.Tensor[] = [];
+    const deviceAt: (Int32Array | undefined)[] = [];
+    live.forEach(([, t], i) => {
+      const view = hostView(t);
+      if (view) gather(view, picks[i], acc);
+      else { device.push(t); deviceAt.push(picks[i]); }
+    });
+    // Native and GPU backends: the sampled values of all the tensors in one download.
+    if (device.length) gather(readSampled(device, deviceAt), undefined, acc);
+    if (!this.edges) this.fix(acc.min, acc.max);
     const counts = new Uint32Array(BINS);
-    const tail = { under: 0, over: 0, nonFinite: 0 };
-    for (const { v, at } of views) binInto(v, at, this.lo, this.scale, counts, tail);
-    const { under, over, nonFinite } = tail;
-    this.latest = { step, counts: counts.slice(), under, over, nonFinite };
-    this.push({ step, probes: 1, counts, under, over, nonFinite });
+    const { under, over } = binInto(scratch, acc.n, this.lo, this.scale, counts);
+    const stats = { num: acc.n, min: acc.min, max: acc.max, sum: acc.sum, sumSquares: acc.sq };
+    this.latest = { step, counts: counts.slice(), under, over, nonFinite: acc.bad, stats };
+    this.push({ step, probes: 1, counts, under, over, nonFinite: acc.bad });
   }
 
-  /** Fixes the edges from the first sample: its finite range widened by {@link HEADROOM} each side. */
-  private fix(views: { v: ArrayLike<number>; at?: Int32Array }[]): void {
-    let min = Infinity, max = -Infinity;
-    for (const { v, at } of views) {
-      const n = at ? at.length : v.length;
-      for (let i = 0; i < n; i++) {
-        const x = v[at ? at[i] : i];
-        if (x < min) min = x;
-        if (x > max) max = x;
-      }
-    }
-    if (!(min <= max) || !Number.isFinite(min) || !Number.isFinite(max)) { min = -1; max = 1; }
+  /** Fixes the edges from the first sample's finite range, widened by {@link HEADROOM} each side. */
+  private fix(min: number, max: number): void {
+    if (!(min <= max)) { min = -1; max = 1; }
     let span = max - min;
     // All values equal (a zero-initialized bias, a constant): a span around them, relative when they are not 0.
     if (!(span > 0)) span = Math.max(Math.abs(min), 1e-6) * 2;
@@ -135,6 +190,7 @@ export class HistogramBuffer {
     this.lo = lo;
     this.scale = BINS / (hi - lo);
     this.edges = Array.from({ length: BINS + 1 }, (_, i) => lo + ((hi - lo) * i) / BINS);
+    this.shown = this.edges.map((e) => Number(e.toPrecision(5)));
   }
 
   private push(f: Frame): void {
@@ -164,7 +220,7 @@ export class HistogramBuffer {
     if (this.cached?.maxFrames === maxFrames) return this.cached.h;
     const t0 = performance.now();
     try {
-      const h = this.build(maxFrames, this.edges);
+      const h = this.build(maxFrames, this.shown!);
       this.cached = { maxFrames, h };
       return h;
     } finally {
@@ -183,7 +239,7 @@ export class HistogramBuffer {
       groups.push(f);
     }
     return {
-      edges: edges.map((e) => Number(e.toPrecision(5))),
+      edges,
       step: groups.map((f) => f.step),
       probes: groups.map((f) => f.probes),
       counts: groups.map((f) => Array.from(f.counts)),
@@ -195,22 +251,35 @@ export class HistogramBuffer {
 }
 
 /**
- * Counts `v` (at positions `at`, or all of it) into `counts` on bins [lo + j/scale, lo + (j+1)/scale);
- * values outside into `tail.under`/`tail.over`, NaN and ±Infinity into `tail.nonFinite`. Two loops,
- * with and without positions, so the common path has no branch on them.
+ * Counts the `n` finite values of `v` into `counts` on bins [lo + j/scale, lo + (j+1)/scale); those
+ * outside into the returned under- and overflow.
  */
-function binInto(v: ArrayLike<number>, at: Int32Array | undefined, lo: number, scale: number, counts: Uint32Array, tail: { under: number; over: number; nonFinite: number }): void {
-  let under = 0, over = 0, bad = 0;
-  const count = (x: number) => {
-    const b = Math.floor((x - lo) * scale);
+function binInto(v: Float64Array, n: number, lo: number, scale: number, counts: Uint32Array): { under: number; over: number } {
+  let under = 0, over = 0;
+  for (let i = 0; i < n; i++) {
+    const b = Math.floor((v[i] - lo) * scale);
     if (b >= 0 && b < BINS) counts[b]++;
-    else if (b < 0) { if (x === -Infinity) bad++; else under++; } else if (b >= BINS) { if (x === Infinity) bad++; else over++; } else bad++;
-  };
-  if (at) for (let i = 0; i < at.length; i++) count(v[at[i]]);
-  else for (let i = 0; i < v.length; i++) count(v[i]);
-  tail.under += under;
-  tail.over += over;
-  tail.nonFinite += bad;
+    else if (b < 0) under++;
+    else over++;
+  }
+  return { under, over };
+}
+
+/** The sampled values of `ts` (at `at[i]`, or all of tensor i) read back from the device in one download, as float32. */
+function readSampled(ts: tf.Tensor[], at: (Int32Array | undefined)[]): ArrayLike<number> {
+  const flat = tf.tidy(() => {
+    const parts = ts.map((t, i) => {
+      const f = tf.reshape(t, [-1]);
+      const p = at[i] ? tf.gather(f, tf.tensor1d(at[i]!, 'int32')) : f;
+      return p.dtype === 'float32' ? p : tf.cast(p, 'float32');
+    });
+    return parts.length === 1 ? parts[0] : tf.concat(parts);
+  });
+  try {
+    return flat.dataSync() as ArrayLike<number>;
+  } finally {
+    flat.dispose();
+  }
 }
 
 function merge(into: Frame, f: Frame): void {

@@ -7,8 +7,8 @@
  * `update_ratio/<layer>`; and with each histogram sample `weights/<layer>`, `gradients/<layer>`,
  * `activations/<layer>` as TensorBoard histograms. A histogram's buckets are the run's fixed bins with
  * the underflow below the first edge and the overflow above the last (up to ±Number.MAX_VALUE); its
- * min, max, sum and sum of squares come from the buckets' edges and centres (the values themselves
- * are not kept), non-finite values are left out.
+ * count, min, max, sum and sum of squares are exact, of the sample's finite values (computed when it is
+ * taken, in float64); non-finite values are left out.
  */
 import type { BatchEndInfo } from '../../training/observer';
 import type { LayerRecorder } from '../layerRecorder';
@@ -16,27 +16,15 @@ import type { HistogramBuffer, HistogramKind } from '../histograms';
 import { TensorBoardWriter } from './tensorboard';
 import type { TbHistogram, TbValue } from './tfEvent';
 
-/** A histogram sample as TensorBoard buckets (see the module comment), or undefined when empty. */
+/** A histogram sample as TensorBoard buckets with its exact statistics (see the module comment), or undefined when it has no finite value. */
 export function toTbHistogram(b: HistogramBuffer): TbHistogram | undefined {
   const e = b.binEdges;
   const s = b.latest;
-  if (!e || !s) return undefined;
-  const bins = e.length - 1;
+  if (!e || !s || s.stats.num === 0) return undefined;
   const bucketLimit = [e[0], ...e.slice(1), Number.MAX_VALUE];
   const bucket = [s.under, ...s.counts, s.over];
-  // Value each bucket stands for: the first and last edge for the tails, else the bin's centre.
-  const centre = (i: number) => (i === 0 ? e[0] : i === bins + 1 ? e[bins] : (e[i - 1] + e[i]) / 2);
-  let num = 0, sum = 0, sq = 0, first = -1, last = -1;
-  bucket.forEach((c, i) => {
-    if (!c) return;
-    num += c; sum += c * centre(i); sq += c * centre(i) ** 2;
-    if (first < 0) first = i;
-    last = i;
-  });
-  if (num === 0) return undefined;
-  const lower = (i: number) => (i === 0 ? e[0] : e[i - 1]);
-  const upper = (i: number) => (i === bins + 1 ? e[bins] : e[i]);
-  return { min: lower(first), max: upper(last), num, sum, sumSquares: sq, bucketLimit, bucket };
+  const { num, min, max, sum, sumSquares } = s.stats;
+  return { min, max, num, sum, sumSquares, bucketLimit, bucket };
 }
 
 /** Feeds one run's numbers to a {@link TensorBoardWriter}. */

@@ -6,6 +6,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { fit } from '../../../src/library';
 import { healthMonitor } from '../../../src/diagnostics';
 import { BINS, HEADROOM, HistogramBuffer, MAX_FRAMES, SAMPLE_VALUES, histogramDue } from '../../../src/diagnostics/histograms';
@@ -34,6 +35,23 @@ describe('HistogramBuffer', () => {
     assert.equal(h.counts[1].reduce((a, c) => a + c, 0), 1, '0.5 in one bin');
     const bin = Math.floor(((0.5 - e[0]) / (e[BINS] - e[0])) * BINS);
     assert.equal(h.counts[1][bin], 1);
+    assert.deepEqual(b.latest!.stats, { num: 3, min: -100, max: 100, sum: 0.5, sumSquares: 20000.25 }, 'exact statistics of the finite values');
+  });
+
+  test('a large tensor is read at one position per stratum; the statistics are those of the values read', () => {
+    const b = new HistogramBuffer();
+    const n = 300 * 100;
+    // Each value is its own position: the values read tell where they were read.
+    const t = tf.range(0, n, 1, 'float32').reshape([300, 100]);
+    b.add(0, [['k', t]]);
+    const s = b.latest!.stats;
+    assert.equal(s.num, SAMPLE_VALUES);
+    const stride = n / SAMPLE_VALUES;
+    assert.ok(s.min < stride && s.max >= n - stride, `${s.min}…${s.max}: first and last strata read`);
+    // One value in [i·stride, (i+1)·stride) for each i: the sum lies between the strata's bounds.
+    const low = (stride * SAMPLE_VALUES * (SAMPLE_VALUES - 1)) / 2;
+    assert.ok(s.sum >= low && s.sum < low + n, `${s.sum}`);
+    assert.ok(s.sumSquares >= s.sum * s.min && s.sumSquares <= s.sum * s.max);
   });
 
   test('frames stay bounded and keep every probe counted', () => {
@@ -57,6 +75,36 @@ describe('HistogramBuffer', () => {
     const h = b.toHistogram(2)!;
     assert.equal(total(h, 0), SAMPLE_VALUES);
     assert.deepEqual(h.counts[1], h.counts[0], 'same values, same counts');
+  });
+
+  test('on a backend that keeps tensors off the host, a sample reads the same values as on the host, in one download', async () => {
+    // A device stand-in: the cpu kernels under another name, so the values are not read in place.
+    // Downloads are counted where a tensor's values are read back (the engine), not inside the
+    // stand-in's kernels, which read their inputs as the cpu backend does.
+    if (!tf.findBackendFactory('gs-device')) {
+      tf.registerBackend('gs-device', () => new MathBackendCPU());
+      for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'gs-device' });
+    }
+    let reads = 0;
+    const engine = tf.engine() as unknown as { readSync(id: object): unknown };
+    const readSync = engine.readSync.bind(engine);
+    engine.readSync = (id) => { reads++; return readSync(id); };
+    const sample = () => {
+      const b = new HistogramBuffer();
+      b.add(0, [['k', tf.randomNormal([40, 30], 0, 1, 'float32', 7)], ['b', tf.tensor1d([0.5, NaN, -2])], ['i', tf.range(0, 600, 1, 'int32')]]);
+      return b.latest!;
+    };
+    const host = sample();
+    await tf.setBackend('gs-device');
+    try {
+      reads = 0;
+      const device = sample();
+      assert.equal(reads, 1, 'one download for three tensors');
+      assert.deepEqual(device, host);
+    } finally {
+      engine.readSync = readSync;
+      await tf.setBackend('cpu');
+    }
   });
 
   test('a constant first sample (a zero bias) still gets a usable range', () => {
@@ -95,6 +143,22 @@ describe('which probes take histograms', () => {
 });
 
 describe('histograms in the health snapshot', () => {
+  test('a run of two probes at the default share ends with a frame of every layer and kind', async () => {
+    const x = tf.randomNormal([64, 8], 0, 1, 'float32', 1);
+    const y = tf.randomNormal([64, 1], 0, 1, 'float32', 2);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 16, activation: 'relu', inputShape: [8] }), tf.layers.dense({ units: 1 })] });
+    const mon = healthMonitor({ sampleEvery: 1 });
+    await fit(model, x, y, { optimizer: tf.train.adam(0.01), loss: 'meanSquaredError', epochs: 1, batchSize: 32, observers: [mon] });
+    const s = mon.snapshot();
+    assert.equal(s.cost!.probes, 2);
+    for (const l of s.layers) {
+      for (const k of ['weights', 'gradients', 'activations'] as const) {
+        const h = l.histograms?.[k];
+        assert.ok(h && h.step.length >= 1 && total(h, 0) > 0, `${l.layer} ${k}: a frame with values`);
+      }
+    }
+  });
+
   test('each layer has weights, gradients and activations; the last weights frame is the final weights', async () => {
     const x = tf.randomNormal([256, 8], 0, 1, 'float32', 1);
     const y = tf.randomNormal([256, 1], 0, 1, 'float32', 2);

@@ -19,7 +19,7 @@ before(async () => {
   await tf.setBackend('cpu');
 });
 
-interface Decoded { crc: number; events: { wall_time: number; step: number; file_version?: string; values?: { tag: string; simple_value?: number; histo?: { num: number; bucket: number[]; bucket_limit: number[]; min: number; max: number } }[] }[] }
+interface Decoded { crc: number; events: { wall_time: number; step: number; file_version?: string; values?: { tag: string; simple_value?: number; histo?: { num: number; bucket: number[]; bucket_limit: number[]; min: number; max: number; sum: number; sum_squares: number } }[] }[] }
 const decode = (file: string): Decoded => JSON.parse(execFileSync('/usr/bin/python3', [join(__dirname, 'tbDecode.py'), file], { encoding: 'utf8' }));
 const f32 = (v: number) => Math.fround(v);
 
@@ -71,6 +71,16 @@ describe('TensorBoard event files from gs.fit', () => {
       assert.equal(w.h.bucket_limit.length, w.h.bucket.length);
       assert.ok(w.h.min <= w.h.max);
     }
+    // The last sample is of the final weights: its statistics are theirs, exactly (not the bins').
+    const last = weights[weights.length - 1];
+    assert.equal(last.step, h.batchLoss.length - 1, 'the last step is probed');
+    const values = model.getLayer('hidden').trainableWeights.flatMap((v) => Array.from(v.read().dataSync()));
+    const sum = values.reduce((a, v) => a + v, 0);
+    const sq = values.reduce((a, v) => a + v * v, 0);
+    assert.equal(last.h.min, Math.min(...values));
+    assert.equal(last.h.max, Math.max(...values));
+    assert.ok(Math.abs(last.h.sum - sum) <= 1e-12 * Math.max(1, Math.abs(sum)), `sum ${last.h.sum} vs ${sum}`);
+    assert.ok(Math.abs(last.h.sum_squares - sq) <= 1e-12 * sq, `sum of squares ${last.h.sum_squares} vs ${sq}`);
     assert.ok(histos.some((x) => x.tag === 'gradients/out') && histos.some((x) => x.tag === 'activations/hidden'));
   });
 
