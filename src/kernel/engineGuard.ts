@@ -3,11 +3,13 @@
  * every `catch`/`finally` on the stack: tfjs's engine is left with scopes open (`tf.tidy`), a kernel
  * depth above 0 (the tape stays off, so later gradients find no path) and maybe a gradient tape. The
  * guard records the engine's invariants before a cell runs and puts them back after an interrupt
- * (ending the scopes the cell opened frees their tensors), then proves that gradients work again.
+ * (ending the scopes the cell opened frees their tensors), closes the tfjs-layers name scopes the cell
+ * left open (src/kernel/layersNameScopes.ts), then proves that gradients work again.
  * It also wraps the engine's op entry so that code of an abandoned cell throws at its next op.
  */
 import { assertNotAbandoned } from './cellContext';
 import type { KernelActivity } from './activity';
+import type { LayersNameScopes } from './layersNameScopes';
 
 interface TapeNode { saved?: { dispose(): void }[] }
 interface ScopeInfo { track: unknown[] }
@@ -40,6 +42,8 @@ export interface EngineBaseline {
   kernelDepth: number;
   gradientDepth: number;
   dataMoves: number;
+  /** Depth of each tfjs-layers name-scope stack. */
+  nameScopes: number[];
 }
 
 /** What {@link EngineGuard.restore} did and whether the engine works again. */
@@ -56,7 +60,8 @@ export interface RestoreReport {
 export class EngineGuard {
   private readonly engine: Engine;
 
-  constructor(private readonly tf: GuardedTf, private readonly activity?: KernelActivity) {
+  /** `nameScopes`: the tfjs-layers name scopes to restore too. Defaults to none (left as they are). */
+  constructor(private readonly tf: GuardedTf, private readonly activity?: KernelActivity, private readonly nameScopes?: LayersNameScopes) {
     this.engine = tf.engine() as Engine;
   }
 
@@ -79,7 +84,7 @@ export class EngineGuard {
 
   baseline(): EngineBaseline {
     const s = this.engine.state;
-    return { scopes: s.scopeStack.length, kernelDepth: s.kernelDepth, gradientDepth: s.gradientDepth, dataMoves: s.numDataMovesStack.length };
+    return { scopes: s.scopeStack.length, kernelDepth: s.kernelDepth, gradientDepth: s.gradientDepth, dataMoves: s.numDataMovesStack.length, nameScopes: this.nameScopes?.depths() ?? [] };
   }
 
   /** Puts the engine back to `base` (see the file comment) and verifies it. Never throws. */
@@ -109,6 +114,9 @@ export class EngineGuard {
         for (let i = 0; i < open; i++) this.engine.endScope();
         repairs.push(`${open} open tf.tidy scope${open === 1 ? '' : 's'} ended (${before - s.numTensors} tensor${before - s.numTensors === 1 ? '' : 's'} freed)`);
       }
+      const names = this.nameScopes?.restore(base.nameScopes) ?? 0;
+      if (names > 0) repairs.push(`${names} layer name scope${names === 1 ? '' : 's'} closed`);
+      if (this.nameScopes?.unchecked.length) repairs.push(`layer name scopes not checked (a tfjs-layers build without the expected stack: ${this.nameScopes.unchecked.join(', ')})`);
       const now = this.baseline();
       if (now.scopes !== base.scopes || now.kernelDepth !== base.kernelDepth || now.gradientDepth !== base.gradientDepth) {
         return { ok: false, repairs, problem: `the engine's state could not be put back (scopes ${now.scopes}, op depth ${now.kernelDepth}, gradient depth ${now.gradientDepth})` };

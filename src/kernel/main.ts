@@ -16,6 +16,7 @@ import { InputRequests } from './input';
 import type * as Gradscope from '../library';
 import { KernelActivity } from './activity';
 import { EngineGuard, type GuardedTf } from './engineGuard';
+import { captureLayersNameScopes } from './layersNameScopes';
 import { assertNotAbandoned } from './cellContext';
 import { dropRethrowingListeners } from './fatalHandlers';
 import { startWatchdog } from './watchdog';
@@ -60,8 +61,10 @@ async function main(): Promise<void> {
   Error.stackTraceLimit = 50;
   const activity = new KernelActivity();
   startWatchdog(activity, options.watchdogFd, (text) => send({ type: 'log', text }));
+  // Before anything loads tfjs-layers: its name-scope stack is captured as it loads.
+  const nameScopes = captureLayersNameScopes();
   const engine = await selectBackend(options.backend ?? 'auto', workspaceDir, extensionDir);
-  const guard = new EngineGuard(engine.tf as unknown as GuardedTf, activity);
+  const guard = new EngineGuard(engine.tf as unknown as GuardedTf, activity, nameScopes);
   guard.install();
   const tail = options.outputTailLines;
   const runtime = new CellRuntime(send, kernelDir, {

@@ -52,6 +52,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
 const many = tf.randomNormal([4096, 512]);`);
       const r = await interruptAfter(k, 'for (let i = 0; i < 1000; i++) tf.dispose(wide.predict(many));', 800);
       assert.equal(r.status, 'interrupted');
+      // Interrupted inside a layer's apply: its name scope would prefix every later layer's weights.
+      assert.match(r.errorText ?? '', /1 layer name scope closed/);
+      const named = await k.run("JSON.stringify(tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] }).weights.map((w) => w.name))");
+      assert.equal(named.status, 'ok', named.errorText);
+      const names = JSON.parse(named.value ?? '[]') as string[];
+      assert.equal(names.length, 2);
+      for (const n of names) assert.match(n, /^dense_Dense\d+\/(kernel|bias)$/, `a new layer's weights are named as in a fresh kernel: ${names.join(', ')}`);
       const next = await k.run(WORKS);
       assert.equal(next.status, 'ok', next.errorText);
       assert.deepEqual(JSON.parse(next.value ?? "null"), HEALTHY);
