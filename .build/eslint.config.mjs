@@ -105,7 +105,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/language/feature.ts', 'src/language/client.ts', 'src/language/languageId.ts', 'src/language/protocol.ts'],
+    files: ['src/language/feature.ts', 'src/language/client.ts', 'src/language/languageId.ts', 'src/language/messages.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'typescript', message: 'the extension host side of the language service must not load the TypeScript compiler (it runs in dist/languageWorker.js)', allowTypeImports: true }],

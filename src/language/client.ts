@@ -4,7 +4,7 @@
  * requests and is started afresh on the next one (the caller syncs the notebooks again: {@link onRestart}).
  */
 import { Worker } from 'node:worker_threads';
-import type { Method, Requests, ResponseMessage } from './protocol';
+import type { Method, Requests, ResponseMessage } from './messages';
 import type { LanguageWorkerData } from './workerLoader';
 
 export class LanguageClient {

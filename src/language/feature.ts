@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient } from './client';
 import { CELL_LANGUAGE } from './languageId';
-import type { SyncCell } from './protocol';
+import type { SyncCell } from './messages';
 import { PLUGIN_NAME, type PluginConfig } from './typescriptPlugin';
 import type { CellDiagnostic, Location as ServiceLocation, Position as ServicePosition } from './service';
 

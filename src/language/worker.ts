@@ -1,12 +1,12 @@
 /**
  * Entry of the language worker (dist/languageWorker.js), a worker thread of the extension host: it
  * holds one {@link NotebookService} per open notebook and answers the requests of
- * src/language/protocol.ts in arrival order. The TypeScript compiler is loaded here only, so typing in
+ * src/language/messages.ts in arrival order. The TypeScript compiler is loaded here only, so typing in
  * the editor never waits on it.
  */
 import { parentPort } from 'node:worker_threads';
 import { NotebookService } from './service';
-import type { Method, RequestMessage, Requests, ResponseMessage } from './protocol';
+import type { Method, RequestMessage, Requests, ResponseMessage } from './messages';
 
 interface Open {
   service: NotebookService;

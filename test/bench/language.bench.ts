@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LanguageClient } from '../../src/language/client';
-import type { SyncCell } from '../../src/language/protocol';
+import type { SyncCell } from '../../src/language/messages';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
