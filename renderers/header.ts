@@ -1,7 +1,8 @@
 /**
  * The panel header: run status, epoch/step with a progress bar and ETA, backend, current learning rate,
- * the loss (named as the last batch's or the last epoch's mean) and what the diagnostics cost, then one
- * badge per finding, with its id, that expands to its evidence (keys in words) and suggested fixes.
+ * the loss (named as the last batch's or the last epoch's mean), what the diagnostics cost and the probe
+ * batch every per-layer number is measured on (its size and how it was drawn), then one badge per
+ * finding, with its id, that expands to its evidence (keys in words) and suggested fixes.
  */
 import type { Finding, FixId, HealthSnapshot } from '../src/protocol/health';
 import { el, replaceChildren, setText } from './dom';
@@ -50,6 +51,7 @@ export class Header implements Section {
   private readonly lr = el('span');
   private readonly loss = el('span');
   private readonly cost = el('span', { class: 'gs-muted' });
+  private readonly probe = el('span', { class: 'gs-muted gs-probe-batch' });
   private readonly error = el('div', { class: 'gs-error-text' });
   private readonly findings = el('div', { class: 'gs-findings', attrs: { role: 'list', 'aria-label': 'Findings' } });
   private readonly expanded = new Set<string>();
@@ -57,7 +59,7 @@ export class Header implements Section {
 
   constructor(snapshot: HealthSnapshot, private readonly applyFix?: ApplyFix) {
     this.root = el('div', { class: 'gs-head' },
-      el('div', { class: 'gs-header' }, this.status, this.epoch, this.step, this.progress, this.eta, this.backend, this.lr, this.loss, this.cost),
+      el('div', { class: 'gs-header' }, this.status, this.epoch, this.step, this.progress, this.eta, this.backend, this.lr, this.loss, this.cost, this.probe),
       this.error, this.findings);
     this.update(snapshot);
   }
@@ -83,6 +85,9 @@ export class Header implements Section {
     const share = c && c.trainMs > 0 ? (100 * c.monitorMs) / c.trainMs : undefined;
     setText(this.cost, share === undefined ? '' : `diagnostics' own time ${share < 10 ? share.toFixed(1) : share.toFixed(0)} % of training, probe every ${fmtInt(s.sampleEvery)} steps`);
     this.cost.hidden = share === undefined;
+    // Producers before the probe batch was described send none: nothing is claimed then.
+    setText(this.probe, s.probeBatch ? `probe batch: ${s.probeBatch.description}` : '');
+    this.probe.hidden = !s.probeBatch;
     setText(this.error, s.status === 'failed' && s.error ? s.error : '');
     this.error.hidden = !(s.status === 'failed' && s.error);
     const json = JSON.stringify(s.findings);

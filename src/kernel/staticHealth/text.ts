@@ -34,6 +34,7 @@ export function healthText(s: HealthSnapshot): string {
   // Only layers with weights can be frozen; an InputLayer, Activation or Dropout has nothing to train.
   const layers = s.model.layers.filter((l) => l.className !== 'InputLayer' && (l.hasWeights || l.params.trainable + l.params.nonTrainable > 0));
   lines.push(`model ${s.model.name}: ${layers.filter((l) => l.trainable).length} of ${layers.length} layers with weights trainable, ${int(s.model.trainableParams)} of ${int(s.model.totalParams)} parameters trainable`);
+  if (s.probeBatch) lines.push(`probe batch: ${cut(s.probeBatch.description, 200)}`);
   const v = s.training.epochValLoss;
   if (v?.value.length) lines.push(`validation loss (epoch ${v.step[v.step.length - 1]}): ${num(v.value[v.value.length - 1])}`);
   for (const e of s.training.events.slice(-10)) lines.push(`event at step ${e.step} (epoch ${e.epoch + 1}): ${e.kind} — ${cut(e.detail, 200)}`);

@@ -35,6 +35,7 @@ after(async () => {
 describe('gradient-health renderer', () => {
   test('healthy run: header, the chart sections, SELU mean/std, no findings', async () => {
     const snap = healthy();
+    snap.probeBatch = { size: 32, of: 60000, drawn: 'stratified', classes: 10, seed: 0, description: '32 of 60000 training samples, drawn at random per class (10 classes), seed 0' };
     await render(page, 'healthy', snap);
     const host = page.locator('#host-healthy');
     assert.deepEqual(await host.locator('section.gs-section').evaluateAll((s) => s.map((x) => x.getAttribute('aria-label'))),
@@ -48,6 +49,7 @@ describe('gradient-health renderer', () => {
     assert.match(header, /step 1\s?000\/1\s?000/);
     assert.match(header, /backend wasm/);
     assert.match(header, /diagnostics' own time 2\.1 % of training, probe every 10 steps/);
+    assert.match(header, /probe batch: 32 of 60000 training samples, drawn at random per class \(10 classes\), seed 0/);
     assert.equal(await host.locator('.gs-badge').count(), 0);
     const lrLabel = await host.locator('.gs-section-lr canvas').getAttribute('aria-label');
     // 0.01 → 0.01·0.1^2 spans 100×: the LR axis must be logarithmic; the schedule kind is named.
@@ -65,6 +67,7 @@ describe('gradient-health renderer', () => {
     const snap = vanishingSigmoid();
     await render(page, 'vanishing', snap);
     const host = page.locator('#host-vanishing');
+    assert.equal(await host.locator('.gs-probe-batch').isVisible(), false, 'a payload without a probe batch claims none');
     const badges = host.locator('.gs-badge');
     assert.equal(await badges.count(), 2);
     assert.match(await badges.first().innerText(), /error vanishing-gradient: dense_Dense1: sensitivity .*smaller than at the output/);

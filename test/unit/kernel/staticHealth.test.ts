@@ -5,6 +5,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { drawProbeBatch } from '../../../src/diagnostics/probeBatch';
 import { HEALTH_MIME, type HealthSnapshot } from '../../../src/protocol/health';
 import { healthOutputData, healthSvg, healthText, SVG_MAX_BYTES, TEXT_MAX_CHARS } from '../../../src/kernel/staticHealth';
 import { big, deadRelu, earlyStopped, exploding, manyLayers } from '../../e2e/renderer/fixtures/scenarios';
@@ -86,6 +88,19 @@ describe('text summary of the findings', () => {
     assert.match(text, /⚠ warning overfitting: validation loss rose for 5 epochs while the training loss fell/);
     assert.match(text, /evidence: step 600, epoch 12, bestEpoch 7, bestValLoss 0\.6/);
     assert.match(text, /suggested fixes: add-dropout, add-early-stopping/);
+  });
+
+  test('the probe batch every per-layer number is measured on: its size and how it was drawn; nothing when the producer does not say', () => {
+    // Three classes of 40, sorted by class as iris's file is.
+    const y = tf.oneHot(tf.tensor1d([...Array(120).keys()].map((i) => Math.floor(i / 40)), 'int32'), 3);
+    const x = tf.randomNormal([120, 4], 0, 1, 'float32', 1);
+    const drawn = drawProbeBatch({ x, y }, 32, 0);
+    const s = earlyStopped();
+    s.probeBatch = drawn.info;
+    assert.match(healthText(s), /^probe batch: 32 of 120 training samples, drawn at random per class \(3 classes\), seed 0$/m);
+    delete s.probeBatch;
+    assert.doesNotMatch(healthText(s), /probe batch/);
+    for (const t of [x, y, ...drawn.owned]) t.dispose();
   });
 
   test('layers without weights (Activation, Dropout) are neither trainable nor frozen and are not counted', () => {
