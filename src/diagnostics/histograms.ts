@@ -75,14 +75,19 @@ const positionCache = new Map<number, Int32Array>();
  * by the size and drawn once per size: every tensor of that size is read at the same positions, at
  * every probe, and a new run's first sample draws nothing for sizes seen before.
  */
-function positions(size: number): Int32Array | undefined {
+export function positions(size: number): Int32Array | undefined {
   if (size <= SAMPLE_VALUES) return undefined;
   const known = positionCache.get(size);
   if (known) return known;
   const rnd = seededRandom(size);
-  const stride = size / SAMPLE_VALUES;
   const out = new Int32Array(SAMPLE_VALUES);
-  for (let i = 0; i < SAMPLE_VALUES; i++) out[i] = Math.min(size - 1, Math.floor((i + rnd()) * stride));
+  // Strata of whole positions, [lo, hi) with hi > lo since size > SAMPLE_VALUES: a stratum boundary
+  // inside a position would let two neighbouring strata draw the same one.
+  for (let i = 0, lo = 0; i < SAMPLE_VALUES; i++) {
+    const hi = Math.floor(((i + 1) * size) / SAMPLE_VALUES);
+    out[i] = lo + Math.floor(rnd() * (hi - lo));
+    lo = hi;
+  }
   if (positionCache.size >= POSITION_SIZES) positionCache.clear();
   positionCache.set(size, out);
   return out;

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { fit } from '../../../src/library';
 import { healthMonitor } from '../../../src/diagnostics';
-import { BINS, HEADROOM, HistogramBuffer, MAX_FRAMES, SAMPLE_VALUES, histogramDue } from '../../../src/diagnostics/histograms';
+import { BINS, HEADROOM, HistogramBuffer, MAX_FRAMES, SAMPLE_VALUES, histogramDue, positions } from '../../../src/diagnostics/histograms';
 import { HEALTH_MAX_BYTES, type Histogram } from '../../../src/protocol/health';
 
 before(async () => {
@@ -65,6 +65,17 @@ describe('HistogramBuffer', () => {
     const fewer = b.toHistogram(5)!;
     assert.equal(fewer.step.length, 5);
     assert.equal(fewer.probes.reduce((a, c) => a + c, 0), 1000);
+  });
+
+  test('a large tensor\'s positions are ascending, distinct, one per stratum, for sizes that do not divide evenly', () => {
+    for (const size of [SAMPLE_VALUES + 1, 600, 768, 1000, 1023, 1024, 1200, 30_000]) {
+      const at = positions(size)!;
+      assert.equal(at.length, SAMPLE_VALUES);
+      for (let i = 0; i < at.length; i++) {
+        assert.ok(at[i] >= Math.floor((i * size) / SAMPLE_VALUES) && at[i] < Math.floor(((i + 1) * size) / SAMPLE_VALUES), `size ${size}: position ${at[i]} in stratum ${i}`);
+        if (i > 0) assert.ok(at[i] > at[i - 1], `size ${size}: ${at[i - 1]} then ${at[i]} (no value counted twice)`);
+      }
+    }
   });
 
   test('a large tensor is sampled at the same positions every probe', () => {
