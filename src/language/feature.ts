@@ -23,7 +23,8 @@ import type { CellDiagnostic, Location as ServiceLocation, Position as ServicePo
 const DIAGNOSTICS_DELAY_MS = 300;
 /**
  * Tries after a failed diagnostics request (the worker died, or lost a notebook's cells) before the
- * notebook counts as settled without them: a retry starts a new worker and syncs every cell again.
+ * notebook counts as settled without them: a retry syncs every cell again (to a new worker when the
+ * old one died). A notebook that gave up is tried again only after its next edit.
  */
 const DIAGNOSTICS_RETRIES = 3;
 const RETRY_DELAY_MS = 500;
@@ -51,10 +52,10 @@ interface Tracked {
   shown: Set<string>;
   /** True from an edit until its diagnostics are in the collection (or could not be had). */
   pending: boolean;
-  /** Failed diagnostics requests in a row. */
+  /** Failed diagnostics requests in a row since the last edit. */
   failures: number;
-  /** True when the last diagnostics could not be had after retries. */
-  failed: boolean;
+  /** The cells' versions (see {@link cellVersions}) when the diagnostics were given up; undefined otherwise. */
+  failedAt?: string;
   waiters: ((served: boolean) => void)[];
 }
 
@@ -72,6 +73,11 @@ function isServed(nb: vscode.NotebookDocument): boolean {
 function isTypeScriptCell(cell: vscode.NotebookCell): boolean {
   const id = cell.document.languageId;
   return cell.kind === vscode.NotebookCellKind.Code && (id === CELL_LANGUAGE || id === 'typescript');
+}
+
+/** The served cells and their document versions, as one string (changes with any edit or move). */
+function cellVersions(nb: vscode.NotebookDocument): string {
+  return nb.getCells().filter(isTypeScriptCell).map((c) => `${c.document.uri.toString()}@${c.document.version}`).join('\n');
 }
 
 const KINDS: Record<string, vscode.CompletionItemKind> = {
@@ -145,7 +151,8 @@ export class NotebookLanguageFeature implements vscode.Disposable {
       for (const t of this.tracked.values()) {
         t.sent.clear();
         t.order = [];
-        this.schedule(t);
+        // Not an edit: a notebook that gave up waits for its next one (its cells may be what kills the worker).
+        if (t.failedAt === undefined) this.schedule(t, DIAGNOSTICS_DELAY_MS, true);
       }
     };
     this.disposables.push(
@@ -181,7 +188,7 @@ export class NotebookLanguageFeature implements vscode.Disposable {
   private open(nb: vscode.NotebookDocument): void {
     const key = nb.uri.toString();
     if (this.tracked.has(key) || !isServed(nb)) return;
-    const t: Tracked = { notebook: nb, sent: new Map(), order: [], generation: 0, shown: new Set(), pending: true, failures: 0, failed: false, waiters: [] };
+    const t: Tracked = { notebook: nb, sent: new Map(), order: [], generation: 0, shown: new Set(), pending: true, failures: 0, waiters: [] };
     this.tracked.set(key, t);
     if (nb.notebookType === 'jupyter-notebook') void this.muteBuiltinTypeScript();
     // Warm the worker now: the first program (tfjs's and Node's declarations) takes the longest.
@@ -249,7 +256,12 @@ export class NotebookLanguageFeature implements vscode.Disposable {
     return true;
   }
 
-  private schedule(t: Tracked, delay = DIAGNOSTICS_DELAY_MS): void {
+  /** `retry`: after a failure (keeps the count of failures); otherwise an edit, which starts the count afresh. */
+  private schedule(t: Tracked, delay = DIAGNOSTICS_DELAY_MS, retry = false): void {
+    if (!retry) {
+      t.failures = 0;
+      t.failedAt = undefined;
+    }
     clearTimeout(t.timer);
     const generation = ++t.generation;
     t.pending = true;
@@ -272,20 +284,19 @@ export class NotebookLanguageFeature implements vscode.Disposable {
         t.sent.clear();
         if (++t.failures <= DIAGNOSTICS_RETRIES) {
           this.log(`language diagnostics failed (trying again): ${(e as Error).message}`);
-          this.schedule(t, RETRY_DELAY_MS);
+          this.schedule(t, RETRY_DELAY_MS, true);
         } else {
           this.log(`language diagnostics failed ${t.failures} times; this notebook's Problems stay as they were until its next edit: ${(e as Error).message}`);
-          t.failures = 0;
-          t.failed = true;
+          t.failedAt = cellVersions(t.notebook);
           t.pending = false;
           for (const w of t.waiters.splice(0)) w(false);
         }
         return;
       }
     }
-    t.failures = 0;
     if (t.generation !== generation || !this.tracked.has(key)) return;
-    t.failed = false;
+    t.failures = 0;
+    t.failedAt = undefined;
     for (const id of t.shown) if (!results.has(id)) this.collection.delete(vscode.Uri.parse(id));
     t.shown = new Set();
     for (const [id, list] of results) {
@@ -304,9 +315,11 @@ export class NotebookLanguageFeature implements vscode.Disposable {
   settled(notebook: vscode.NotebookDocument): Promise<boolean> {
     const t = this.tracked.get(notebook.uri.toString());
     if (!t) return Promise.resolve(false);
+    // Given up, and not edited since.
+    if (t.failedAt !== undefined && t.failedAt === cellVersions(t.notebook)) return Promise.resolve(false);
     // An edit whose change event has not come yet.
     if (this.sync(t)) this.schedule(t, 0);
-    if (!t.pending) return Promise.resolve(!t.failed);
+    if (!t.pending) return Promise.resolve(true);
     return new Promise((resolve) => t.waiters.push(resolve));
   }
 

@@ -58,7 +58,6 @@ function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n---\n');
 }
 
-/** Errors VS Code shows on the notebook's cells (every source). */
 /** `promise`, or a failure naming `what` when it takes longer than `ms` (instead of the suite's timeout, which names nothing). */
 async function within<T>(what: string, ms: number, promise: Thenable<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -70,6 +69,7 @@ async function within<T>(what: string, ms: number, promise: Thenable<T>): Promis
   }
 }
 
+/** Errors VS Code shows on the notebook's cells (every source). */
 function cellErrors(nb: vscode.NotebookDocument): string[] {
   return nb.getCells().flatMap((c, i) => vscode.languages.getDiagnostics(c.document.uri)
     .filter((d) => d.severity === vscode.DiagnosticSeverity.Error)
