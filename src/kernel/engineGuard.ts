@@ -59,6 +59,7 @@ export interface RestoreReport {
 /** See the file comment. */
 export class EngineGuard {
   private readonly engine: Engine;
+  private toldUnchecked = false;
 
   /** `nameScopes`: the tfjs-layers name scopes to restore too. Defaults to none (left as they are). */
   constructor(private readonly tf: GuardedTf, private readonly activity?: KernelActivity, private readonly nameScopes?: LayersNameScopes) {
@@ -116,7 +117,11 @@ export class EngineGuard {
       }
       const names = this.nameScopes?.restore(base.nameScopes) ?? 0;
       if (names > 0) repairs.push(`${names} layer name scope${names === 1 ? '' : 's'} closed`);
-      if (this.nameScopes?.unchecked.length) repairs.push(`layer name scopes not checked (a tfjs-layers build without the expected stack: ${this.nameScopes.unchecked.join(', ')})`);
+      // Said once per kernel: it is true of every interrupt, and not a repair.
+      if (this.nameScopes?.unchecked.length && !this.toldUnchecked) {
+        this.toldUnchecked = true;
+        repairs.push(`layer name scopes not checked (a tfjs-layers build without the expected stack: ${this.nameScopes.unchecked.join(', ')})`);
+      }
       const now = this.baseline();
       if (now.scopes !== base.scopes || now.kernelDepth !== base.kernelDepth || now.gradientDepth !== base.gradientDepth) {
         return { ok: false, repairs, problem: `the engine's state could not be put back (scopes ${now.scopes}, op depth ${now.kernelDepth}, gradient depth ${now.gradientDepth})` };

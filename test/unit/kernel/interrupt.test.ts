@@ -50,10 +50,16 @@ for (const backend of ['cpu', 'wasm'] as const) {
     test('a big model.predict: interrupted, then gs.fit and tf.grad work', async () => {
       await k.run(`const wide = tf.sequential({ layers: [tf.layers.dense({ units: 2048, inputShape: [512], activation: 'relu' }), tf.layers.dense({ units: 2048 })] });
 const many = tf.randomNormal([4096, 512]);`);
-      const r = await interruptAfter(k, 'for (let i = 0; i < 1000; i++) tf.dispose(wide.predict(many));', 800);
-      assert.equal(r.status, 'interrupted');
-      // Interrupted inside a layer's apply: its name scope would prefix every later layer's weights.
-      assert.match(r.errorText ?? '', /1 layer name scope closed/);
+      // Interrupted inside a layer's apply (nearly all of a predict's time), its name scope would prefix
+      // every later layer's weights; an interrupt that lands between two layers leaves none open, so up
+      // to three are tried.
+      const messages: string[] = [];
+      for (let i = 0; i < 3 && !messages.some((m) => /1 layer name scope closed/.test(m)); i++) {
+        const r = await interruptAfter(k, 'for (let i = 0; i < 1000; i++) tf.dispose(wide.predict(many));', 800 + 150 * i);
+        assert.equal(r.status, 'interrupted');
+        messages.push(r.errorText ?? '');
+      }
+      assert.ok(messages.some((m) => /1 layer name scope closed/.test(m)), messages.join('\n'));
       const named = await k.run("JSON.stringify(tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] }).weights.map((w) => w.name))");
       assert.equal(named.status, 'ok', named.errorText);
       const names = JSON.parse(named.value ?? '[]') as string[];

@@ -115,7 +115,7 @@ export const SAMPLE_PROMISES: Record<string, SamplePromise[]> = {
         assert.ok(Math.abs(selu[0].std! - 1) <= 0.15, `first layer's std ${selu[0].std}`);
         assert.ok(selu[selu.length - 1].std! > selu[0].std!, `drifts up: ${selu[0].std} → ${selu[selu.length - 1].std}`);
         const highest = Math.max(...selu.map((x) => x.std!));
-        assert.ok(highest >= 1.2 && highest <= 1.8, `about 1.3–1.6 at its highest: ${highest}`);
+        assert.ok(highest >= 1.25 && highest <= 1.7, `about 1.3–1.6 at its highest: ${highest}`);
         // The finding, when it fires, is about exactly that drift: a std above the band it names.
         for (const f of s.findings.filter((x) => x.code === 'selu-not-normalizing')) assert.ok(Number(f.evidence.std) > Number(f.evidence.stdHigh), JSON.stringify(f.evidence));
       },
